@@ -1,0 +1,157 @@
+/**
+ * Reads the environment (and .env through dotenv) once, validates it, and gives every part of
+ * the bot a typed, frozen config. A missing or malformed variable is one clear line naming it.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { DEVICES } from './pipeline/onnx-session.js';
+
+/** The project root (where package.json, models/ and config/ live). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The model that ships with the project. */
+export const DEFAULT_MODEL_DIR = join(PROJECT_ROOT, 'models', 'emoji-diffusion');
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'expected true or false')
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `expected a number from ${min} to ${max}`);
+const url = z.string().trim().url('expected a URL such as https://example.com/path');
+const text = z.string().trim().min(1, 'must not be empty');
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Every variable the bot reads, with its default. Unset and empty mean the same. */
+const schema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: text.default('./data'),
+  /** Names the process in logs and routes job updates back to it when several gateways share Redis. */
+  INSTANCE_ID: text.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('main'),
+
+  // Pipeline
+  MODEL_DIR: text.optional(),
+  /** Folder whose sub-folders are the models users may pick with the model option. */
+  MODELS_DIR: text.optional(),
+  PIPELINE_DEVICE: z.enum(DEVICES as [string, ...string[]]).default('cpu'),
+  PIPELINE_THREADS: int(0, 256).default('0'),
+  /** An ESRGAN-style ONNX file for upscales; Lanczos when unset. */
+  UPSCALER_MODEL: text.optional(),
+
+  // Queue
+  QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
+  REDIS_URL: url.optional(),
+  /** Pipeline jobs one worker runs at once. */
+  QUEUE_CONCURRENCY: int(1, 64).default('1'),
+  QUEUE_MAX_LENGTH: int(1, 1_000_000).default('1000'),
+  JOB_TIMEOUT_SECONDS: int(1, 86_400).default('600'),
+  IMAGE_RETENTION_DAYS: int(0, 36_500).default('30'),
+  /** Path to the per-server default limits (JSON). */
+  LIMITS_FILE: text.optional(),
+
+  // Discord
+  DISCORD_TOKEN: text.optional(),
+  DISCORD_APPLICATION_ID: text.regex(/^\d{5,25}$/, 'expected the numeric application id').optional(),
+  DISCORD_GUILD_ID: text.regex(/^\d{5,25}$/, 'expected a numeric server (guild) id').optional(),
+  DISCORD_API_URL: url.default('https://discord.com/api'),
+  DISCORD_ALLOW_DMS: bool.default('false'),
+  /** 'auto' or a fixed number of gateway shards. */
+  DISCORD_SHARDS: z.string().trim().regex(/^(auto|\d{1,5})$/, "expected 'auto' or a number").default('auto'),
+
+  // Slack
+  SLACK_BOT_TOKEN: text.optional(),
+  SLACK_APP_TOKEN: text.optional(),
+  SLACK_SIGNING_SECRET: text.optional(),
+  SLACK_API_URL: url.default('https://slack.com/api/'),
+  SLACK_PORT: int(1, 65_535).default('3000'),
+  SLACK_ADMIN_USERS: list.default([]),
+
+  // Web playground, health and metrics
+  WEB_PORT: int(0, 65_535).default('8080'),
+  WEB_HOST: text.default('127.0.0.1'),
+  WEB_PASSWORD: text.optional(),
+  /** Port for /healthz and /metrics when the playground is off or should not serve them (0 = on the playground's server). */
+  OPS_PORT: int(0, 65_535).default('0'),
+  OPS_HOST: text.default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_SECONDS: int(0, 3600).default('60'),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface AppConfig extends Readonly<Omit<Env, 'MODEL_DIR' | 'DATA_DIR' | 'MODELS_DIR' | 'LIMITS_FILE'>> {
+  /** Absolute paths. */
+  readonly DATA_DIR: string;
+  readonly MODEL_DIR: string;
+  readonly MODELS_DIR: string;
+  readonly LIMITS_FILE: string;
+  readonly discordEnabled: boolean;
+  readonly slackEnabled: boolean;
+  /** 'socket' when SLACK_APP_TOKEN is set, else 'http' (SLACK_SIGNING_SECRET). */
+  readonly slackMode: 'socket' | 'http';
+  readonly webEnabled: boolean;
+}
+
+/** Values that must never reach a log. */
+export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'WEB_PASSWORD', 'REDIS_URL'] as const;
+
+/** Loads .env (without overriding the real environment) into process.env. */
+export function loadDotenv(path = join(process.cwd(), '.env')): void {
+  if (existsSync(path)) dotenv.config({ path, quiet: true });
+}
+
+/** Validates an environment; throws ConfigError with one line naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '?');
+    // Never echo the value: it may be a secret.
+    throw new ConfigError(`${key}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(process.cwd(), p));
+
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) throw new ConfigError('DISCORD_APPLICATION_ID: required when DISCORD_TOKEN is set');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_APP_TOKEN: set it (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) when SLACK_BOT_TOKEN is set');
+  }
+  if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set');
+  if (e.QUEUE_BACKEND === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when QUEUE_BACKEND=redis');
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(e.WEB_HOST);
+  if (e.WEB_PORT !== 0 && !loopback && !e.WEB_PASSWORD) {
+    throw new ConfigError(`WEB_PASSWORD: required when WEB_HOST (${e.WEB_HOST}) exposes the playground beyond this machine`);
+  }
+
+  const modelDir = abs(e.MODEL_DIR ?? DEFAULT_MODEL_DIR);
+  return Object.freeze({
+    ...e,
+    DATA_DIR: abs(e.DATA_DIR),
+    MODEL_DIR: modelDir,
+    MODELS_DIR: abs(e.MODELS_DIR ?? dirname(modelDir)),
+    LIMITS_FILE: abs(e.LIMITS_FILE ?? join(PROJECT_ROOT, 'config', 'limits.json')),
+    discordEnabled: Boolean(e.DISCORD_TOKEN),
+    slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
+    slackMode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+    webEnabled: e.WEB_PORT !== 0,
+  } satisfies AppConfig);
+}

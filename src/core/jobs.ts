@@ -1,0 +1,99 @@
+import type { Delivery, Platform } from './invocation.js';
+import type { SchedulerName } from '../pipeline/schedulers/types.js';
+
+/**
+ * imagine: a text-to-image grid (🔄 re-roll is an imagine with new seeds).
+ * variation: img2img of one image of an earlier job (V1–V4, Vary Strong/Subtle).
+ * upscale: one image of an earlier job, enlarged (U1–U4 at 2×, Upscale 2×/4× on a single image).
+ * zoom: one image shrunk onto a larger canvas and the border painted in (Zoom Out).
+ */
+export type JobKind = 'imagine' | 'variation' | 'upscale' | 'zoom';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export const FINISHED_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
+
+/** Everything needed to make a job's images again; resolved (no defaults left) before submit. */
+export interface JobParams {
+  prompt: string;
+  negativePrompt: string;
+  /** Model name from the catalog (folder name under models/ unless its imagine.json names it). */
+  model: string;
+  /** Image i uses seed + i. */
+  seed: number;
+  steps: number;
+  guidance: number;
+  width: number;
+  height: number;
+  scheduler?: SchedulerName;
+  /** How many images the job makes: 4 for a grid, 1 for an upscale. */
+  count: number;
+  /** The image a variation, upscale or zoom starts from. */
+  source?: { jobId: string; index: number };
+  /** img2img strength for variations and zoom. */
+  strength?: number;
+  /** 2 or 4 for upscale jobs. */
+  factor?: 2 | 4;
+  /** Aspect ratio as the user typed it (e.g. '16:9'), for display. */
+  aspectRatio?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  platform: Platform;
+  serverId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  params: JobParams;
+  status: JobStatus;
+  /** Scheduling class; higher runs first. 0 for everyone today (room for admin-configured classes). */
+  priority: number;
+  /** Images counted against quotas (refunded when the job fails or is cancelled). */
+  cost: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Runs started, for retry-once after a crash. */
+  attempts: number;
+  /** Set when done. */
+  output?: JobOutput;
+  /** Set when failed: a message meant for the user. */
+  error?: string;
+  delivery?: Delivery;
+}
+
+/** What a runner leaves behind; image references are ImageStore keys. */
+export interface JobOutput {
+  images: string[];
+  seeds: number[];
+  /** The 2×2 grid for jobs of four images. */
+  grid?: string;
+  width: number;
+  height: number;
+  warnings?: string[];
+  /** Milliseconds spent generating (for metrics). */
+  generationMs?: number;
+}
+
+/** The fields a command fills; the queue adds id, status, timestamps. */
+export interface JobSubmission {
+  kind: JobKind;
+  platform: Platform;
+  serverId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  /** Admins may cancel others' jobs; limits still apply to them. */
+  isServerAdmin: boolean;
+  params: JobParams;
+  delivery?: Delivery;
+  priority?: number;
+}
+
+export type JobEvent =
+  | { type: 'queued'; jobId: string; position: number }
+  | { type: 'started'; jobId: string }
+  | { type: 'progress'; jobId: string; step: number; total: number }
+  | { type: 'done'; jobId: string }
+  | { type: 'failed'; jobId: string; message: string }
+  | { type: 'cancelled'; jobId: string };

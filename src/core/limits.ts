@@ -1,0 +1,125 @@
+/**
+ * Per-server limits: what each one means, its type and range, how a value typed by an admin is
+ * parsed. Defaults for every server come from config/limits.json; a server's admins override them.
+ */
+
+export interface ServerLimits {
+  /** Images a server may make per UTC day; 0 = no limit. */
+  daily_server_images: number;
+  /** Images one user may make per UTC day in a server; 0 = no limit. */
+  daily_user_images: number;
+  /** Requests (submits) one user may make per minute; 0 = no limit. */
+  user_requests_per_minute: number;
+  /** Jobs one user may have waiting in the queue. */
+  user_max_queued: number;
+  /** Jobs of one server that may run at the same time. */
+  server_max_running: number;
+  max_steps: number;
+  /** Largest width×height in pixels. */
+  max_pixels: number;
+  /** Model names a user may pick; empty = all. */
+  allowed_models: string[];
+  upscale_allowed: boolean;
+  /** Whole words, case-insensitive, that refuse a prompt. */
+  blocked_words: string[];
+  /** Added to every request's negative prompt. */
+  negative_prompt: string;
+}
+
+export type LimitName = keyof ServerLimits;
+
+interface LimitSpec {
+  kind: 'int' | 'bool' | 'list' | 'text';
+  min?: number;
+  max?: number;
+  help: string;
+}
+
+export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
+  daily_server_images: { kind: 'int', min: 0, max: 1_000_000, help: 'images this server may make per UTC day (0 = no limit)' },
+  daily_user_images: { kind: 'int', min: 0, max: 1_000_000, help: 'images one user may make per UTC day (0 = no limit)' },
+  user_requests_per_minute: { kind: 'int', min: 0, max: 1000, help: 'requests one user may make per minute (0 = no limit)' },
+  user_max_queued: { kind: 'int', min: 1, max: 1000, help: 'jobs one user may have waiting' },
+  server_max_running: { kind: 'int', min: 1, max: 100, help: 'jobs of this server running at once' },
+  max_steps: { kind: 'int', min: 1, max: 150, help: 'largest number of denoising steps' },
+  max_pixels: { kind: 'int', min: 4096, max: 4_194_304, help: 'largest width×height in pixels' },
+  allowed_models: { kind: 'list', help: 'models users may pick, comma-separated (empty = all)' },
+  upscale_allowed: { kind: 'bool', help: 'whether upscale buttons work' },
+  blocked_words: { kind: 'list', help: 'words that refuse a prompt, comma-separated' },
+  negative_prompt: { kind: 'text', help: 'negative prompt added to every request' },
+};
+
+export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];
+
+export function isLimitName(name: string): name is LimitName {
+  return Object.hasOwn(LIMIT_SPECS, name);
+}
+
+/** Parses an admin's text into a limit value; throws an Error whose message is meant for the user. */
+export function parseLimitValue(name: LimitName, text: string): ServerLimits[LimitName] {
+  const spec = LIMIT_SPECS[name];
+  const raw = text.trim();
+  switch (spec.kind) {
+    case 'int': {
+      if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number from ${spec.min} to ${spec.max} (got '${raw}')`);
+      const n = Number(raw);
+      if (n < spec.min! || n > spec.max!) throw new Error(`${name} must be from ${spec.min} to ${spec.max} (got ${n})`);
+      return n;
+    }
+    case 'bool': {
+      const v = raw.toLowerCase();
+      if (['true', 'yes', 'on', '1'].includes(v)) return true;
+      if (['false', 'no', 'off', '0'].includes(v)) return false;
+      throw new Error(`${name} must be true or false (got '${raw}')`);
+    }
+    case 'list':
+      return raw === '' || raw === '-' ? [] : [...new Set(raw.split(',').map((w) => w.trim()).filter(Boolean))];
+    case 'text':
+      if (raw.length > 500) throw new Error(`${name} is at most 500 characters`);
+      return raw;
+  }
+}
+
+export function formatLimitValue(value: ServerLimits[LimitName]): string {
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '(none)';
+  if (value === '') return '(none)';
+  return String(value);
+}
+
+/** Checks a whole limits object (e.g. config/limits.json); throws naming the first bad field. */
+export function validateLimits(input: Record<string, unknown>, where: string): ServerLimits {
+  const out: Record<string, unknown> = {};
+  for (const name of LIMIT_NAMES) {
+    const spec = LIMIT_SPECS[name];
+    const v = input[name];
+    if (v === undefined) throw new Error(`${where}: missing ${name} (${spec.help})`);
+    const ok =
+      spec.kind === 'int'
+        ? Number.isInteger(v) && (v as number) >= spec.min! && (v as number) <= spec.max!
+        : spec.kind === 'bool'
+          ? typeof v === 'boolean'
+          : spec.kind === 'list'
+            ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+            : typeof v === 'string';
+    if (!ok) throw new Error(`${where}: ${name} has a bad value ${JSON.stringify(v)} (${spec.help})`);
+    out[name] = v;
+  }
+  for (const key of Object.keys(input)) {
+    if (!isLimitName(key) && !key.startsWith('$') && !key.startsWith('_')) throw new Error(`${where}: unknown limit '${key}'; known: ${LIMIT_NAMES.join(', ')}`);
+  }
+  return out as unknown as ServerLimits;
+}
+
+/** Finds a blocked word in a prompt (whole words, case-insensitive); returns it or undefined. */
+export function findBlockedWord(prompt: string, blocked: readonly string[]): string | undefined {
+  if (blocked.length === 0) return undefined;
+  const words = new Set(prompt.toLowerCase().split(/[^\p{L}\p{N}_'-]+/u).filter(Boolean));
+  const lowerPrompt = ` ${prompt.toLowerCase().replace(/[^\p{L}\p{N}_'-]+/gu, ' ')} `;
+  for (const b of blocked) {
+    const w = b.toLowerCase().trim();
+    if (!w) continue;
+    // Multi-word entries match as a phrase of whole words.
+    if (w.includes(' ') ? lowerPrompt.includes(` ${w.replace(/\s+/g, ' ')} `) : words.has(w)) return b;
+  }
+  return undefined;
+}

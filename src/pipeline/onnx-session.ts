@@ -1,0 +1,151 @@
+import * as ort from 'onnxruntime-node';
+import { fromFloat16Array, toFloat16Array } from '../util/float16.js';
+
+export type Device = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+export interface SessionOptions {
+  device?: Device;
+  /** intra-op threads; 0 or undefined lets onnxruntime choose. */
+  threads?: number;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+export interface TensorInfo {
+  name: string;
+  type: string;
+  /** Numbers are fixed sizes, strings are symbolic (dynamic) axes. */
+  shape: readonly (number | string)[];
+}
+
+/** Sums the time spent inside session.run per stage, for the overhead benchmark. */
+export class RunTimer {
+  readonly stages = new Map<string, { ms: number; runs: number }>();
+  add(stage: string, ms: number): void {
+    const s = this.stages.get(stage) ?? { ms: 0, runs: 0 };
+    s.ms += ms;
+    s.runs += 1;
+    this.stages.set(stage, s);
+  }
+  totalMs(): number {
+    let t = 0;
+    for (const s of this.stages.values()) t += s.ms;
+    return t;
+  }
+  toJSON(): Record<string, { ms: number; runs: number }> {
+    return Object.fromEntries(this.stages);
+  }
+}
+
+/** Flat float data plus its shape, in float32 whatever the model's element type. */
+export interface FloatTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+/** One ONNX file with its I/O metadata, fed and read in float32 regardless of the export's precision. */
+export class ModelSession {
+  private constructor(
+    readonly file: string,
+    readonly session: ort.InferenceSession,
+    readonly inputs: Map<string, TensorInfo>,
+    readonly outputs: Map<string, TensorInfo>,
+    readonly device: Device,
+  ) {}
+
+  static async open(file: string, options: SessionOptions = {}): Promise<ModelSession> {
+    const wanted = options.device ?? 'cpu';
+    const base: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    };
+    let device: Device = wanted;
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, { ...base, executionProviders: wanted === 'cpu' ? ['cpu'] : [wanted, 'cpu'] });
+    } catch (err) {
+      if (wanted === 'cpu') throw describeLoadError(file, err);
+      options.log?.('warn', `execution provider '${wanted}' is not available here (${firstLine(err)}); falling back to cpu`);
+      device = 'cpu';
+      session = await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }).catch((e) => {
+        throw describeLoadError(file, e);
+      });
+    }
+    const toInfo = (m: ort.InferenceSession.ValueMetadata): TensorInfo =>
+      m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] };
+    return new ModelSession(
+      file,
+      session,
+      new Map(session.inputMetadata.map((m) => [m.name, toInfo(m)])),
+      new Map(session.outputMetadata.map((m) => [m.name, toInfo(m)])),
+      device,
+    );
+  }
+
+  input(name: string): TensorInfo | undefined {
+    return this.inputs.get(name);
+  }
+
+  /** The fixed size of an input axis, or undefined when it is dynamic. */
+  fixedDim(input: string, axis: number): number | undefined {
+    const d = this.inputs.get(input)?.shape[axis];
+    return typeof d === 'number' && d > 0 ? d : undefined;
+  }
+
+  async run(
+    feeds: Record<string, ort.Tensor>,
+    outputNames: readonly string[] | undefined,
+    timer: RunTimer | undefined,
+    stage: string,
+  ): Promise<Record<string, ort.Tensor>> {
+    const start = performance.now();
+    const result = await (outputNames ? this.session.run(feeds, outputNames as string[]) : this.session.run(feeds));
+    timer?.add(stage, performance.now() - start);
+    return result;
+  }
+
+  /** A float input in the element type the export declares (float32 or float16). */
+  floatTensor(input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
+    const type = this.inputs.get(input)?.type ?? 'float32';
+    if (type === 'float16') return new ort.Tensor('float16', toFloat16Array(data), dims);
+    if (type === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
+    return new ort.Tensor('float32', data, dims);
+  }
+
+  /** An integer or float input in whatever element type the export declares. */
+  numberTensor(input: string, values: readonly number[], dims: readonly number[]): ort.Tensor {
+    const type = this.inputs.get(input)?.type ?? 'int64';
+    switch (type) {
+      case 'int64':
+        return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))), dims);
+      case 'int32':
+        return new ort.Tensor('int32', Int32Array.from(values, (v) => Math.trunc(v)), dims);
+      case 'float16':
+        return new ort.Tensor('float16', toFloat16Array(values), dims);
+      case 'float64':
+        return new ort.Tensor('float64', Float64Array.from(values), dims);
+      default:
+        return new ort.Tensor('float32', Float32Array.from(values), dims);
+    }
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+export function readFloat(t: ort.Tensor): FloatTensor {
+  const dims = [...t.dims];
+  if (t.type === 'float32') return { data: t.data as Float32Array, dims };
+  if (t.type === 'float16') return { data: fromFloat16Array(t.data as Uint16Array), dims };
+  if (t.type === 'float64') return { data: Float32Array.from(t.data as Float64Array), dims };
+  throw new Error(`expected a float output, got ${t.type}`);
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0]!;
+}
+
+function describeLoadError(file: string, err: unknown): Error {
+  return new Error(`cannot load ${file}: ${firstLine(err)}`);
+}

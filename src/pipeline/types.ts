@@ -1,0 +1,61 @@
+import type { SchedulerName } from './schedulers/types.js';
+
+/** 8-bit RGB pixels, row-major, 3 bytes a pixel. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface GenerationRequest {
+  prompt: string;
+  negativePrompt?: string;
+  /** Image i of the batch uses seed + i, so any one image can be made again alone. Random when omitted. */
+  seed?: number;
+  steps?: number;
+  /** Classifier-free guidance scale; 1 or less turns guidance off (for LCM it is the guidance embedding's w + 1). */
+  guidance?: number;
+  width?: number;
+  height?: number;
+  batch?: number;
+  scheduler?: SchedulerName;
+  /** img2img: start from this picture (resized to width×height when it differs). */
+  initImage?: RgbImage;
+  /** img2img: how far from the input to wander, 0..1. */
+  strength?: number;
+  onStep?: (step: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface GeneratedImage extends RgbImage {
+  seed: number;
+}
+
+export interface StageTiming {
+  ms: number;
+  runs: number;
+}
+
+export interface GenerationResult {
+  images: GeneratedImage[];
+  model: string;
+  steps: number;
+  scheduler: SchedulerName;
+  guidance: number;
+  width: number;
+  height: number;
+  /** Things the user may want to know, e.g. that a prompt was truncated. */
+  warnings: string[];
+  timings: {
+    wallMs: number;
+    /** Time spent inside session.run, by stage (text_encoder, unet, vae_decoder, vae_encoder). */
+    stages: Record<string, StageTiming>;
+  };
+}
+
+export class GenerationCancelledError extends Error {
+  override name = 'GenerationCancelledError';
+  constructor() {
+    super('generation cancelled');
+  }
+}

@@ -1,0 +1,60 @@
+import type { JobEvent, JobOutput, JobRecord, JobSubmission } from '../core/jobs.js';
+
+/** A refusal at submit time (limit, quota, blocked word, queue full); `message` is meant for the user. */
+export class SubmitRefusedError extends Error {
+  override name = 'SubmitRefusedError';
+  constructor(
+    message: string,
+    /** Short machine-readable reason for metrics: 'quota-server', 'quota-user', 'rate', 'queue-full', 'blocked-word', ... */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CancelRequest {
+  userId: string;
+  serverId: string;
+  isServerAdmin: boolean;
+}
+
+export type CancelResult = 'cancelled' | 'not-found' | 'not-allowed' | 'finished';
+
+export interface QueueStats {
+  queued: number;
+  running: number;
+  /** Jobs by state since start (for /metrics). */
+  byStatus: Record<string, number>;
+}
+
+/**
+ * One shared queue in front of the pipeline: fair across servers then users, limited per server,
+ * persisted. The in-process backend sits on p-queue; the scale-out backend on BullMQ/Redis.
+ */
+export interface JobQueue {
+  /** Checks every limit atomically, stores the job and queues it; throws SubmitRefusedError. */
+  submit(submission: JobSubmission): Promise<JobRecord>;
+  cancel(jobId: string, by: CancelRequest): Promise<CancelResult>;
+  /** 1-based place in the queue of a queued job; undefined once it runs or ends. */
+  position(jobId: string): Promise<number | undefined>;
+  /** Every job's life-cycle events, in order per job. Returns an unsubscribe function. */
+  onEvent(listener: (event: JobEvent) => void): () => void;
+  stats(): Promise<QueueStats>;
+  /** Re-queues stored jobs after a restart and starts running. */
+  start(): Promise<void>;
+  /**
+   * Stops taking new work; waits for running jobs up to the deadline, then leaves what is left
+   * stored as queued, so the next start picks it up.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>;
+}
+
+export interface RunContext {
+  signal: AbortSignal;
+  onProgress(step: number, total: number): void;
+}
+
+/** Does the work of one job (the pipeline in production, a timer in fairness tests). */
+export interface JobRunner {
+  run(job: JobRecord, ctx: RunContext): Promise<JobOutput>;
+}

@@ -1,0 +1,51 @@
+import type { JobRecord, JobStatus } from '../core/jobs.js';
+import type { LimitName, ServerLimits } from '../core/limits.js';
+
+/**
+ * Store interfaces are asynchronous so that one shape fits SQLite (single process) and Redis
+ * (scale-out). Each method is atomic on its own.
+ */
+
+export interface JobStore {
+  insert(job: JobRecord): Promise<void>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Merges the given fields into the stored job. */
+  update(id: string, patch: Partial<Omit<JobRecord, 'id'>>): Promise<void>;
+  /** Jobs in these states, oldest first (by createdAt, then id). */
+  listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+  /** A user's jobs in these states, oldest first. */
+  listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+  /** Finished jobs older than the cutoff (epoch ms), for image retention. */
+  listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]>;
+}
+
+/** Stored PNGs by key (e.g. `<jobId>/0.png`): a local directory, or any store every process can read. */
+export interface ImageStore {
+  put(key: string, data: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  has(key: string): Promise<boolean>;
+  /** Removes every key under a prefix (a job's folder). */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+/** Per-server limits: config/limits.json defaults overridden by the server's admins. */
+export interface SettingsStore {
+  /** The limits in force for a server (defaults merged with its overrides). */
+  get(serverId: string): Promise<ServerLimits>;
+  /** Only what the server's admins changed. */
+  overrides(serverId: string): Promise<Partial<ServerLimits>>;
+  set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void>;
+  reset(serverId: string, name: LimitName): Promise<void>;
+}
+
+export interface UsageToday {
+  serverImages: number;
+  userImages: number;
+  /** Epoch ms of the next 00:00 UTC, when the daily counters start again. */
+  resetsAt: number;
+}
+
+/** Daily image counters; reserving against a quota happens inside JobQueue.submit, atomically. */
+export interface UsageStore {
+  today(serverId: string, userId: string): Promise<UsageToday>;
+}
