@@ -61,8 +61,10 @@ export interface ReplyImage {
 }
 
 /**
- * A message in a neutral markup: `**bold**`, `` `code` ``, `<@userId>` mentions (Discord and Slack
- * both understand them; the playground renders the stored user name), newlines.
+ * A message in a neutral markup: `**bold**`, `_italic_`, `` `code` ``, `<@userId>` mentions
+ * (Discord and Slack both understand them; the playground renders the user's name), newlines.
+ * User text inside it is backslash-escaped (`\*`, `\_`, `\<` …; see escapeMarkup in render.ts):
+ * Discord shows such escapes as they are; other platforms unescape them.
  */
 export interface Reply {
   text: string;

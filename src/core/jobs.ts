@@ -66,8 +66,12 @@ export interface JobRecord {
 export interface JobOutput {
   images: string[];
   seeds: number[];
-  /** The 2×2 grid for jobs of four images. */
+  /** The 2×2 grid for jobs of several images. */
   grid?: string;
+  /** What chat shows: the grid, or an enlarged copy of a small single image, or images[0]. */
+  preview: string;
+  previewWidth: number;
+  previewHeight: number;
   width: number;
   height: number;
   warnings?: string[];

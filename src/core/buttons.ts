@@ -1,0 +1,70 @@
+/**
+ * Button ids carry what a click needs later — action, job, image index, and a variant — so
+ * nothing lives only in memory: a click after a restart finds the job in the job store.
+ * Form: `<action>:<jobId>:<index>[:<variant>]`, at most 100 characters (Discord's custom_id limit).
+ */
+import type { ReplyButton } from './invocation.js';
+
+export type ButtonAction =
+  /** Upscale image `index` by `variant` ('2' or '4'). */
+  | 'up'
+  /** Variations of image `index`; variant 'strong' or 'subtle'. */
+  | 'var'
+  /** Same prompt and settings, new seeds. */
+  | 'rr'
+  /** Zoom out image `index` by 2×. */
+  | 'zo';
+
+export interface ButtonRef {
+  action: ButtonAction;
+  jobId: string;
+  index: number;
+  variant?: string;
+}
+
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo']);
+export const MAX_BUTTON_ID = 100;
+
+export function encodeButtonId(ref: ButtonRef): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(ref.jobId)) throw new Error(`job id ${ref.jobId} cannot go in a button id`);
+  const id = [ref.action, ref.jobId, String(ref.index), ...(ref.variant ? [ref.variant] : [])].join(':');
+  if (id.length > MAX_BUTTON_ID) throw new Error(`button id ${id} is longer than ${MAX_BUTTON_ID} characters`);
+  return id;
+}
+
+/** Undefined for ids this bot did not make (old versions, other apps, tampering). */
+export function decodeButtonId(id: string): ButtonRef | undefined {
+  if (id.length > MAX_BUTTON_ID) return undefined;
+  const m = /^([a-z]+):([A-Za-z0-9_-]+):(\d{1,2})(?::([a-z0-9]+))?$/.exec(id);
+  if (!m || !ACTIONS.has(m[1] as ButtonAction)) return undefined;
+  return { action: m[1] as ButtonAction, jobId: m[2]!, index: Number(m[3]), variant: m[4] };
+}
+
+/** U1–U4, 🔄 / V1–V4 under a grid, as Midjourney lays them out. */
+export function gridButtons(jobId: string, count: number): ReplyButton[][] {
+  const n = Math.min(count, 4);
+  const ups: ReplyButton[] = [];
+  const vars: ReplyButton[] = [];
+  for (let i = 0; i < n; i++) {
+    ups.push({ id: encodeButtonId({ action: 'up', jobId, index: i, variant: '2' }), label: `U${i + 1}` });
+    vars.push({ id: encodeButtonId({ action: 'var', jobId, index: i, variant: 'strong' }), label: `V${i + 1}` });
+  }
+  ups.push({ id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' });
+  return [ups, vars];
+}
+
+/** Vary (Strong) / Vary (Subtle) / Upscale 2× / Upscale 4× / Zoom Out 2× / 🔄 under a single image. */
+export function singleImageButtons(jobId: string): ReplyButton[][] {
+  return [
+    [
+      { id: encodeButtonId({ action: 'var', jobId, index: 0, variant: 'strong' }), label: 'Vary (Strong)', emoji: '🪄' },
+      { id: encodeButtonId({ action: 'var', jobId, index: 0, variant: 'subtle' }), label: 'Vary (Subtle)', emoji: '🪄' },
+    ],
+    [
+      { id: encodeButtonId({ action: 'up', jobId, index: 0, variant: '2' }), label: 'Upscale 2×', emoji: '🔍' },
+      { id: encodeButtonId({ action: 'up', jobId, index: 0, variant: '4' }), label: 'Upscale 4×', emoji: '🔍' },
+      { id: encodeButtonId({ action: 'zo', jobId, index: 0, variant: '2' }), label: 'Zoom Out 2×', emoji: '🔎' },
+      { id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' },
+    ],
+  ];
+}

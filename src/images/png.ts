@@ -1,0 +1,22 @@
+import sharp from 'sharp';
+import type { RgbImage } from '../pipeline/types.js';
+
+export async function rgbToPng(image: RgbImage): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+}
+
+/** Decodes any image sharp reads (PNG, WebP, JPEG) to 8-bit RGB, dropping alpha over white. */
+export async function decodeToRgb(data: Buffer): Promise<RgbImage> {
+  const { data: raw, info } = await sharp(data).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.length) };
+}
+
+/** Lanczos resize to exactly width×height. */
+export async function resizeImage(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (image.width === width && image.height === height) return image;
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { kernel: 'lanczos3', fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
