@@ -1,0 +1,474 @@
+// The playground page: one channel per server, messages pushed by the server (Server-Sent Events),
+// commands and button clicks posted as JSON. Text from the server is only ever set as text nodes.
+import { parseMarkup } from './markup.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+const store = {
+  get(key) {
+    try { return sessionStorage.getItem(key) ?? localStorage.getItem(key); } catch { return null; }
+  },
+  set(key, value) {
+    // sessionStorage keeps this tab's choice; localStorage seeds the next tab.
+    try { sessionStorage.setItem(key, value); localStorage.setItem(key, value); } catch { /* private mode */ }
+  },
+};
+
+const randomId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
+
+const app = {
+  // A new id per page load: ephemeral answers belong to this tab only.
+  clientId: randomId(),
+  state: null,
+  server: null,
+  source: null,
+  messages: new Map(),
+  history: [],
+  historyAt: -1,
+  admin: false,
+};
+
+const ui = {
+  servers: $('servers'),
+  user: $('user-name'),
+  passwordRow: $('password-row'),
+  password: $('password'),
+  role: $('role'),
+  model: $('model'),
+  serverLabel: $('server-label'),
+  connection: $('connection'),
+  list: $('messages'),
+  form: $('composer'),
+  input: $('input'),
+  hints: $('hints'),
+  suggestions: $('suggestions'),
+};
+
+// ---------- Identity ----------
+
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]{0,31}$/u;
+const guestName = () => `guest-${Math.floor(1000 + Math.random() * 9000)}`;
+
+function userName() {
+  return ui.user.value.trim().replace(/\s+/g, ' ');
+}
+
+function setupUser() {
+  ui.user.value = store.get('imagine.user') || guestName();
+  store.set('imagine.user', ui.user.value);
+  ui.user.addEventListener('input', () => {
+    const ok = NAME.test(userName());
+    ui.user.setAttribute('aria-invalid', String(!ok));
+    if (ok) store.set('imagine.user', userName());
+  });
+}
+
+function headers() {
+  const h = { 'Content-Type': 'application/json' };
+  if (ui.password.value) h['X-Playground-Password'] = ui.password.value;
+  return h;
+}
+
+function showRole() {
+  const needsPassword = app.state && app.state.passwordNeeded;
+  ui.role.className = 'role' + (app.admin ? ' admin' : '');
+  ui.role.textContent = app.admin
+    ? needsPassword ? '✔ Admin (password accepted)' : '✔ Admin (local)'
+    : needsPassword ? 'Admin actions need the password.' : '';
+}
+
+// ---------- Markup ----------
+
+function appendMarkup(parent, nodes, mentions) {
+  for (const node of nodes) {
+    switch (node.type) {
+      case 'text': parent.append(node.text); break;
+      case 'code': parent.append(el('code', '', node.text)); break;
+      case 'mention': parent.append(el('span', 'mention', '@' + ((mentions && mentions[node.userId]) || node.userId))); break;
+      case 'bold':
+      case 'italic': {
+        const wrap = el(node.type === 'bold' ? 'strong' : 'em');
+        appendMarkup(wrap, node.children, mentions);
+        parent.append(wrap);
+        break;
+      }
+    }
+  }
+}
+
+// ---------- Rendering ----------
+
+const hue = (s) => [...s].reduce((h, c) => (h * 31 + c.codePointAt(0)) % 360, 7);
+
+function avatarFor(name, mini) {
+  const a = el('span', 'avatar' + (mini ? ' mini' : ''), (name || '?').slice(0, 1).toUpperCase());
+  a.style.background = `hsl(${hue(name || '?')} 45% 45%)`;
+  return a;
+}
+
+function timeOf(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function renderProgress(job) {
+  if (!job || (job.status !== 'queued' && job.status !== 'running')) return null;
+  const bar = el('div', 'progress');
+  const fill = el('div');
+  bar.append(fill);
+  if (job.status === 'queued' || !job.total) {
+    bar.classList.add('queued');
+  } else {
+    const pct = Math.max(2, Math.min(100, Math.round((job.step / job.total) * 100)));
+    fill.style.width = pct + '%';
+    bar.setAttribute('role', 'progressbar');
+    bar.setAttribute('aria-valuenow', String(pct));
+  }
+  return bar;
+}
+
+function renderImages(message) {
+  if (!message.images.length) return null;
+  const box = el('div', 'images');
+  for (const image of message.images) {
+    const link = el('a');
+    link.href = image.url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    const img = el('img');
+    img.src = image.url;
+    img.alt = image.alt || image.filename;
+    img.title = image.filename;
+    img.width = image.width;
+    img.height = image.height;
+    img.decoding = 'async';
+    img.addEventListener('error', () => {
+      link.replaceWith(el('div', 'image-gone', 'This image is no longer kept by the server.'));
+    }, { once: true });
+    link.append(img);
+    box.append(link);
+  }
+  return box;
+}
+
+function renderButtons(message) {
+  if (!message.buttons.length) return null;
+  const box = el('div', 'buttons');
+  for (const row of message.buttons) {
+    const r = el('div', 'button-row');
+    for (const b of row) {
+      const btn = el('button', 'btn' + (b.style && b.style !== 'secondary' ? ' ' + b.style : ''));
+      btn.type = 'button';
+      btn.dataset.buttonId = b.id;
+      btn.textContent = [b.emoji, b.label].filter(Boolean).join(' ');
+      btn.disabled = Boolean(b.disabled);
+      btn.addEventListener('click', () => clickButton(message, b, btn));
+      r.append(btn);
+    }
+    box.append(r);
+  }
+  return box;
+}
+
+function renderMessage(message) {
+  const li = el('li', 'msg');
+  li.dataset.id = message.id;
+  if (message.jobId) li.dataset.jobId = message.jobId;
+  if (message.job) li.dataset.status = message.job.status;
+  if (message.visibleTo) li.classList.add('ephemeral');
+  if (message.notice) li.classList.add('notice');
+
+  if (message.invokedBy) {
+    const inv = el('div', 'invoked');
+    inv.append(avatarFor(message.invokedBy.userName, true), el('span', 'who', message.invokedBy.userName), el('span', 'action', message.invokedBy.action));
+    li.append(inv);
+  }
+  const avatar = el('span', 'avatar bot');
+  const logo = el('img');
+  logo.src = '/favicon.svg';
+  logo.alt = '';
+  avatar.append(logo);
+  li.append(avatar);
+
+  const body = el('div', 'msg-body');
+  const head = el('div', 'msg-head');
+  head.append(el('span', 'author', message.notice ? 'Playground' : 'Imagine'), el('span', 'bot-tag', message.notice ? 'PAGE' : 'BOT'), el('span', 'time', timeOf(message.updatedAt)));
+  body.append(head);
+  const text = el('div', 'msg-text');
+  appendMarkup(text, parseMarkup(message.text), message.mentions);
+  body.append(text);
+  const parts = [renderProgress(message.job), renderImages(message), renderButtons(message)];
+  for (const p of parts) if (p) body.append(p);
+  if (message.visibleTo) {
+    const note = el('div', 'ephemeral-note');
+    const dismiss = el('button', '', 'Dismiss message');
+    dismiss.type = 'button';
+    dismiss.addEventListener('click', () => {
+      app.messages.delete(message.id);
+      li.remove();
+    });
+    note.append('👁 Only you can see this ·', dismiss);
+    body.append(note);
+  }
+  li.append(body);
+  return li;
+}
+
+function nearBottom() {
+  const l = ui.list;
+  return l.scrollHeight - l.scrollTop - l.clientHeight < 120;
+}
+
+function scrollToBottom() {
+  ui.list.scrollTop = ui.list.scrollHeight;
+}
+
+function showEmpty() {
+  if (app.messages.size > 0) return;
+  const li = el('li', 'empty');
+  li.id = 'empty';
+  li.append(el('h3', '', `Welcome to #general on ${app.server}`));
+  const p = el('p');
+  p.append('Type ', el('code', '', '/imagine red heart --seed 7'), ' and press Enter. Everyone in this server sees the result.');
+  li.append(p);
+  ui.list.append(li);
+}
+
+function upsert(message) {
+  const old = app.messages.get(message.id);
+  // Updates can cross: the POST answer and the event stream may bring the same message twice.
+  if (old && old.updatedAt > message.updatedAt) return;
+  app.messages.set(message.id, message);
+  const stick = nearBottom();
+  const node = renderMessage(message);
+  const existing = ui.list.querySelector(`li[data-id="${CSS.escape(message.id)}"]`);
+  $('empty')?.remove();
+  if (existing) existing.replaceWith(node);
+  else ui.list.append(node);
+  if (stick || !existing) {
+    scrollToBottom();
+    // Images change the height once they load.
+    node.querySelectorAll('img').forEach((img) => img.addEventListener('load', () => { if (stick || !existing) scrollToBottom(); }, { once: true }));
+  }
+}
+
+/** A message from the page itself (e.g. a rejected name), shown to this tab only. */
+function notice(text) {
+  const now = Date.now();
+  upsert({ id: 'notice-' + randomId(), serverId: app.server, visibleTo: app.clientId, createdAt: now, updatedAt: now, text, mentions: {}, images: [], buttons: [], notice: true });
+}
+
+// ---------- Server connection ----------
+
+function connect() {
+  if (app.source) app.source.close();
+  app.messages.clear();
+  ui.list.replaceChildren();
+  const url = `/api/events?server=${encodeURIComponent(app.server)}&client=${encodeURIComponent(app.clientId)}`;
+  const source = new EventSource(url);
+  app.source = source;
+  setConnection('connecting', 'connecting…');
+  source.addEventListener('open', () => setConnection('live', 'live'));
+  source.addEventListener('snapshot', (e) => {
+    const { messages } = JSON.parse(e.data);
+    // Keep this tab's page notices across a reconnect; the server's messages are authoritative.
+    const notices = [...app.messages.values()].filter((m) => m.notice);
+    app.messages.clear();
+    ui.list.replaceChildren();
+    for (const m of [...messages, ...notices].sort((a, b) => a.createdAt - b.createdAt)) upsert(m);
+    showEmpty();
+    scrollToBottom();
+  });
+  source.addEventListener('message', (e) => upsert(JSON.parse(e.data)));
+  source.addEventListener('error', () => {
+    setConnection(source.readyState === EventSource.CLOSED ? 'down' : 'connecting', source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+  });
+}
+
+function setConnection(state, label) {
+  ui.connection.dataset.state = state;
+  ui.connection.textContent = label;
+}
+
+async function post(path, payload) {
+  if (!NAME.test(userName())) {
+    notice("Pick a user name first: 1–32 letters, digits, spaces or _ . ' - (in the side bar).");
+    ui.user.focus();
+    return null;
+  }
+  let res;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ server: app.server, clientId: app.clientId, user: userName(), ...payload }),
+    });
+  } catch {
+    notice('The playground server cannot be reached. Is it still running?');
+    return null;
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    notice(body.error || `The server answered ${res.status}.`);
+    return null;
+  }
+  app.admin = Boolean(body.admin);
+  if (body.passwordRejected === 'wrong') notice('That admin password is wrong; the command ran without admin rights.');
+  if (body.passwordRejected === 'locked') notice('Too many wrong admin passwords from this address; wait a minute.');
+  showRole();
+  if (body.message) upsert(body.message);
+  return body;
+}
+
+async function clickButton(message, button, node) {
+  node.disabled = true;
+  try {
+    await post('/api/button', { messageId: message.id, id: button.id });
+  } finally {
+    node.disabled = Boolean(button.disabled);
+  }
+}
+
+// ---------- Composer ----------
+
+function commandsMatching(text) {
+  if (!app.state || !text.startsWith('/') || /\s/.test(text)) return [];
+  const prefix = text.slice(1).toLowerCase();
+  return app.state.commands.filter((c) => c.name.startsWith(prefix));
+}
+
+let selected = 0;
+
+function showSuggestions() {
+  const found = commandsMatching(ui.input.value);
+  ui.suggestions.replaceChildren();
+  ui.suggestions.hidden = found.length === 0;
+  selected = Math.min(selected, Math.max(0, found.length - 1));
+  found.forEach((c, i) => {
+    const li = el('li');
+    li.setAttribute('aria-selected', String(i === selected));
+    li.append(el('span', 'cmd', '/' + c.name), el('span', 'desc', c.description));
+    li.addEventListener('mousedown', (e) => {
+      e.preventDefault();
+      complete(c);
+    });
+    ui.suggestions.append(li);
+  });
+}
+
+function complete(command) {
+  ui.input.value = `/${command.name} `;
+  ui.suggestions.hidden = true;
+  ui.input.focus();
+}
+
+function setupComposer() {
+  ui.input.addEventListener('input', () => {
+    selected = 0;
+    showSuggestions();
+  });
+  ui.input.addEventListener('keydown', (e) => {
+    const found = ui.suggestions.hidden ? [] : commandsMatching(ui.input.value);
+    if (found.length && (e.key === 'Tab' || (e.key === 'Enter' && ui.input.value.length < found[selected].name.length + 1))) {
+      e.preventDefault();
+      complete(found[selected]);
+      return;
+    }
+    if (found.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      selected = (selected + (e.key === 'ArrowDown' ? 1 : found.length - 1)) % found.length;
+      showSuggestions();
+      return;
+    }
+    if (e.key === 'Escape') ui.suggestions.hidden = true;
+    if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && app.history.length) {
+      e.preventDefault();
+      app.historyAt = e.key === 'ArrowUp' ? Math.max(0, (app.historyAt < 0 ? app.history.length : app.historyAt) - 1) : Math.min(app.history.length, app.historyAt + 1);
+      ui.input.value = app.history[app.historyAt] ?? '';
+    }
+  });
+  ui.form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = ui.input.value.trim();
+    if (!text) return;
+    ui.suggestions.hidden = true;
+    app.history.push(text);
+    app.historyAt = -1;
+    ui.input.value = '';
+    const answer = await post('/api/command', { text });
+    // Keep what was typed when the server did not take it at all (network, bad name).
+    if (!answer && !ui.input.value) ui.input.value = text;
+  });
+}
+
+function renderHints() {
+  ui.hints.replaceChildren('Try:');
+  const examples = ['/imagine red heart --seed 7', '/info', '/limits', '/cancel'];
+  for (const text of examples) {
+    const name = text.slice(1).split(' ')[0];
+    if (!app.state.commands.some((c) => c.name === name)) continue;
+    const chip = el('button', 'hint', text);
+    chip.type = 'button';
+    chip.addEventListener('click', () => {
+      ui.input.value = text;
+      ui.input.focus();
+    });
+    ui.hints.append(chip);
+  }
+}
+
+// ---------- Servers ----------
+
+function selectServer(name) {
+  app.server = name;
+  store.set('imagine.server', name);
+  for (const b of ui.servers.children) b.setAttribute('aria-current', String(b.dataset.server === name));
+  ui.serverLabel.textContent = name;
+  document.title = `#general · ${name} · imagine`;
+  connect();
+}
+
+function renderServers() {
+  ui.servers.replaceChildren();
+  for (const name of app.state.servers) {
+    const b = el('button', 'server-button');
+    b.type = 'button';
+    b.dataset.server = name;
+    b.append(el('span', 'server-icon', name.slice(0, 2).toUpperCase()), el('span', '', name));
+    b.addEventListener('click', () => { if (app.server !== name) selectServer(name); });
+    ui.servers.append(b);
+  }
+}
+
+// ---------- Start ----------
+
+async function start() {
+  setupUser();
+  setupComposer();
+  let state;
+  for (;;) {
+    try {
+      const res = await fetch('/api/state', { headers: headers() });
+      if (res.ok) { state = await res.json(); break; }
+    } catch { /* server starting */ }
+    setConnection('down', 'server unreachable, retrying…');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  app.state = state;
+  app.admin = Boolean(state.admin);
+  ui.passwordRow.hidden = !state.passwordNeeded;
+  ui.model.replaceChildren(state.model.name, el('small', '', `${state.model.width}×${state.model.height}, ${state.model.steps} steps by default`));
+  showRole();
+  renderServers();
+  renderHints();
+  const saved = store.get('imagine.server');
+  selectServer(state.servers.includes(saved) ? saved : state.servers[0]);
+  ui.input.focus();
+}
+
+start();
