@@ -15,8 +15,13 @@ export interface JobStore {
   listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
   /** A user's jobs in these states, oldest first. */
   listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]>;
-  /** Finished jobs older than the cutoff (epoch ms), for image retention. */
+  /** Finished jobs older than the cutoff (epoch ms), for image retention; skips jobs marked by markImagesExpired. */
   listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]>;
+  /**
+   * Records that these jobs' images were deleted by retention (the rows stay, so a button on
+   * them can say the image expired). Optional: a store without it gets the same jobs again.
+   */
+  markImagesExpired?(ids: readonly string[]): Promise<void>;
 }
 
 /** Stored PNGs by key (e.g. `<jobId>/0.png`): a local directory, or any store every process can read. */
@@ -48,4 +53,40 @@ export interface UsageToday {
 /** Daily image counters; reserving against a quota happens inside JobQueue.submit, atomically. */
 export interface UsageStore {
   today(serverId: string, userId: string): Promise<UsageToday>;
+}
+
+/** One submit's claim on the per-minute and daily counters (limits of 0 mean no limit). */
+export interface QuotaRequest {
+  serverId: string;
+  userId: string;
+  /** Images this job makes. */
+  cost: number;
+  /** Epoch ms of the submit; picks the UTC day and the one-minute window. */
+  now: number;
+  dailyServerImages: number;
+  dailyUserImages: number;
+  requestsPerMinute: number;
+}
+
+export type QuotaDecision =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'rate' | 'quota-server' | 'quota-user';
+      /** Requests in the last minute, or images today. */
+      used: number;
+      limit: number;
+      /** Epoch ms when trying again can succeed (the window moves on, or the next 00:00 UTC). */
+      retryAt: number;
+    };
+
+/**
+ * The counting half of admission, small enough to be one Lua script in Redis: checks the
+ * per-minute rate and both daily quotas and, only when all pass, records the request and adds
+ * the cost, in one atomic step.
+ */
+export interface UsageLedger extends UsageStore {
+  reserve(request: QuotaRequest): Promise<QuotaDecision>;
+  /** Gives back a failed or cancelled job's images, on the UTC day of its submit (createdAt). */
+  refund(serverId: string, userId: string, cost: number, createdAt: number): Promise<void>;
 }

@@ -1,0 +1,402 @@
+/**
+ * The single-process queue: admission under one lock, a FairScheduler for the order, p-queue
+ * for running up to QUEUE_CONCURRENCY jobs, the job store as the record of every state change.
+ */
+import { randomBytes } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { AppConfig } from '../config.js';
+import { UserError } from '../core/invocation.js';
+import { FINISHED_STATUSES, type JobEvent, type JobOutput, type JobRecord, type JobSubmission } from '../core/jobs.js';
+import type { Logger } from '../log.js';
+import type { JobStore, SettingsStore, UsageLedger } from '../store/types.js';
+import { checkSubmission, formatWait, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from './admission.js';
+import { FairScheduler, type SchedulerEntry } from './fair-scheduler.js';
+import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type JobRunner, type QueueStats } from './types.js';
+
+export const GENERIC_FAILURE = 'Something went wrong while making this image; please try again.';
+export const RESTART_FAILURE = 'The bot restarted while making this; please try again.';
+/** A job found running after a restart runs again only if it has started fewer times than this. */
+export const MAX_ATTEMPTS = 2;
+
+export interface LocalJobQueueOptions {
+  jobs: JobStore;
+  settings: SettingsStore;
+  usage: UsageLedger;
+  models: ModelLookup;
+  runner: JobRunner;
+  /** QUEUE_CONCURRENCY: jobs running at once. */
+  concurrency?: number;
+  /** QUEUE_MAX_LENGTH: jobs waiting at most. */
+  maxLength?: number;
+  /** JOB_TIMEOUT_SECONDS × 1000. */
+  timeoutMs?: number;
+  log?: Logger;
+  /** Test seam for quotas across midnight. */
+  now?: () => number;
+  /** Queued jobs in the first this-many places get a queued event each time their place changes. */
+  positionUpdates?: number;
+}
+
+interface Entry extends SchedulerEntry {
+  cost: number;
+  createdAt: number;
+}
+
+type StopReason = 'cancel' | 'timeout' | 'shutdown';
+
+interface Running {
+  entry: Entry;
+  controller: AbortController;
+  /** The job has its final state (or was handed back at shutdown); later results are ignored. */
+  settled: boolean;
+  /** Set once the job is stored as running. */
+  job?: JobRecord;
+  /** State writes of this job, one after another. */
+  chain: Promise<void>;
+  /** Resolves when the runner has returned and the slot is free. */
+  done: Promise<void>;
+}
+
+const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/** 10 characters, easy to read and type in /cancel. */
+export function newJobId(): string {
+  const bytes = randomBytes(10);
+  let id = '';
+  for (const b of bytes) id += ID_ALPHABET[b & 31];
+  return id;
+}
+
+/** The message a user sees for a failed job; details of unexpected errors stay in the log. */
+function userMessageOf(err: unknown): string | undefined {
+  // RequestError (the pipeline's refusals) by name, so the queue does not load onnxruntime.
+  if (err instanceof UserError || (err instanceof Error && err.name === 'RequestError')) return err.message;
+  return undefined;
+}
+
+export class LocalJobQueue implements JobQueue {
+  private readonly scheduler = new FairScheduler<Entry>();
+  private readonly running = new Map<string, Running>();
+  private readonly workers: PQueue;
+  /** Submits and cancels one at a time, so no burst overshoots a limit. */
+  private readonly lock = new PQueue({ concurrency: 1 });
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly lastPosition = new Map<string, number>();
+  private readonly byStatus: Record<string, number> = {};
+  private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+  private refreshTimer?: NodeJS.Immediate;
+  private readonly concurrency: number;
+  private readonly maxLength: number;
+  private readonly timeoutMs: number;
+  private readonly positionUpdates: number;
+  private readonly now: () => number;
+
+  constructor(private readonly o: LocalJobQueueOptions) {
+    this.concurrency = o.concurrency ?? 1;
+    this.maxLength = o.maxLength ?? 1000;
+    this.timeoutMs = o.timeoutMs ?? 600_000;
+    this.positionUpdates = o.positionUpdates ?? 50;
+    this.now = o.now ?? Date.now;
+    this.workers = new PQueue({ concurrency: this.concurrency });
+  }
+
+  static fromConfig(config: AppConfig, deps: Omit<LocalJobQueueOptions, 'concurrency' | 'maxLength' | 'timeoutMs'>): LocalJobQueue {
+    return new LocalJobQueue({
+      ...deps,
+      concurrency: config.QUEUE_CONCURRENCY,
+      maxLength: config.QUEUE_MAX_LENGTH,
+      timeoutMs: config.JOB_TIMEOUT_SECONDS * 1000,
+    });
+  }
+
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: JobEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.o.log?.error({ err, jobId: event.jobId, event: event.type }, 'a job event listener threw');
+      }
+    }
+  }
+
+  private count(status: string): void {
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  async submit(submission: JobSubmission): Promise<JobRecord> {
+    if (this.state === 'closing' || this.state === 'closed') {
+      throw new SubmitRefusedError('The bot is restarting; please try again in a minute.', 'closing');
+    }
+    return this.lock.add(() => this.admit(submission));
+  }
+
+  private async admit(sub: JobSubmission): Promise<JobRecord> {
+    const now = this.now();
+    if (this.scheduler.size >= this.maxLength) throw queueFullRefusal(this.scheduler.size);
+    const limits = await this.o.settings.get(sub.serverId);
+    checkSubmission(sub, limits, this.o.models);
+    const waiting = this.scheduler.queuedForUser(sub.serverId, sub.userId);
+    if (waiting >= limits.user_max_queued) throw userQueuedRefusal(waiting, limits.user_max_queued);
+    const cost = sub.params.count;
+    const decision = await this.o.usage.reserve({
+      serverId: sub.serverId,
+      userId: sub.userId,
+      cost,
+      now,
+      dailyServerImages: limits.daily_server_images,
+      dailyUserImages: limits.daily_user_images,
+      requestsPerMinute: limits.user_requests_per_minute,
+    });
+    if (!decision.ok) throw quotaRefusal(decision, cost, now);
+
+    const job: JobRecord = {
+      id: newJobId(),
+      kind: sub.kind,
+      platform: sub.platform,
+      serverId: sub.serverId,
+      channelId: sub.channelId,
+      userId: sub.userId,
+      userName: sub.userName,
+      params: sub.params,
+      status: 'queued',
+      priority: sub.priority ?? 0,
+      cost,
+      createdAt: now,
+      attempts: 0,
+    };
+    if (sub.delivery) job.delivery = sub.delivery;
+    try {
+      await this.o.jobs.insert(job);
+    } catch (err) {
+      await this.o.usage.refund(job.serverId, job.userId, cost, now);
+      throw err;
+    }
+    this.scheduler.setServerCap(job.serverId, limits.server_max_running);
+    this.enqueue(job);
+    const position = this.scheduler.position(job.id)!;
+    this.lastPosition.set(job.id, position);
+    this.count('queued');
+    this.emit({ type: 'queued', jobId: job.id, position });
+    this.pump();
+    this.schedulePositionRefresh();
+    return job;
+  }
+
+  private enqueue(job: JobRecord): void {
+    this.scheduler.add({ id: job.id, serverId: job.serverId, userId: job.userId, priority: job.priority, cost: job.cost, createdAt: job.createdAt });
+  }
+
+  async position(jobId: string): Promise<number | undefined> {
+    return this.scheduler.position(jobId);
+  }
+
+  async stats(): Promise<QueueStats> {
+    return { queued: this.scheduler.size, running: this.running.size, byStatus: { ...this.byStatus } };
+  }
+
+  async cancel(jobId: string, by: CancelRequest): Promise<CancelResult> {
+    return this.lock.add(() => this.cancelNow(jobId, by));
+  }
+
+  private async cancelNow(jobId: string, by: CancelRequest): Promise<CancelResult> {
+    const job = await this.o.jobs.get(jobId);
+    if (!job) return 'not-found';
+    const allowed = by.userId === job.userId || (by.isServerAdmin && by.serverId === job.serverId);
+    if (!allowed) return 'not-allowed';
+    if (FINISHED_STATUSES.includes(job.status)) return 'finished';
+
+    const entry = this.scheduler.remove(jobId);
+    if (entry) {
+      this.lastPosition.delete(jobId);
+      await this.finishStored(job, 'cancelled');
+      this.schedulePositionRefresh();
+      return 'cancelled';
+    }
+    const r = this.running.get(jobId);
+    if (r) {
+      if (r.settled) return 'finished';
+      await this.stop(r, 'cancel');
+      return 'cancelled';
+    }
+    // Stored as waiting but not loaded here yet (before start()).
+    await this.finishStored(job, 'cancelled');
+    return 'cancelled';
+  }
+
+  /** Stores a final state of a job that is not running here, gives back its images, emits. */
+  private async finishStored(job: JobRecord, status: 'cancelled' | 'failed', error?: string): Promise<void> {
+    await this.o.jobs.update(job.id, { status, finishedAt: this.now(), ...(error ? { error } : {}) });
+    await this.o.usage.refund(job.serverId, job.userId, job.cost, job.createdAt);
+    this.count(status);
+    this.emit(status === 'cancelled' ? { type: 'cancelled', jobId: job.id } : { type: 'failed', jobId: job.id, message: error! });
+  }
+
+  /** Starts what may start: free worker slots, servers under their cap, in the scheduler's order. */
+  private pump(): void {
+    if (this.state !== 'started') return;
+    while (this.running.size < this.concurrency) {
+      const entry = this.scheduler.take();
+      if (!entry) break;
+      this.lastPosition.delete(entry.id);
+      const r: Running = { entry, controller: new AbortController(), settled: false, chain: Promise.resolve(), done: Promise.resolve() };
+      this.running.set(entry.id, r);
+      r.done = this.workers.add(() => this.execute(r)).catch((err: unknown) => {
+        this.o.log?.error({ err, jobId: entry.id }, 'job execution failed outside the runner');
+      });
+    }
+  }
+
+  /** Runs one state write of a running job after the ones before it. */
+  private transition(r: Running, write: () => Promise<void>): Promise<void> {
+    r.chain = r.chain.then(write).catch((err: unknown) => {
+      this.o.log?.error({ err, jobId: r.entry.id }, 'could not store a job state change');
+    });
+    return r.chain;
+  }
+
+  private async execute(r: Running): Promise<void> {
+    const id = r.entry.id;
+    try {
+      await this.transition(r, async () => {
+        if (r.settled) return;
+        const job = await this.o.jobs.get(id);
+        if (!job) throw new Error(`job ${id} is missing from the store`);
+        const patch = { status: 'running' as const, startedAt: this.now(), attempts: job.attempts + 1 };
+        await this.o.jobs.update(id, patch);
+        r.job = { ...job, ...patch };
+        this.count('running');
+        this.emit({ type: 'started', jobId: id });
+      });
+      if (r.settled || !r.job) return;
+
+      const timer = setTimeout(() => void this.stop(r, 'timeout'), this.timeoutMs);
+      let result: { ok: true; output: JobOutput } | { ok: false; err: unknown };
+      try {
+        const output = await this.o.runner.run(r.job, {
+          signal: r.controller.signal,
+          onProgress: (step, total) => {
+            if (!r.settled) this.emit({ type: 'progress', jobId: id, step, total });
+          },
+        });
+        result = { ok: true, output };
+      } catch (err) {
+        result = { ok: false, err };
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!r.settled) {
+        r.settled = true;
+        const job = r.job;
+        if (result.ok) {
+          const { output } = result;
+          await this.transition(r, async () => {
+            await this.o.jobs.update(id, { status: 'done', finishedAt: this.now(), output });
+            this.count('done');
+            this.emit({ type: 'done', jobId: id });
+          });
+        } else {
+          let message = userMessageOf(result.err);
+          if (message === undefined) {
+            message = GENERIC_FAILURE;
+            this.o.log?.error({ err: result.err, jobId: id, model: job.params.model }, 'job failed');
+          }
+          await this.transition(r, () => this.finishStored(job, 'failed', message));
+        }
+      }
+      await r.chain;
+    } finally {
+      this.running.delete(id);
+      this.scheduler.finish(id);
+      this.pump();
+      this.schedulePositionRefresh();
+    }
+  }
+
+  /** Ends a running job now (its runner stops at its next step); the slot frees when it returns. */
+  private stop(r: Running, reason: StopReason): Promise<void> {
+    if (r.settled) return r.chain;
+    r.settled = true;
+    r.controller.abort(new Error(`job ${reason}`));
+    return this.transition(r, async () => {
+      const job = r.job;
+      if (reason === 'shutdown') {
+        // Handed back for the next start; the interrupted run does not count as an attempt.
+        if (job) await this.o.jobs.update(job.id, { status: 'queued', startedAt: undefined, attempts: job.attempts - 1 });
+        return;
+      }
+      const stored = job ?? (await this.o.jobs.get(r.entry.id));
+      if (!stored) return;
+      if (reason === 'cancel') await this.finishStored(stored, 'cancelled');
+      else {
+        const limit = formatWait(this.timeoutMs);
+        await this.finishStored(stored, 'failed', `This took longer than the ${limit} limit and was stopped; please try again with fewer steps or a smaller size.`);
+      }
+    });
+  }
+
+  /** Coalesces position updates: once per turn of the event loop, for the first places only. */
+  private schedulePositionRefresh(): void {
+    if (this.refreshTimer || this.state === 'closed') return;
+    this.refreshTimer = setImmediate(() => {
+      this.refreshTimer = undefined;
+      this.scheduler.peek(this.positionUpdates).forEach((e, i) => {
+        if (this.lastPosition.get(e.id) === i + 1) return;
+        this.lastPosition.set(e.id, i + 1);
+        this.emit({ type: 'queued', jobId: e.id, position: i + 1 });
+      });
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') return;
+    await this.lock.add(async () => {
+      const stored = await this.o.jobs.listByStatus(['queued', 'running']);
+      const restored: JobRecord[] = [];
+      for (const job of stored) {
+        if (this.scheduler.has(job.id)) continue;
+        if (job.status === 'running') {
+          if (job.attempts >= MAX_ATTEMPTS) {
+            await this.finishStored(job, 'failed', RESTART_FAILURE);
+            continue;
+          }
+          await this.o.jobs.update(job.id, { status: 'queued', startedAt: undefined });
+        }
+        const limits = await this.o.settings.get(job.serverId);
+        this.scheduler.setServerCap(job.serverId, limits.server_max_running);
+        this.enqueue(job);
+        restored.push(job);
+      }
+      if (restored.length) this.o.log?.info({ jobs: restored.length }, 're-queued stored jobs');
+      // One pass over the whole order gives every restored job its place.
+      this.scheduler.peek(this.scheduler.size).forEach((e, i) => {
+        this.lastPosition.set(e.id, i + 1);
+        this.count('queued');
+        this.emit({ type: 'queued', jobId: e.id, position: i + 1 });
+      });
+      this.state = 'started';
+      this.pump();
+    });
+  }
+
+  async close(options: { deadlineMs?: number } = {}): Promise<void> {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    const deadlineMs = options.deadlineMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.running.values()].map((r) => r.done)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs))),
+    ]);
+    clearTimeout(timer);
+    await Promise.all([...this.running.values()].map((r) => this.stop(r, 'shutdown')));
+    await this.lock.onIdle();
+    if (this.refreshTimer) clearImmediate(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.state = 'closed';
+  }
+}

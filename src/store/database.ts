@@ -1,0 +1,96 @@
+/**
+ * The SQLite file in DATA_DIR that holds jobs, server limits and usage counters. The schema
+ * lives here as numbered migrations; PRAGMA user_version records how many have run.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+export const DATABASE_FILE = 'imagine.sqlite';
+
+/** Never edit a migration that has shipped; append a new one. */
+const MIGRATIONS: readonly string[] = [
+  // 1: jobs, server limits, usage counters, per-minute request log.
+  `
+  CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    server_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    model TEXT NOT NULL,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    cost INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    output TEXT,
+    error TEXT,
+    delivery TEXT,
+    images_expired_at INTEGER
+  );
+  CREATE INDEX jobs_status ON jobs (status, created_at, seq);
+  CREATE INDEX jobs_user ON jobs (server_id, user_id, status, created_at);
+  CREATE INDEX jobs_retention ON jobs (finished_at) WHERE images_expired_at IS NULL AND finished_at IS NOT NULL;
+
+  CREATE TABLE server_limits (
+    server_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (server_id, name)
+  ) WITHOUT ROWID;
+
+  -- user_id '' holds the server's total.
+  CREATE TABLE daily_usage (
+    day TEXT NOT NULL,
+    server_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    images INTEGER NOT NULL,
+    PRIMARY KEY (day, server_id, user_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE request_log (
+    server_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX request_log_user ON request_log (server_id, user_id, at);
+  CREATE INDEX request_log_at ON request_log (at);
+  `,
+];
+
+/** Applies the migrations a database has not seen yet, each in its own transaction. */
+export function migrate(db: SqliteDatabase): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the database was written by a newer version of the bot (schema ${current}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Opens (creating when needed) DATA_DIR/imagine.sqlite in WAL mode with the current schema. */
+export function openDatabase(dataDir: string): SqliteDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  // WAL keeps commits durable across a process crash with NORMAL; only power loss can drop the last ones.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

@@ -1,0 +1,177 @@
+import type { JobRecord, JobStatus } from '../core/jobs.js';
+import type { SqliteDatabase } from './database.js';
+import type { JobStore } from './types.js';
+
+interface JobRow {
+  id: string;
+  kind: string;
+  platform: string;
+  server_id: string;
+  channel_id: string;
+  user_id: string;
+  user_name: string;
+  params: string;
+  status: string;
+  priority: number;
+  cost: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  attempts: number;
+  output: string | null;
+  error: string | null;
+  delivery: string | null;
+}
+
+/** JobRecord field → column, and how its value is stored. */
+const COLUMNS: Record<Exclude<keyof JobRecord, 'id'>, [column: string, json: boolean]> = {
+  kind: ['kind', false],
+  platform: ['platform', false],
+  serverId: ['server_id', false],
+  channelId: ['channel_id', false],
+  userId: ['user_id', false],
+  userName: ['user_name', false],
+  params: ['params', true],
+  status: ['status', false],
+  priority: ['priority', false],
+  cost: ['cost', false],
+  createdAt: ['created_at', false],
+  startedAt: ['started_at', false],
+  finishedAt: ['finished_at', false],
+  attempts: ['attempts', false],
+  output: ['output', true],
+  error: ['error', false],
+  delivery: ['delivery', true],
+};
+
+function toRecord(row: JobRow): JobRecord {
+  const job: JobRecord = {
+    id: row.id,
+    kind: row.kind as JobRecord['kind'],
+    platform: row.platform as JobRecord['platform'],
+    serverId: row.server_id,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    userName: row.user_name,
+    params: JSON.parse(row.params) as JobRecord['params'],
+    status: row.status as JobStatus,
+    priority: row.priority,
+    cost: row.cost,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+  };
+  if (row.started_at !== null) job.startedAt = row.started_at;
+  if (row.finished_at !== null) job.finishedAt = row.finished_at;
+  if (row.output !== null) job.output = JSON.parse(row.output) as JobRecord['output'];
+  if (row.error !== null) job.error = row.error;
+  if (row.delivery !== null) job.delivery = JSON.parse(row.delivery) as JobRecord['delivery'];
+  return job;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** Every job with its prompt, params, seeds, model, requester, status and timings, in SQLite. */
+export class SqliteJobStore implements JobStore {
+  private readonly insertStmt;
+  private readonly getStmt;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO jobs (id, kind, platform, server_id, channel_id, user_id, user_name, prompt, model, params, status,
+         priority, cost, created_at, started_at, finished_at, attempts, output, error, delivery)
+       VALUES (@id, @kind, @platform, @serverId, @channelId, @userId, @userName, @prompt, @model, @params, @status,
+         @priority, @cost, @createdAt, @startedAt, @finishedAt, @attempts, @output, @error, @delivery)`,
+    );
+    this.getStmt = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  }
+
+  async insert(job: JobRecord): Promise<void> {
+    this.insertStmt.run({
+      id: job.id,
+      kind: job.kind,
+      platform: job.platform,
+      serverId: job.serverId,
+      channelId: job.channelId,
+      userId: job.userId,
+      userName: job.userName,
+      prompt: job.params.prompt,
+      model: job.params.model,
+      params: JSON.stringify(job.params),
+      status: job.status,
+      priority: job.priority,
+      cost: job.cost,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt ?? null,
+      finishedAt: job.finishedAt ?? null,
+      attempts: job.attempts,
+      output: job.output === undefined ? null : JSON.stringify(job.output),
+      error: job.error ?? null,
+      delivery: job.delivery === undefined ? null : JSON.stringify(job.delivery),
+    });
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const row = this.getStmt.get(id);
+    return row && toRecord(row);
+  }
+
+  async update(id: string, patch: Partial<Omit<JobRecord, 'id'>>): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, value] of Object.entries(patch)) {
+      const spec = COLUMNS[field as keyof typeof COLUMNS];
+      if (!spec) throw new Error(`unknown job field '${field}'`);
+      const [column, json] = spec;
+      sets.push(`${column} = ?`);
+      values.push(value === undefined ? null : json ? JSON.stringify(value) : value);
+      if (field === 'params') {
+        const params = value as JobRecord['params'];
+        sets.push('prompt = ?', 'model = ?');
+        values.push(params.prompt, params.model);
+      }
+    }
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  async listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = this.db
+      .prepare<unknown[], JobRow>(`SELECT * FROM jobs WHERE status IN (${placeholders(statuses.length)}) ORDER BY created_at, seq`)
+      .all(...statuses);
+    return rows.map(toRecord);
+  }
+
+  async listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = this.db
+      .prepare<unknown[], JobRow>(
+        `SELECT * FROM jobs WHERE server_id = ? AND user_id = ? AND status IN (${placeholders(statuses.length)}) ORDER BY created_at, seq`,
+      )
+      .all(serverId, userId, ...statuses);
+    return rows.map(toRecord);
+  }
+
+  async listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]> {
+    const rows = this.db
+      .prepare<[number, number], JobRow>(
+        `SELECT * FROM jobs WHERE finished_at IS NOT NULL AND images_expired_at IS NULL AND finished_at < ?
+         ORDER BY finished_at LIMIT ?`,
+      )
+      .all(cutoffMs, limit);
+    return rows.map(toRecord);
+  }
+
+  async markImagesExpired(ids: readonly string[], at = Date.now()): Promise<void> {
+    const stmt = this.db.prepare('UPDATE jobs SET images_expired_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) stmt.run(at, id);
+    })();
+  }
+
+  /** Epoch ms when retention deleted the job's images; undefined while they are kept. */
+  async imagesExpiredAt(id: string): Promise<number | undefined> {
+    const row = this.db.prepare<[string], { images_expired_at: number | null }>('SELECT images_expired_at FROM jobs WHERE id = ?').get(id);
+    return row?.images_expired_at ?? undefined;
+  }
+}
