@@ -1,0 +1,278 @@
+/**
+ * The Slack adapter on Bolt: slash commands and button clicks become Invocations for the command
+ * layer, the answers go back as Slack messages. Everything is acknowledged first (Slack's 3 s), the
+ * work happens after. Socket Mode when SLACK_APP_TOKEN is set, else Bolt's HTTP receiver, which
+ * verifies Slack's signature and refuses requests older than 5 minutes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type RespondFn } from '@slack/bolt';
+import type { Services } from '../../core/command.js';
+import { UserError, type CommandOutcome, type Invocation, type OptionValue, type Reply } from '../../core/invocation.js';
+import type { JobUpdateTarget } from '../../core/job-updates.js';
+import type { AdapterHandle, AdapterState } from '../types.js';
+import { BUTTON_BLOCK_PATTERN, messageBody } from './blocks.js';
+import { boltLogger } from './bolt-logger.js';
+import { SlackIdentityResolver } from './identity.js';
+import { SlackJobTarget, type SlackDeliveryData } from './job-target.js';
+import { commandTextFromSlack } from './markup.js';
+import { CANNOT_POST, SlackMessenger, slackErrorCode, type SlackPlace } from './messenger.js';
+
+/** The parts of the command layer the adapter uses (commands/index.ts and followJobs in production). */
+export interface CommandLayer {
+  /** Slash command names without the slash ('imagine', 'limits', …). */
+  commandNames: readonly string[];
+  parseCommandText(name: string, text: string): { subcommand?: string; options: Record<string, OptionValue> };
+  dispatch(invocation: Invocation, services: Services): Promise<CommandOutcome>;
+  followJobs(services: Services, target: JobUpdateTarget): () => void;
+}
+
+export interface SlackAdapterOptions {
+  /** HTTP mode only: where the receiver listens (default: port SLACK_PORT on every interface). */
+  listen?: { port: number; host?: string };
+}
+
+export interface SlackAdapterHandle extends AdapterHandle {
+  /** HTTP mode: the port the receiver listens on. */
+  readonly port?: number;
+}
+
+const SOMETHING_WRONG = 'Something went wrong while handling that; please try again.';
+
+function cannotPostText(channel: string): string {
+  return channel.startsWith('D')
+    ? "I can't post in this conversation. Use `/imagine` in a channel I'm in, or in a direct message with me."
+    : "I can't post in this channel. Invite me with `/invite @imagine` (or the name this app has here), then try again.";
+}
+
+/** Answers for one user: the response_url when Slack gave one, else chat.postEphemeral. */
+type Answer = (reply: Reply) => Promise<void>;
+
+export async function createSlackAdapter(services: Services, layer: CommandLayer, options: SlackAdapterOptions = {}): Promise<SlackAdapterHandle> {
+  const { config } = services;
+  const log = services.log.child({ component: 'slack' });
+  if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is not set');
+  const logger = boltLogger(services.log);
+  let state: AdapterState = 'starting';
+  let stopping = false;
+
+  let receiver: SocketModeReceiver | HTTPReceiver;
+  if (config.slackMode === 'socket') {
+    const socket = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN!,
+      logger,
+      // apps.connections.open goes through these client options, so a proxy or a test can stand in.
+      installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+    });
+    socket.client.on('connected', () => {
+      if (!stopping) state = 'connected';
+    });
+    for (const e of ['reconnecting', 'disconnected', 'disconnecting']) {
+      socket.client.on(e, () => {
+        if (!stopping) state = 'disconnected';
+      });
+    }
+    receiver = socket;
+  } else {
+    if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set (HTTP mode)');
+    receiver = new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      endpoints: '/slack/events',
+      port: config.SLACK_PORT,
+      logger,
+      processBeforeResponse: false,
+    });
+  }
+
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    // auth.test runs in init() below, where a bad token becomes one clear error.
+    deferInitialization: true,
+    convoStore: false,
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'Slack event handling failed');
+  });
+
+  const messenger = new SlackMessenger(app.client);
+  const identities = new SlackIdentityResolver(app.client, config.SLACK_ADMIN_USERS, log);
+  const target = new SlackJobTarget(config.INSTANCE_ID, services, messenger, log);
+
+  const answerFor = (respond: RespondFn | undefined, place: SlackPlace, userId: string): Answer => {
+    return async (reply) => {
+      const body = messageBody(reply);
+      if (respond) {
+        try {
+          await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, ...body });
+          return;
+        } catch (err) {
+          log.warn({ err }, 'response_url failed; answering with chat.postEphemeral');
+        }
+      }
+      if (reply.ephemeral) await messenger.ephemeral(place.channel, userId, reply, place.threadTs);
+      else await messenger.post(place, reply);
+    };
+  };
+
+  /** Runs an invocation and shows its outcome: a job's status message, or the reply. */
+  const run = async (inv: Invocation, place: SlackPlace, answer: Answer): Promise<void> => {
+    const key = randomUUID();
+    const data: SlackDeliveryData = { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}), key };
+    inv.delivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { ...data } };
+    target.expectPost(key);
+    let posted: { jobId: string; ts: string; reply: Reply } | undefined;
+    try {
+      const outcome = await layer.dispatch(inv, services);
+      if (outcome.kind === 'reply') {
+        await showReply(outcome.reply, place, answer);
+        return;
+      }
+      let ts: string;
+      try {
+        ts = await messenger.post(place, outcome.reply);
+      } catch (err) {
+        if (!CANNOT_POST.has(slackErrorCode(err) ?? '')) throw err;
+        // Nobody would see the job: take it back and tell the user why.
+        target.abandon(outcome.jobId);
+        await services.queue.cancel(outcome.jobId, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: true });
+        await answer({ text: cannotPostText(place.channel), ephemeral: true });
+        return;
+      }
+      posted = { jobId: outcome.jobId, ts, reply: outcome.reply };
+      const { key: _key, ...stored } = data;
+      await services.jobs.update(outcome.jobId, { delivery: { ...inv.delivery, data: { ...stored, ts } } });
+    } catch (err) {
+      log.error({ err, command: inv.command, serverId: inv.serverId }, 'Slack command failed');
+      await answer({ text: SOMETHING_WRONG, ephemeral: true }).catch(() => {});
+    } finally {
+      target.settlePost(key, posted);
+    }
+  };
+
+  const showReply = async (reply: Reply, place: SlackPlace, answer: Answer): Promise<void> => {
+    if (reply.images?.length && !reply.ephemeral) {
+      await messenger.uploadImages(place, reply);
+      return;
+    }
+    await answer(reply);
+  };
+
+  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+    await ack();
+    const place: SlackPlace = { channel: command.channel_id };
+    const answer = answerFor(respond, place, command.user_id);
+    try {
+      const name = command.command.replace(/^\//, '').toLowerCase();
+      let parsed: { subcommand?: string; options: Record<string, OptionValue> };
+      try {
+        if (!layer.commandNames.includes(name)) {
+          throw new UserError(`Unknown command \`${command.command}\`. Commands: ${layer.commandNames.map((n) => `\`/${n}\``).join(', ')}.`);
+        }
+        parsed = layer.parseCommandText(name, commandTextFromSlack(command.text ?? ''));
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        await answer({ text: err.message, ephemeral: true });
+        return;
+      }
+      const who = await identities.resolve(command.user_id, command.team_id, command.user_name);
+      await run(
+        {
+          platform: 'slack',
+          serverId: command.team_id,
+          channelId: command.channel_id,
+          userId: command.user_id,
+          userName: who.userName,
+          isServerAdmin: who.isServerAdmin,
+          command: name,
+          ...(parsed.subcommand ? { subcommand: parsed.subcommand } : {}),
+          options: parsed.options,
+        },
+        place,
+        answer,
+      );
+    } catch (err) {
+      log.error({ err, command: command.command }, 'Slack slash command failed');
+      await answer({ text: SOMETHING_WRONG, ephemeral: true }).catch(() => {});
+    }
+  });
+
+  app.action({ block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
+    const teamId = body.team?.id ?? body.user.team_id;
+    if (!channel || !teamId) return;
+    // A click inside a thread answers in that thread; a thread's parent has thread_ts === ts.
+    const messageTs = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+    const threadTs = (body.container?.thread_ts as string | undefined) ?? (body.message?.thread_ts as string | undefined);
+    const place: SlackPlace = { channel, ...(threadTs && threadTs !== messageTs ? { threadTs } : {}) };
+    const answer = answerFor(respond, place, body.user.id);
+    try {
+      const who = await identities.resolve(body.user.id, teamId, body.user.username ?? body.user.name ?? body.user.id);
+      await run(
+        {
+          platform: 'slack',
+          serverId: teamId,
+          channelId: channel,
+          userId: body.user.id,
+          userName: who.userName,
+          isServerAdmin: who.isServerAdmin,
+          command: 'button',
+          options: { id: action.value ?? action.action_id },
+        },
+        place,
+        answer,
+      );
+    } catch (err) {
+      log.error({ err }, 'Slack button click failed');
+      await answer({ text: SOMETHING_WRONG, ephemeral: true }).catch(() => {});
+    }
+  });
+
+  try {
+    await app.init();
+  } catch (err) {
+    const code = slackErrorCode(err);
+    throw new Error(code ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code})` : `Slack is not reachable at ${config.SLACK_API_URL} (${(err as Error).message})`, { cause: err });
+  }
+
+  const unfollow = layer.followJobs(services, target);
+  let port: number | undefined;
+  try {
+    if (receiver instanceof SocketModeReceiver) {
+      await app.start();
+    } else {
+      const listen = options.listen ?? { port: config.SLACK_PORT };
+      const server = (await app.start(listen.host ? { port: listen.port, host: listen.host } : listen.port)) as Server;
+      const address = server.address();
+      port = typeof address === 'object' && address ? address.port : listen.port;
+    }
+  } catch (err) {
+    unfollow();
+    const code = slackErrorCode(err);
+    throw new Error(code ? `Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code})` : `Slack adapter could not start: ${(err as Error).message}`, { cause: err });
+  }
+  state = 'connected';
+  log.info({ mode: config.slackMode, port }, 'Slack adapter started');
+
+  return {
+    name: 'slack',
+    port,
+    state: () => state,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      unfollow();
+      try {
+        if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
+        else await app.stop();
+      } finally {
+        state = 'stopped';
+        log.info('Slack adapter stopped');
+      }
+    },
+  };
+}

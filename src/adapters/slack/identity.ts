@@ -1,0 +1,77 @@
+/**
+ * Who is invoking: display name and whether they administer the workspace (users.info is_admin /
+ * is_owner / is_primary_owner, or listed in SLACK_ADMIN_USERS). Looked up after the ack, cached
+ * briefly so a burst of clicks costs one users.info call.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Logger } from '../../log.js';
+
+export interface SlackIdentity {
+  userName: string;
+  isServerAdmin: boolean;
+}
+
+interface CachedUser {
+  name?: string;
+  teamId?: string;
+  admin: boolean;
+  expires: number;
+}
+
+/** How long a users.info answer is trusted: an admin demoted in Slack loses rights within a minute. */
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 5000;
+
+export class SlackIdentityResolver {
+  private cache = new Map<string, CachedUser>();
+  private readonly adminUsers: Set<string>;
+  private warnedLookupFailure = false;
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    adminUsers: readonly string[],
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.adminUsers = new Set(adminUsers);
+  }
+
+  /**
+   * `teamId` is the workspace the action happened in: an admin of another organisation in a shared
+   * channel is not an admin here.
+   */
+  async resolve(userId: string, teamId: string, fallbackName: string): Promise<SlackIdentity> {
+    const listed = this.adminUsers.has(userId);
+    const user = await this.lookup(userId);
+    const name = user?.name || fallbackName || userId;
+    const admin = listed || Boolean(user?.admin && (!user.teamId || user.teamId === teamId));
+    return { userName: name, isServerAdmin: admin };
+  }
+
+  private async lookup(userId: string): Promise<CachedUser | undefined> {
+    const now = this.now();
+    const hit = this.cache.get(userId);
+    if (hit && hit.expires > now) return hit;
+    try {
+      const res = await this.client.users.info({ user: userId });
+      const u = res.user;
+      const entry: CachedUser = {
+        name: u?.profile?.display_name || u?.real_name || u?.name,
+        teamId: u?.team_id,
+        admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+        expires: now + TTL_MS,
+      };
+      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(userId, entry);
+      this.warnedLookupFailure = false;
+      return entry;
+    } catch (err) {
+      // Missing users:read scope or a Slack hiccup: fall back to the configured admin list.
+      if (!this.warnedLookupFailure) {
+        this.warnedLookupFailure = true;
+        this.log.warn({ err, userId }, 'users.info failed; only SLACK_ADMIN_USERS count as admins until it works (is the users:read scope granted?)');
+      }
+      return undefined;
+    }
+  }
+}
