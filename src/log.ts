@@ -1,5 +1,6 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 import { SECRET_KEYS } from './config.js';
+import { redactingDestination, secretValues } from './ops/redact.js';
 
 export type Logger = PinoLogger;
 
@@ -48,6 +49,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
         },
       },
     },
-    options.destination ?? process.stdout,
+    // Masks secret values in every serialized line, wherever the fields above missed them.
+    redactingDestination(options.destination ?? process.stdout, secretValues(env)),
   );
 }
