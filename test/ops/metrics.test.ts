@@ -43,7 +43,7 @@ async function runJob(
   if ((options.outcome ?? 'done') === 'done') {
     const n = options.images ?? 4;
     const images = Array.from({ length: n }, (_, i) => `${id}/${i}.png`);
-    await t.jobs.update(id, { status: 'done', finishedAt: t.clock, output: { images, seeds: images.map((_, i) => i), width: 64, height: 64, generationMs: options.generationMs ?? 2500 } });
+    await t.jobs.update(id, { status: 'done', finishedAt: t.clock, output: { images, seeds: images.map((_, i) => i), preview: images[0]!, previewWidth: 64, previewHeight: 64, width: 64, height: 64, generationMs: options.generationMs ?? 2500 } });
     t.queue.emit({ type: 'done', jobId: id });
   } else {
     await t.jobs.update(id, { status: 'failed', finishedAt: t.clock, error: 'the model could not load' });
