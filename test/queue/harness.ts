@@ -1,0 +1,131 @@
+/** A LocalJobQueue on real SQLite files in a temp dir, with a FakeRunner and an event log. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { JobEvent, JobParams, JobSubmission } from '../../src/core/jobs.js';
+import type { ServerLimits } from '../../src/core/limits.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { ModelCatalog } from '../../src/pipeline/catalog.js';
+import { LocalJobQueue, type LocalJobQueueOptions } from '../../src/queue/local-queue.js';
+import { openLocalStores, type LocalStores } from '../../src/store/index.js';
+import { FakeRunner, writeTestModels } from '../fixtures/fake-runner.js';
+
+/** Limits that stay out of the way unless a test sets one. */
+export const OPEN_LIMITS: ServerLimits = {
+  daily_server_images: 0,
+  daily_user_images: 0,
+  user_requests_per_minute: 0,
+  user_max_queued: 1000,
+  server_max_running: 1,
+  max_steps: 50,
+  max_pixels: 1_048_576,
+  allowed_models: [],
+  upscale_allowed: true,
+  blocked_words: [],
+  negative_prompt: '',
+};
+
+export function params(fields: Partial<JobParams> = {}): JobParams {
+  return { prompt: 'a red heart', negativePrompt: '', model: 'tiny', seed: 1, steps: 4, guidance: 7, width: 64, height: 64, count: 4, ...fields };
+}
+
+export function submission(serverId: string, userId: string, fields: Partial<JobParams> = {}, more: Partial<JobSubmission> = {}): JobSubmission {
+  return {
+    kind: 'imagine',
+    platform: 'discord',
+    serverId,
+    channelId: `${serverId}-chan`,
+    userId,
+    userName: userId,
+    isServerAdmin: false,
+    params: params(fields),
+    ...more,
+  };
+}
+
+export class Harness {
+  readonly root = mkdtempSync(join(tmpdir(), 'imagine-queue-'));
+  readonly dataDir = join(this.root, 'data');
+  readonly limitsFile = join(this.root, 'limits.json');
+  readonly models: ModelCatalog;
+  readonly logLines: string[] = [];
+  readonly log: Logger;
+  stores!: LocalStores;
+  queue!: LocalJobQueue;
+  runner!: FakeRunner;
+  events: JobEvent[] = [];
+  private waiters: { match: (e: JobEvent) => boolean; resolve: (e: JobEvent) => void }[] = [];
+
+  constructor(limits: Partial<ServerLimits> = {}) {
+    writeFileSync(this.limitsFile, JSON.stringify({ ...OPEN_LIMITS, ...limits }));
+    const { defaultDir, modelsDir } = writeTestModels(join(this.root, 'models'), [
+      { name: 'tiny', limits: { maxSteps: 60, maxPixels: 1_048_576, maxSize: 1536, minSize: 64, maxBatch: 8 } },
+      { name: 'quick', limits: { maxSteps: 8 } },
+    ]);
+    this.models = ModelCatalog.scan(defaultDir, modelsDir);
+    const lines = this.logLines;
+    this.log = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+  }
+
+  /** Opens the stores and a queue on them (again after close(), like a restart), and starts it. */
+  async open(options: Partial<LocalJobQueueOptions> & { runner?: FakeRunner; start?: boolean } = {}): Promise<LocalJobQueue> {
+    this.stores = openLocalStores({ dataDir: this.dataDir, limitsFile: this.limitsFile, log: this.log, now: options.now });
+    this.runner = options.runner ?? new FakeRunner({ durationMs: 2, steps: 2 });
+    this.queue = new LocalJobQueue({
+      jobs: this.stores.jobs,
+      settings: this.stores.settings,
+      usage: this.stores.usage,
+      models: this.models,
+      runner: this.runner,
+      log: this.log,
+      ...options,
+    });
+    this.events = [];
+    this.queue.onEvent((e) => {
+      this.events.push(e);
+      this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
+    });
+    if (options.start !== false) await this.queue.start();
+    return this.queue;
+  }
+
+  /** The first event (already seen or still to come) that matches. */
+  next(match: (e: JobEvent) => boolean): Promise<JobEvent> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  /** Resolves when every given job has a final event. */
+  async settled(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.next((e) => e.jobId === id && (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled'))));
+  }
+
+  eventsOf(id: string): JobEvent[] {
+    return this.events.filter((e) => e.jobId === id);
+  }
+
+  async close(deadlineMs = 5_000): Promise<void> {
+    await this.queue.close({ deadlineMs });
+    this.stores.close();
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.queue?.close({ deadlineMs: 0 });
+      this.stores?.close();
+    } catch {
+      // already closed
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
