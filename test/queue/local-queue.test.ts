@@ -176,7 +176,7 @@ describe('life-cycle', () => {
     const runner = new FakeRunner();
     runner.hold();
     await h.open({ runner });
-    const jobs = [];
+    const jobs: JobRecord[] = [];
     for (let i = 0; i < 3; i++) jobs.push(await h.queue.submit(submission('S', 'ann')));
     expect(await h.queue.position(jobs[0]!.id)).toBeUndefined();
     expect(await h.queue.position(jobs[2]!.id)).toBe(2);
@@ -253,7 +253,7 @@ describe('restart', () => {
     h = new Harness();
     const first = new FakeRunner({ durationMs: 60_000, steps: 600 });
     await h.open({ runner: first });
-    const jobs = [];
+    const jobs: JobRecord[] = [];
     for (const [server, user] of [['S', 'ann'], ['S', 'ann'], ['S', 'bob'], ['T', 'cy'], ['S', 'ann']] as const) {
       jobs.push(await h.queue.submit(submission(server, user)));
     }
