@@ -129,6 +129,24 @@ describe('Slack over HTTP (signed requests)', () => {
     expect(world.invocations.map((i) => i.options.prompt)).toEqual(['genuine']);
   });
 
+  it('acknowledges clicks on buttons it does not own and leaves them alone', async () => {
+    await startHttp();
+    const foreign: FakeMessage = {
+      channel: CHANNEL,
+      ts: '1700000000.000001',
+      user: 'U0OTHERBOT',
+      text: 'another app',
+      blocks: [{ type: 'actions', block_id: 'other-app', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Hi' }, action_id: 'hi', value: 'up:job1:0:2' }] }],
+      history: [],
+      deleted: false,
+    };
+    const res = await fake.postToApp(url, { payload: fake.blockAction({ message: foreign, actionId: 'hi', userId: ALICE }) });
+    expect(res.status).toBe(200);
+    await fake.postToApp(url, { form: slash('/info', '') });
+    await fake.waitFor(() => world.invocations.length > 0, 10_000, 'info invocation');
+    expect(world.invocations.map((i) => i.command)).toEqual(['info']);
+  });
+
   it('knows admins from users.info and SLACK_ADMIN_USERS; a non-admin /limits set is refused ephemerally', async () => {
     await startHttp();
     await fake.postToApp(url, { form: slash('/limits', 'set max_steps 30', ALICE) });

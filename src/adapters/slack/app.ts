@@ -199,9 +199,10 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
     }
   });
 
-  app.action({ block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond }) => {
+  // Every interaction is acknowledged (Slack shows an error on unacknowledged clicks); ours are handled.
+  app.action(/.*/, async ({ ack, body, action, respond }) => {
     await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action) || !BUTTON_BLOCK_PATTERN.test(action.block_id)) return;
     const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
     const teamId = body.team?.id ?? body.user.team_id;
     if (!channel || !teamId) return;
