@@ -134,16 +134,22 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
       try {
         ts = await messenger.post(place, outcome.reply);
       } catch (err) {
-        if (!CANNOT_POST.has(slackErrorCode(err) ?? '')) throw err;
-        // Nobody would see the job: take it back and tell the user why.
-        target.abandon(outcome.jobId);
-        await services.queue.cancel(outcome.jobId, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: true });
-        await answer({ text: cannotPostText(place.channel), ephemeral: true });
+        if (CANNOT_POST.has(slackErrorCode(err) ?? '')) {
+          // Nobody would see the job: take it back and tell the user why.
+          target.abandon(outcome.jobId);
+          await services.queue.cancel(outcome.jobId, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: true });
+          await answer({ text: cannotPostText(place.channel), ephemeral: true });
+        } else {
+          // The job is queued all the same; its next update posts the status message anew.
+          log.warn({ err, jobId: outcome.jobId }, 'Slack status message could not be posted');
+        }
         return;
       }
       posted = { jobId: outcome.jobId, ts, reply: outcome.reply };
       const { key: _key, ...stored } = data;
-      await services.jobs.update(outcome.jobId, { delivery: { ...inv.delivery, data: { ...stored, ts } } });
+      await services.jobs.update(outcome.jobId, { delivery: { ...inv.delivery, data: { ...stored, ts } } }).catch((err: unknown) => {
+        log.warn({ err, jobId: outcome.jobId }, 'could not store the Slack status message ts');
+      });
     } catch (err) {
       log.error({ err, command: inv.command, serverId: inv.serverId }, 'Slack command failed');
       await answer({ text: SOMETHING_WRONG, ephemeral: true }).catch(() => {});
