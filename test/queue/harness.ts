@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import type { Services } from '../../src/core/command.js';
+import type { Invocation } from '../../src/core/invocation.js';
 import type { JobEvent, JobParams, JobSubmission } from '../../src/core/jobs.js';
 import type { ServerLimits } from '../../src/core/limits.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -79,7 +82,7 @@ export class Harness {
   /** Opens the stores and a queue on them (again after close(), like a restart), and starts it. */
   async open(options: Partial<LocalJobQueueOptions> & { runner?: FakeRunner; start?: boolean } = {}): Promise<LocalJobQueue> {
     this.stores = openLocalStores({ dataDir: this.dataDir, limitsFile: this.limitsFile, log: this.log, now: options.now });
-    this.runner = options.runner ?? new FakeRunner({ durationMs: 2, steps: 2 });
+    this.runner = options.runner ?? new FakeRunner({ durationMs: 2, steps: 2, images: this.stores.images });
     this.queue = new LocalJobQueue({
       jobs: this.stores.jobs,
       settings: this.stores.settings,
@@ -96,6 +99,20 @@ export class Harness {
     });
     if (options.start !== false) await this.queue.start();
     return this.queue;
+  }
+
+  /** What commands get, on this harness's stores and queue. */
+  services(): Services {
+    return {
+      config: loadConfig({ DATA_DIR: this.dataDir, LIMITS_FILE: this.limitsFile, WEB_PORT: '0' }),
+      queue: this.queue,
+      jobs: this.stores.jobs,
+      images: this.stores.images,
+      settings: this.stores.settings,
+      usage: this.stores.usage,
+      models: this.models,
+      log: this.log,
+    };
   }
 
   /** The first event (already seen or still to come) that matches. */
@@ -128,4 +145,18 @@ export class Harness {
     }
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+export function invocation(command: string, fields: Partial<Invocation> = {}): Invocation {
+  return {
+    platform: 'discord',
+    serverId: 'S',
+    channelId: 'S-chan',
+    userId: 'ann',
+    userName: 'ann',
+    isServerAdmin: false,
+    command,
+    options: {},
+    ...fields,
+  };
 }
