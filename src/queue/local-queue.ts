@@ -312,8 +312,19 @@ export class LocalJobQueue implements JobQueue {
     } finally {
       this.running.delete(id);
       this.scheduler.finish(id);
+      await this.refreshServerCap(r.entry.serverId);
       this.pump();
       this.schedulePositionRefresh();
+    }
+  }
+
+  /** Picks up a server_max_running an admin changed since the server's last submit. */
+  private async refreshServerCap(serverId: string): Promise<void> {
+    if (this.state !== 'started' || this.scheduler.queuedForServer(serverId) === 0) return;
+    try {
+      this.scheduler.setServerCap(serverId, (await this.o.settings.get(serverId)).server_max_running);
+    } catch (err) {
+      this.o.log?.warn({ err, serverId }, 'could not read the server limits');
     }
   }
 

@@ -55,6 +55,22 @@ describe('fairness', () => {
   });
 });
 
+describe('limit changes', () => {
+  it('applies a server_max_running an admin raised while jobs wait', async () => {
+    h = new Harness();
+    const runner = new FakeRunner({ durationMs: 20, steps: 2 });
+    runner.hold();
+    await h.open({ runner, concurrency: 3 });
+    const jobs = [];
+    for (let i = 0; i < 6; i++) jobs.push(await h.queue.submit(submission('S', `u${i}`)));
+    expect(runner.running.size).toBe(1);
+    await h.stores.settings.set('S', 'server_max_running', 3);
+    runner.release();
+    await h.settled(jobs.map((j) => j.id));
+    expect(runner.maxRunningByServer.get('S')).toBe(3);
+  });
+});
+
 describe('admission', () => {
   it('never overshoots the daily quotas under a burst of concurrent submits', async () => {
     h = new Harness({ daily_user_images: 10, daily_server_images: 20 });
@@ -276,6 +292,19 @@ describe('restart', () => {
     // Each user's jobs keep their order.
     const annOrder = order.filter((id) => [jobs[0], jobs[1], jobs[4]].some((j) => j!.id === id));
     expect(annOrder).toEqual([jobs[0]!.id, jobs[1]!.id, jobs[4]!.id]);
+  });
+
+  it('lets a running job finish when it ends before the close deadline', async () => {
+    h = new Harness();
+    await h.open({ runner: new FakeRunner({ durationMs: 40, steps: 4 }) });
+    const running = await h.queue.submit(submission('S', 'ann'));
+    const waiting = await h.queue.submit(submission('S', 'ann'));
+    await h.runner.waitForStarts(1);
+    await h.queue.close({ deadlineMs: 10_000 });
+    expect((await h.stores.jobs.get(running.id))?.status).toBe('done');
+    // The waiting job was not started and stays queued for the next start.
+    expect(await h.stores.jobs.get(waiting.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(h.runner.started).toEqual([running.id]);
   });
 
   it('after a crash, retries a running job once and fails one that already ran twice, with a message', async () => {
