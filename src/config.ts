@@ -49,7 +49,7 @@ const schema = z.object({
   /** Folder whose sub-folders are the models users may pick with the model option. */
   MODELS_DIR: text.optional(),
   PIPELINE_DEVICE: z.enum(DEVICES as [string, ...string[]]).default('cpu'),
-  PIPELINE_THREADS: int(0, 256).default('0'),
+  PIPELINE_THREADS: int(0, 256).prefault('0'),
   /** An ESRGAN-style ONNX file for upscales; Lanczos when unset. */
   UPSCALER_MODEL: text.optional(),
 
@@ -57,10 +57,10 @@ const schema = z.object({
   QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
   REDIS_URL: url.optional(),
   /** Pipeline jobs one worker runs at once. */
-  QUEUE_CONCURRENCY: int(1, 64).default('1'),
-  QUEUE_MAX_LENGTH: int(1, 1_000_000).default('1000'),
-  JOB_TIMEOUT_SECONDS: int(1, 86_400).default('600'),
-  IMAGE_RETENTION_DAYS: int(0, 36_500).default('30'),
+  QUEUE_CONCURRENCY: int(1, 64).prefault('1'),
+  QUEUE_MAX_LENGTH: int(1, 1_000_000).prefault('1000'),
+  JOB_TIMEOUT_SECONDS: int(1, 86_400).prefault('600'),
+  IMAGE_RETENTION_DAYS: int(0, 36_500).prefault('30'),
   /** Path to the per-server default limits (JSON). */
   LIMITS_FILE: text.optional(),
 
@@ -69,7 +69,7 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: text.regex(/^\d{5,25}$/, 'expected the numeric application id').optional(),
   DISCORD_GUILD_ID: text.regex(/^\d{5,25}$/, 'expected a numeric server (guild) id').optional(),
   DISCORD_API_URL: url.default('https://discord.com/api'),
-  DISCORD_ALLOW_DMS: bool.default('false'),
+  DISCORD_ALLOW_DMS: bool.prefault('false'),
   /** 'auto' or a fixed number of gateway shards. */
   DISCORD_SHARDS: z.string().trim().regex(/^(auto|\d{1,5})$/, "expected 'auto' or a number").default('auto'),
 
@@ -78,17 +78,17 @@ const schema = z.object({
   SLACK_APP_TOKEN: text.optional(),
   SLACK_SIGNING_SECRET: text.optional(),
   SLACK_API_URL: url.default('https://slack.com/api/'),
-  SLACK_PORT: int(1, 65_535).default('3000'),
+  SLACK_PORT: int(1, 65_535).prefault('3000'),
   SLACK_ADMIN_USERS: list.default([]),
 
   // Web playground, health and metrics
-  WEB_PORT: int(0, 65_535).default('8080'),
+  WEB_PORT: int(0, 65_535).prefault('8080'),
   WEB_HOST: text.default('127.0.0.1'),
   WEB_PASSWORD: text.optional(),
   /** Port for /healthz and /metrics when the playground is off or should not serve them (0 = on the playground's server). */
-  OPS_PORT: int(0, 65_535).default('0'),
+  OPS_PORT: int(0, 65_535).prefault('0'),
   OPS_HOST: text.default('127.0.0.1'),
-  SHUTDOWN_TIMEOUT_SECONDS: int(0, 3600).default('60'),
+  SHUTDOWN_TIMEOUT_SECONDS: int(0, 3600).prefault('60'),
 });
 
 type Env = z.infer<typeof schema>;
