@@ -11,6 +11,7 @@ import { LocalJobQueue } from './queue/local-queue.js';
 import type { JobQueue, JobRunner } from './queue/types.js';
 import { PipelineJobRunner } from './runner/pipeline-runner.js';
 import { openLocalStores, startImageRetention } from './store/index.js';
+import type { JobStore } from './store/types.js';
 
 export interface Runtime {
   services: Services;
@@ -29,7 +30,7 @@ export interface RuntimeOptions {
   /** Run the pipeline in this thread (tests that want no worker). */
   inProcessPipeline?: boolean;
   /** Wraps the queue before commands see it (the ops layer counts refusals this way). */
-  wrapQueue?: (queue: JobQueue) => JobQueue;
+  wrapQueue?: (queue: JobQueue, stores: { jobs: JobStore }) => JobQueue;
   now?: () => number;
 }
 
@@ -51,7 +52,7 @@ export async function createLocalRuntime(config: AppConfig, log: Logger, options
       });
   const runner = options.runner ?? pipelineRunner!;
   const baseQueue = LocalJobQueue.fromConfig(config, { jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, log, now: options.now });
-  const queue = options.wrapQueue ? options.wrapQueue(baseQueue) : baseQueue;
+  const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: stores.jobs }) : baseQueue;
   const stopRetention = startImageRetention({ jobs: stores.jobs, images: stores.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
   const services: Services = { config, queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, log };
   let closed: Promise<void> | undefined;
