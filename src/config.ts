@@ -40,6 +40,8 @@ const list = z
 /** Every variable the bot reads, with its default. Unset and empty mean the same. */
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json: one JSON object a line (for log collectors); pretty: for a person; auto: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATA_DIR: text.default('./data'),
   /** Names the process in logs and routes job updates back to it when several gateways share Redis. */
   INSTANCE_ID: text.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('main'),

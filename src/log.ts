@@ -24,7 +24,7 @@ const REDACT_PATHS = [
  * Structured JSON logs (pino). Secrets are redacted by field name, and any secret value from the
  * environment that slips into a message string is masked too.
  */
-export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv } = {}): Logger {
+export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv; pretty?: boolean } = {}): Logger {
   const env = options.env ?? process.env;
   const secrets = SECRET_KEYS.map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 6);
   const mask = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
@@ -50,6 +50,31 @@ export function createLogger(options: { level?: string; name?: string; destinati
       },
     },
     // Masks secret values in every serialized line, wherever the fields above missed them.
-    redactingDestination(options.destination ?? process.stdout, secretValues(env)),
+    redactingDestination(options.pretty ? readableLines(options.destination ?? process.stdout) : (options.destination ?? process.stdout), secretValues(env)),
   );
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const QUIET_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+
+/** For a person at a terminal: `13:05:22 INFO message key=value`, the error's stack below. */
+export function readableLines(out: NodeJS.WritableStream): { write(line: string): void } {
+  return {
+    write(line: string) {
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        out.write(line);
+        return;
+      }
+      const time = new Date(Number(o.time)).toISOString().slice(11, 19);
+      const extras = Object.entries(o)
+        .filter(([k]) => !QUIET_FIELDS.has(k) && k !== 'err')
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      const err = o.err as { stack?: string; message?: string } | undefined;
+      const tail = err ? `\n    ${(err.stack ?? err.message ?? '').split('\n').join('\n    ')}` : '';
+      out.write(`${time} ${(LEVEL_NAMES[Number(o.level)] ?? 'LOG').padEnd(5)} ${String(o.msg ?? '')}${extras.length ? `  ${extras.join(' ')}` : ''}${tail}\n`);
+    },
+  };
 }

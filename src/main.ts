@@ -32,7 +32,8 @@ async function createRuntime(config: AppConfig, log: Logger, wrap: (q: Runtime['
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createLogger({ level: config.LOG_LEVEL, name: `imagine-bot:${config.INSTANCE_ID}` });
+  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+  const log = createLogger({ level: config.LOG_LEVEL, name: `imagine-bot:${config.INSTANCE_ID}`, pretty });
   let ops: Ops | undefined;
   const runtime = await createRuntime(config, log, (queue, stores) => {
     ops = createOps({ config, queue, jobs: stores.jobs, log, modelName: () => runtime?.services.models.defaultModel.name });
@@ -56,10 +57,9 @@ async function main(): Promise<void> {
 
   const model = services.models.defaultModel;
   if (runtime.runner instanceof PipelineJobRunner) {
-    const started = performance.now();
+    // The pipeline worker logs the load itself; a failure must not stop the playground from answering.
     runtime.runner
       .preload()
-      .then((p) => log.info({ model: p.info.name, device: p.device, ms: Math.round(performance.now() - started) }, `model ${p.info.name} loaded on ${p.device}`))
       .catch((err: unknown) => log.error({ err, model: model.name }, `model ${model.name} failed to load; jobs will fail until it is fixed`));
   }
 
