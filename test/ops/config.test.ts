@@ -61,9 +61,11 @@ describe.skipIf(!existsSync(MAIN))('the bot started with a bad environment', () 
   const cwd = mkdtempSync(join(tmpdir(), 'imagine-config-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-  // The way the Docker image starts it: node with tsx as the loader, from a directory without .env.
+  // The way the Docker image starts it: node with tsx as the loader, from a directory without .env
+  // (so tsx is named by its file URL: it cannot be resolved from there).
+  const tsx = import.meta.resolve('tsx');
   const start = (env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', MAIN], { cwd, env: { PATH: process.env.PATH, HOME: cwd, ...env }, timeout: 30_000 }).then(
+    run(process.execPath, ['--import', tsx, MAIN], { cwd, env: { PATH: process.env.PATH, HOME: cwd, ...env }, timeout: 30_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
