@@ -7,20 +7,30 @@ import type { JobQueue } from '../queue/types.js';
 
 export type HealthStatus = 'ok' | 'starting' | 'degraded' | 'stopping';
 
+/** The default model as this process sees it; a model that failed to load makes the process unhealthy. */
+export interface ModelHealth {
+  name: string;
+  /** Where it runs after any fallback (a CUDA image that fell back to the CPU says 'cpu'). */
+  device?: string;
+  state?: 'loading' | 'loaded' | 'failed';
+  /** Why it failed to load. */
+  error?: string;
+}
+
 export interface HealthReport {
   status: HealthStatus;
   /** Each adapter's state; optional adapters are marked so an operator sees why they do not count. */
   adapters: Record<string, { state: AdapterState; required: boolean }>;
   queue: { ok: true; queued: number; running: number } | { ok: false; error: string };
-  model?: { name: string; device?: string };
+  model?: ModelHealth;
   /** Seconds since the process started answering health checks. */
   uptimeSeconds: number;
 }
 
 export interface HealthOptions {
   queue: Pick<JobQueue, 'stats'>;
-  /** The default model (and where it runs), shown as is. */
-  model?: () => { name: string; device?: string } | undefined;
+  /** The default model (and where it runs), until setModel reports more. */
+  model?: () => ModelHealth | undefined;
   /** Names of adapters whose loss does not make the bot unhealthy (e.g. the playground). */
   optionalAdapters?: readonly string[];
   /** A queue whose stats take longer than this counts as down (Redis unreachable, a stuck database). */
@@ -31,6 +41,8 @@ export interface Health {
   addAdapter(handle: Pick<AdapterHandle, 'name' | 'state'>): void;
   /** Called first by shutdown: /healthz answers 503 from now on. */
   markStopping(): void;
+  /** Reports the model's load state (loading → loaded, or failed with the reason). */
+  setModel(model: ModelHealth): void;
   readonly stopping: boolean;
   check(): Promise<HealthReport>;
 }
@@ -56,6 +68,7 @@ export function createHealth(options: HealthOptions): Health {
   const optional = new Set(options.optionalAdapters ?? []);
   const startedAt = Date.now();
   let stopping = false;
+  let modelReported: ModelHealth | undefined;
 
   return {
     addAdapter(handle) {
@@ -63,6 +76,9 @@ export function createHealth(options: HealthOptions): Health {
     },
     markStopping() {
       stopping = true;
+    },
+    setModel(model) {
+      modelReported = { ...model };
     },
     get stopping() {
       return stopping;
@@ -86,13 +102,14 @@ export function createHealth(options: HealthOptions): Health {
         if (state === 'starting') anyStarting = true;
         else if (state !== 'connected') anyDown = true;
       }
-      let model: HealthReport['model'];
+      let model: HealthReport['model'] = modelReported;
       try {
-        model = options.model?.();
+        model ??= options.model?.();
       } catch {
         model = undefined;
       }
-      const status: HealthStatus = stopping ? 'stopping' : !queue.ok || anyDown ? 'degraded' : anyStarting ? 'starting' : 'ok';
+      const broken = !queue.ok || anyDown || model?.state === 'failed';
+      const status: HealthStatus = stopping ? 'stopping' : broken ? 'degraded' : anyStarting ? 'starting' : 'ok';
       return { status, adapters: report, queue, ...(model ? { model } : {}), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
     },
   };

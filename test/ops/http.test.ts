@@ -85,6 +85,17 @@ describe('/healthz', () => {
     expect(report.queue).toMatchObject({ ok: false, error: expect.stringContaining('did not answer') });
   });
 
+  it('answers 503 when the model failed to load, and shows where it runs once loaded', async () => {
+    const { server, health } = await serve();
+    health.setModel({ name: 'emoji-diffusion', device: 'cuda', state: 'loading' });
+    expect(await healthz(server)).toMatchObject({ status: 200, body: { status: 'ok', model: { state: 'loading' } } });
+    // A CUDA image whose provider could not start falls back to the CPU: visible here.
+    health.setModel({ name: 'emoji-diffusion', device: 'cpu', state: 'loaded' });
+    expect(await healthz(server)).toMatchObject({ status: 200, body: { model: { device: 'cpu', state: 'loaded' } } });
+    health.setModel({ name: 'emoji-diffusion', state: 'failed', error: 'unet/model.onnx is missing' });
+    expect(await healthz(server)).toMatchObject({ status: 503, body: { status: 'degraded', model: { state: 'failed', error: 'unet/model.onnx is missing' } } });
+  });
+
   it('answers 503 once shutdown has begun', async () => {
     const { server, health } = await serve();
     health.markStopping();
