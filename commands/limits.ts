@@ -23,6 +23,7 @@ function limitName(raw: unknown): LimitName {
 /** /limits show | set <name> <value> | reset <name>: per-server limits; changing them is for server admins. */
 export const limitsCommand: CommandDefinition = {
   name: 'limits',
+  adminOnly: true,
   description: "Show or change this server's image limits",
   subcommands: [
     { name: 'show', description: 'Show the limits in force here' },
