@@ -1,0 +1,106 @@
+/**
+ * The platform-neutral command definitions as Discord application commands, and their
+ * registration (global, or one server for instant updates while developing).
+ */
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  Routes,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandOption,
+  type APIApplicationCommandSubcommandOption,
+  type REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { CommandDefinition, CommandOptionSpec } from '../../core/command.js';
+
+const TYPES = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  number: ApplicationCommandOptionType.Number,
+  boolean: ApplicationCommandOptionType.Boolean,
+} as const;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function toDiscordOption(spec: CommandOptionSpec): APIApplicationCommandBasicOption {
+  const option: Record<string, unknown> = {
+    type: TYPES[spec.type],
+    name: spec.name,
+    description: clip(spec.description, 100),
+    required: spec.required ?? false,
+  };
+  if (spec.choices?.length) option.choices = spec.choices.slice(0, 25).map((c) => ({ name: clip(c.name, 100), value: c.value }));
+  if (spec.type === 'integer' || spec.type === 'number') {
+    if (spec.minValue !== undefined) option.min_value = spec.minValue;
+    if (spec.maxValue !== undefined) option.max_value = spec.maxValue;
+  }
+  if (spec.type === 'string' && spec.maxLength !== undefined) option.max_length = Math.min(spec.maxLength, 6000);
+  return option as unknown as APIApplicationCommandBasicOption;
+}
+
+/** Discord wants required options first. */
+function ordered(specs: readonly CommandOptionSpec[] | undefined): APIApplicationCommandBasicOption[] {
+  const list = specs ?? [];
+  return [...list.filter((o) => o.required), ...list.filter((o) => !o.required)].map(toDiscordOption);
+}
+
+export function toDiscordCommand(def: CommandDefinition, options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const commandOptions: APIApplicationCommandOption[] = def.subcommands?.length
+    ? def.subcommands.map(
+        (s): APIApplicationCommandSubcommandOption => ({
+          type: ApplicationCommandOptionType.Subcommand,
+          name: s.name,
+          description: clip(s.description, 100),
+          options: ordered(s.options),
+        }),
+      )
+    : ordered(def.options);
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: def.name,
+    description: clip(def.description, 100),
+    options: commandOptions,
+    // Admin commands start hidden from members without Manage Server; the command checks again,
+    // since server owners can change who sees a command.
+    default_member_permissions: def.adminOnly ? PermissionFlagsBits.ManageGuild.toString() : null,
+    contexts: options.allowDms ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    nsfw: false,
+  };
+}
+
+export function toDiscordCommands(defs: readonly CommandDefinition[], options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return defs.map((d) => toDiscordCommand(d, options));
+}
+
+export interface DeployResult {
+  scope: 'global' | 'guild';
+  guildId?: string;
+  names: string[];
+}
+
+/** Replaces the application's commands (bulk overwrite) globally or in one guild. */
+export async function deployCommands(
+  rest: REST,
+  target: { applicationId: string; guildId?: string; allowDms: boolean },
+  defs: readonly CommandDefinition[],
+): Promise<DeployResult> {
+  const body = toDiscordCommands(defs, { allowDms: target.allowDms });
+  const route = target.guildId ? Routes.applicationGuildCommands(target.applicationId, target.guildId) : Routes.applicationCommands(target.applicationId);
+  const saved = (await rest.put(route, { body })) as { name: string }[];
+  return { scope: target.guildId ? 'guild' : 'global', guildId: target.guildId, names: saved.map((c) => c.name) };
+}
+
+/** Names of our commands that are not registered where this bot looks (to warn at start). */
+export async function missingCommands(rest: REST, target: { applicationId: string; guildId?: string }, defs: readonly CommandDefinition[]): Promise<string[]> {
+  const global = (await rest.get(Routes.applicationCommands(target.applicationId))) as { name: string }[];
+  const guild = target.guildId ? ((await rest.get(Routes.applicationGuildCommands(target.applicationId, target.guildId))) as { name: string }[]) : [];
+  const have = new Set([...global, ...guild].map((c) => c.name));
+  return defs.map((d) => d.name).filter((n) => !have.has(n));
+}

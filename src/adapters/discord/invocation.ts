@@ -1,0 +1,61 @@
+/**
+ * A Discord interaction as the neutral Invocation: who (Manage Server → server admin), where
+ * (guild, or `dm:<userId>` in a direct message), which command with its typed options, or which
+ * button.
+ */
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+} from 'discord.js';
+import type { Invocation, OptionValue } from '../../core/invocation.js';
+
+export const DMS_OFF_MESSAGE = 'I only work in servers here; run the command in a server channel.';
+
+/** Typed options of a command (or of its subcommand), by name. */
+export function readOptions(data: readonly CommandInteractionOption[]): { subcommand?: string; options: Record<string, OptionValue> } {
+  let list = data;
+  let subcommand: string | undefined;
+  const group = list.find((o) => o.type === ApplicationCommandOptionType.SubcommandGroup);
+  if (group) list = group.options ?? [];
+  const sub = list.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  if (sub) {
+    subcommand = group ? `${group.name} ${sub.name}` : sub.name;
+    list = sub.options ?? [];
+  }
+  const options: Record<string, OptionValue> = {};
+  for (const o of list) {
+    if (typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean') options[o.name] = o.value;
+  }
+  return { subcommand, options };
+}
+
+/** The name people see: server nickname, then display name, then username. */
+export function displayName(interaction: ChatInputCommandInteraction | ButtonInteraction): string {
+  const member = interaction.member;
+  if (member) {
+    if ('displayName' in member && typeof member.displayName === 'string') return member.displayName;
+    if ('nick' in member && typeof member.nick === 'string' && member.nick) return member.nick;
+  }
+  return interaction.user.globalName ?? interaction.user.username;
+}
+
+/** The Invocation for a slash command or a click, or a refusal text (a DM while DMs are off). */
+export function toInvocation(interaction: ChatInputCommandInteraction | ButtonInteraction, allowDms: boolean): Invocation | string {
+  const guildId = interaction.guildId;
+  if (!guildId && !allowDms) return DMS_OFF_MESSAGE;
+  const base = {
+    platform: 'discord' as const,
+    serverId: guildId ?? `dm:${interaction.user.id}`,
+    channelId: interaction.channelId ?? `dm:${interaction.user.id}`,
+    userId: interaction.user.id,
+    userName: displayName(interaction),
+    // In a DM everyone has their own limits, which they may not raise themselves.
+    isServerAdmin: guildId !== null && interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
+  };
+  if (interaction.isButton()) return { ...base, command: 'button', options: { id: interaction.customId } };
+  const { subcommand, options } = readOptions(interaction.options.data);
+  return { ...base, command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options };
+}

@@ -1,0 +1,117 @@
+/**
+ * A neutral Reply as a Discord message body: content (the neutral markup is Discord markdown
+ * already), action rows of buttons, attachments re-encoded under the interaction's attachment
+ * size limit, and mentions that ping only the people meant.
+ */
+import type { RawFile } from 'discord.js';
+import type { ButtonStyle, Reply, ReplyButton } from '../../core/invocation.js';
+import { encodeUnderLimit, withExtension } from '../../images/encode.js';
+
+export const MAX_CONTENT = 2000;
+export const MAX_ROWS = 5;
+export const MAX_BUTTONS_PER_ROW = 5;
+export const MAX_LABEL = 80;
+export const MAX_ATTACHMENTS = 10;
+export const MAX_DESCRIPTION = 1024;
+/** Discord's attachment limit for servers without boosts, when an interaction does not say. */
+export const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+/** Message flag: only the invoking user sees it. */
+export const EPHEMERAL = 1 << 6;
+
+export interface DiscordButton {
+  type: 2;
+  style: 1 | 2 | 3 | 4;
+  custom_id: string;
+  label?: string;
+  emoji?: { name: string; id?: string; animated?: boolean };
+  disabled?: boolean;
+}
+
+export interface DiscordMessageBody {
+  content: string;
+  components: { type: 1; components: DiscordButton[] }[];
+  attachments: { id: number; filename: string; description?: string }[];
+  allowed_mentions: { parse: never[]; users: string[] };
+  flags?: number;
+}
+
+/** A body plus the files it names (multipart when there are any). */
+export interface DiscordMessage {
+  body: DiscordMessageBody;
+  files: RawFile[];
+}
+
+export interface RenderOptions {
+  /** Users the message may ping (e.g. the requester on a new message); nobody else, whatever the text says. */
+  ping?: string[];
+  /** Bytes one attachment may have. */
+  attachmentLimit?: number;
+}
+
+const STYLES: Record<ButtonStyle, DiscordButton['style']> = { primary: 1, secondary: 2, success: 3, danger: 4 };
+
+export function truncateContent(text: string): string {
+  if (text.length <= MAX_CONTENT) return text;
+  let cut = text.slice(0, MAX_CONTENT - 1);
+  // Never leave half of a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** `🔄` → unicode emoji; `<:name:123>` / `<a:name:123>` → a custom one. */
+export function toEmoji(emoji: string): DiscordButton['emoji'] {
+  const custom = /^<(a?):([\w~]{2,32}):(\d{5,25})>$/.exec(emoji);
+  if (custom) return { name: custom[2]!, id: custom[3]!, animated: custom[1] === 'a' };
+  return { name: emoji };
+}
+
+export function toButton(b: ReplyButton): DiscordButton {
+  const button: DiscordButton = { type: 2, style: STYLES[b.style ?? 'secondary'], custom_id: b.id };
+  if (b.label) button.label = b.label.length > MAX_LABEL ? `${b.label.slice(0, MAX_LABEL - 1)}…` : b.label;
+  if (b.emoji) button.emoji = toEmoji(b.emoji);
+  if (!button.label && !button.emoji) button.label = '·';
+  if (b.disabled) button.disabled = true;
+  return button;
+}
+
+export function toRows(rows: ReplyButton[][] | undefined): DiscordMessageBody['components'] {
+  const out: DiscordMessageBody['components'] = [];
+  // Rows longer than Discord allows wrap rather than lose buttons.
+  for (const row of rows ?? []) {
+    for (let i = 0; i < row.length; i += MAX_BUTTONS_PER_ROW) {
+      out.push({ type: 1, components: row.slice(i, i + MAX_BUTTONS_PER_ROW).map(toButton) });
+    }
+  }
+  return out.slice(0, MAX_ROWS);
+}
+
+const MIME = { png: 'image/png', webp: 'image/webp', jpeg: 'image/jpeg' } as const;
+
+/**
+ * Renders a Reply. Every field is present, so the same body creates a message or replaces all of
+ * an existing one (old buttons and images go when the new reply has none).
+ */
+export async function renderMessage(reply: Reply, options: RenderOptions = {}): Promise<DiscordMessage> {
+  const limit = options.attachmentLimit && options.attachmentLimit > 0 ? options.attachmentLimit : DEFAULT_ATTACHMENT_LIMIT;
+  const files: RawFile[] = [];
+  const attachments: DiscordMessageBody['attachments'] = [];
+  for (const [i, image] of (reply.images ?? []).slice(0, MAX_ATTACHMENTS).entries()) {
+    const fitted = await encodeUnderLimit(image.data, limit);
+    const name = withExtension(image.filename, fitted.format);
+    files.push({ key: `files[${i}]`, name, data: fitted.data, contentType: MIME[fitted.format] });
+    attachments.push({ id: i, filename: name, ...(image.alt ? { description: image.alt.slice(0, MAX_DESCRIPTION) } : {}) });
+  }
+  const body: DiscordMessageBody = {
+    content: truncateContent(reply.text),
+    components: toRows(reply.buttons),
+    attachments,
+    allowed_mentions: { parse: [], users: [...new Set(options.ping ?? [])] },
+  };
+  if (reply.ephemeral) body.flags = EPHEMERAL;
+  return { body, files };
+}
+
+/** What a message shows, to skip edits that would change nothing. */
+export function shownKey(reply: Reply): string {
+  return JSON.stringify([reply.text, reply.buttons ?? null, (reply.images ?? []).map((i) => [i.filename, i.data.length])]);
+}

@@ -1,0 +1,125 @@
+/**
+ * The Midjourney flow in Discord, end to end: the real discord.js client against the fake
+ * Discord, the real queue and the pipeline on a tiny ONNX model.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonId, privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
+
+let bot: Bot;
+
+beforeAll(async () => {
+  // ackBudgetMs 0: every command is deferred first, as the issue's flow describes. The tiny model
+  // is fast, so progress edits are let through more often than the 2 s used with real models.
+  bot = await startBot({ adapter: { ackBudgetMs: 0, progressIntervalMs: 50 } });
+});
+
+afterAll(async () => {
+  await bot?.close();
+});
+
+describe('/imagine and its buttons', () => {
+  let grid: Awaited<ReturnType<typeof resultOf>>;
+
+  it('defers, shows the queue and progress, then a 2×2 grid with U1–U4, 🔄, V1–V4', async () => {
+    const { fake } = bot;
+    const i = fake.slash('imagine', { prompt: 'red heart --seed 42 --steps 24' });
+    const ack = await fake.waitForAck(i);
+    expect(ack.type).toBe(5);
+    grid = await resultOf(fake, i, 'the grid');
+
+    // What the requester saw, edit after edit: thinking…, status with prompt and requester, progress, result.
+    const texts = grid.revisions.map((r) => r.content);
+    expect(fake.isLoading({ ...grid, flags: grid.revisions[0]!.flags })).toBe(true);
+    expect(texts.slice(1).every((t) => t.includes('**red heart**') && t.includes(`<@${fake.member.user.id}>`))).toBe(true);
+    expect(texts.some((t) => /Waiting to start|Starting|step \d+\/24/.test(t))).toBe(true);
+    expect(texts.some((t) => /step \d+\/24/.test(t))).toBe(true);
+
+    expect(fake.isEphemeral(grid)).toBe(false);
+    expect(grid.content).toMatch(/seeds 42–45/);
+    expect(grid.content).toContain('tiny-sd');
+    expect(fake.buttons(grid).map((b) => b.label)).toEqual(['U1', 'U2', 'U3', 'U4', 'Re-roll', 'V1', 'V2', 'V3', 'V4']);
+    expect(fake.buttons(grid).find((b) => b.label === 'Re-roll')?.emoji?.name).toBe('🔄');
+    expect(grid.attachments).toHaveLength(1);
+    const meta = await sharp(grid.attachments[0]!.data).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.width).toBe(meta.height);
+    expect(meta.width! >= 128).toBe(true);
+    expect(grid.attachments[0]!.description).toBe('red heart');
+    // The original reply was edited in place; nothing else was posted in the channel.
+    expect(fake.visibleMessages().filter((m) => m.id !== grid.id)).toHaveLength(0);
+  });
+
+  it('U1 posts image #1 alone, upscaled, with Vary / Upscale / Zoom Out / 🔄', async () => {
+    const { fake } = bot;
+    const click = fake.click(grid, buttonId(fake, grid, 'U1'));
+    expect((await fake.waitForAck(click)).type).toBe(5);
+    const up = await resultOf(fake, click, 'the upscale');
+    expect(up.id).not.toBe(grid.id);
+    expect(up.content).toContain('Image #1');
+    expect(fake.buttons(up).map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+    const upMeta = await sharp(up.attachments[0]!.data).metadata();
+    expect(upMeta.width).toBe(upMeta.height);
+    // Image #1 of the grid job, twice as large.
+    const jobs = await bot.ts.services.jobs.listByStatus(['done']);
+    const upJob = jobs.find((j) => j.kind === 'upscale')!;
+    const gridJob = jobs.find((j) => j.id === upJob.params.source?.jobId)!;
+    expect(upJob.params.source?.index).toBe(0);
+    expect(upJob.output?.width).toBe(2 * gridJob.output!.width);
+  });
+
+  it('V2 makes a new grid of variations of image #2', async () => {
+    const { fake } = bot;
+    const click = fake.click(grid, buttonId(fake, grid, 'V2'));
+    const v = await resultOf(fake, click, 'the variations');
+    expect(v.content).toMatch(/Variations \(Strong\)/);
+    expect(fake.buttons(v)).toHaveLength(9);
+    const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'variation');
+    expect(job?.params.source?.index).toBe(1);
+  });
+
+  it('🔄 re-rolls the prompt with new seeds', async () => {
+    const { fake } = bot;
+    const click = fake.click(grid, buttonId(fake, grid, '🔄'));
+    const again = await resultOf(fake, click, 'the re-roll');
+    expect(again.content).toContain('**red heart**');
+    expect(again.content).not.toMatch(/seeds 42–45/);
+    expect(fake.buttons(again)).toHaveLength(9);
+  });
+});
+
+describe('refusals are private', () => {
+  it('answers an invalid --ar with an ephemeral message saying why; nothing is queued', async () => {
+    const { fake, ts } = bot;
+    const before = (await ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
+    const i = fake.slash('imagine', { prompt: 'a cat --ar 7:banana' });
+    const answer = await privateAnswer(fake, i);
+    expect(answer.content).toMatch(/--ar|aspect/i);
+    // Nobody else sees anything of it: the public deferred placeholder goes away.
+    await fake.waitFor(() => fake.original(i)?.deleted, 'the placeholder to be removed');
+    expect(fake.visibleMessages(fake.channelId, fake.admin.user.id).filter((m) => m.interactionId === i.id)).toHaveLength(0);
+    const after = (await ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
+    expect(after).toBe(before);
+  });
+
+  it('refuses /limits set to a member without Manage Server, and lets an admin change it', async () => {
+    const { fake, ts } = bot;
+    const serverId = fake.guild.id;
+    // Discord hides /limits from members (default_member_permissions); an owner may show it anyway.
+    const cmd = fake.commands.get('global')!.find((c) => c.name === 'limits')!;
+    expect(cmd.default_member_permissions).toBe('32');
+    cmd.default_member_permissions = null;
+    try {
+      const denied = fake.slash('limits', { name: 'max_steps', value: '5' }, { subcommand: 'set', user: fake.member });
+      const answer = await privateAnswer(fake, denied);
+      expect(answer.content).toMatch(/admin/i);
+      expect((await ts.services.settings.overrides(serverId)).max_steps).toBeUndefined();
+    } finally {
+      cmd.default_member_permissions = '32';
+    }
+    const allowed = fake.slash('limits', { name: 'max_steps', value: '30' }, { subcommand: 'set', user: fake.admin });
+    const ok = await privateAnswer(fake, allowed);
+    expect(ok.content).toContain('max_steps');
+    expect((await ts.services.settings.overrides(serverId)).max_steps).toBe(30);
+  });
+});
