@@ -55,16 +55,32 @@ export interface ClipTokenizerFolderOptions {
   bpeFile?: string;
 }
 
+const fileCache = new Map<string, { vocabJson: string; mergesTxt: string }>();
+
+/** vocab.json and merges.txt contents, built once per BPE file (tests and the model build write many folders). */
+function tokenizerFiles(bpeFile: string): { vocabJson: string; mergesTxt: string } {
+  let files = fileCache.get(bpeFile);
+  if (!files) {
+    const merges = readClipBpeMerges(bpeFile);
+    const vocab = clipVocabulary(merges);
+    files = {
+      vocabJson: JSON.stringify(Object.fromEntries(vocab.map((t, i) => [t, i]))),
+      mergesTxt: `#version: 0.2\n${merges.join('\n')}\n`,
+    };
+    fileCache.set(bpeFile, files);
+  }
+  return files;
+}
+
 const specialToken = (content: string) => ({ __type: 'AddedToken', content, lstrip: false, normalized: true, rstrip: false, single_word: false });
 
 /** Writes vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json as HF's CLIPTokenizer saves them. */
 export function writeClipTokenizerFolder(dir: string, options: ClipTokenizerFolderOptions = {}): void {
   const padToken = options.padToken ?? CLIP_EOS_TOKEN;
-  const merges = readClipBpeMerges(options.bpeFile);
-  const vocab = clipVocabulary(merges);
+  const files = tokenizerFiles(options.bpeFile ?? CLIP_BPE_FILE);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(Object.fromEntries(vocab.map((t, i) => [t, i]))));
-  writeFileSync(join(dir, 'merges.txt'), `#version: 0.2\n${merges.join('\n')}\n`);
+  writeFileSync(join(dir, 'vocab.json'), files.vocabJson);
+  writeFileSync(join(dir, 'merges.txt'), files.mergesTxt);
   const special = {
     bos_token: specialToken(CLIP_BOS_TOKEN),
     eos_token: specialToken(CLIP_EOS_TOKEN),

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { parseJsonLenient } from '../util/json.js';
+import { ModelLoadError, RequestError } from './errors.js';
 import { ClipTokenizer } from './tokenizer.js';
 import { ModelSession, type SessionOptions } from './onnx-session.js';
 import { schedulerNameFromClass } from './schedulers/index.js';
@@ -52,24 +54,19 @@ export interface ModelInfo {
   /** Fixed UNet batch size of the export, or undefined when dynamic. */
   unetBatch?: number;
   canImg2Img: boolean;
+  /** Use zero embeddings, not the encoded empty string, as the unconditional side when the negative prompt is empty. */
+  forceZerosForEmptyPrompt?: boolean;
 }
 
-/** Thrown for a model folder that cannot be used; the message names the file and what was expected. */
-export class ModelLoadError extends Error {
-  override name = 'ModelLoadError';
-}
-
-/** Thrown before any work for a request outside the model's limits; the message is meant for the user. */
-export class RequestError extends Error {
-  override name = 'RequestError';
-}
+export { ModelLoadError, RequestError };
 
 const KNOWN_PIPELINES = /^(Onnx|ORT)?(StableDiffusion(XL)?|LatentConsistencyModel)(Img2Img|Inpaint)?Pipeline$/;
+const TEXT_ENCODER_INPUTS = new Set(['input_ids', 'attention_mask', 'position_ids']);
 const UNET_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond', 'text_embeds', 'time_ids']);
 
 function readJson(file: string): Record<string, unknown> {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return parseJsonLenient(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (err) {
     throw new ModelLoadError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
@@ -105,6 +102,8 @@ export interface LoadedModel {
     vaeEncoderOut?: string;
     /** 'latent_parameters' holds mean and log-variance; 'latent_sample' is a sample already. */
     vaeEncoderKind?: 'parameters' | 'sample';
+    /** Width of the LCM guidance embedding (timestep_cond). */
+    timestepCondDim?: number;
   };
   release(): Promise<void>;
 }
@@ -161,8 +160,15 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
   const { index, sdxl } = inspectModelFolder(abs);
   const hints = (readJsonIfExists(join(abs, 'imagine.json')) ?? {}) as ModelHints;
   const schedulerConfig = readJson(join(abs, 'scheduler/scheduler_config.json'));
-  const tokenizer = ClipTokenizer.fromDirectory(join(abs, 'tokenizer'));
-  const tokenizer2 = sdxl ? ClipTokenizer.fromDirectory(join(abs, 'tokenizer_2')) : undefined;
+  const loadTokenizer = (rel: string) => {
+    try {
+      return ClipTokenizer.fromDirectory(join(abs, rel));
+    } catch (err) {
+      throw new ModelLoadError(`${join(abs, rel)}: ${(err as Error).message}`);
+    }
+  };
+  const tokenizer = loadTokenizer('tokenizer');
+  const tokenizer2 = sdxl ? loadTokenizer('tokenizer_2') : undefined;
 
   const open = (rel: string) => ModelSession.open(join(abs, rel, 'model.onnx'), options);
   const sessions: ModelSession[] = [];
@@ -178,7 +184,15 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
     const vaeDecoder = await track(open('vae_decoder'));
     const vaeEncoder = existsSync(join(abs, 'vae_encoder/model.onnx')) ? await track(open('vae_encoder')) : undefined;
 
-    expectInput(textEncoder, 'input_ids', 'token ids');
+    for (const encoder of [textEncoder, textEncoder2]) {
+      if (!encoder) continue;
+      expectInput(encoder, 'input_ids', 'token ids');
+      for (const name of encoder.inputs.keys()) {
+        if (!TEXT_ENCODER_INPUTS.has(name)) {
+          throw new ModelLoadError(`${encoder.file} has an input '${name}' this pipeline cannot feed; expected only ${[...TEXT_ENCODER_INPUTS].join(', ')}`);
+        }
+      }
+    }
     expectInput(unet, 'sample', 'noisy latents');
     expectInput(unet, 'timestep', 'the diffusion timestep');
     expectInput(unet, 'encoder_hidden_states', 'text embeddings');
@@ -242,7 +256,10 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
       ? { steps: 1, guidance: 0, width: nativeSize, height: nativeSize, scheduler: 'euler-a' }
       : isLcm
         ? { steps: 4, guidance: 8, width: nativeSize, height: nativeSize, scheduler: 'lcm' }
-        : { steps: 25, guidance: sdxl ? 5 : 7, width: nativeSize, height: nativeSize, scheduler: classScheduler };
+        : classScheduler === 'lcm'
+          ? // An LCM-LoRA merged into an ordinary UNet: few steps, guidance off.
+            { steps: 4, guidance: 1, width: nativeSize, height: nativeSize, scheduler: 'lcm' }
+          : { steps: 25, guidance: sdxl ? 5 : 7, width: nativeSize, height: nativeSize, scheduler: classScheduler };
     if (fixedSize) Object.assign(familyDefaults, fixedSize);
     const defaults: GenerationDefaults = { ...familyDefaults, ...hints.defaults };
     const unetBatch = unet.fixedDim('sample', 0);
@@ -270,7 +287,14 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
       latentChannels,
       unetBatch,
       canImg2Img: vaeEncoder !== undefined,
+      // SDXL base zeroes the unconditional embeddings of an empty negative prompt (model_index.json says so).
+      forceZerosForEmptyPrompt: sdxl && index.force_zeros_for_empty_prompt !== false && !turbo,
     };
+    const timestepCondDim = isLcm ? (unet.fixedDim('timestep_cond', 1) ?? Number(unetConfig.time_cond_proj_dim ?? 256)) : undefined;
+    options.log?.(
+      'info',
+      `model ${info.name} (${family}${turbo ? ', turbo' : ''}) loaded on ${unet.device}${options.threads ? ` with ${options.threads} threads` : ''}`,
+    );
     return {
       info,
       tokenizer,
@@ -280,7 +304,7 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
       unet,
       vaeDecoder,
       vaeEncoder,
-      io: { textHidden, text2Hidden, text2Pooled, unetOut, vaeDecoderOut, vaeEncoderOut, vaeEncoderKind },
+      io: { textHidden, text2Hidden, text2Pooled, unetOut, vaeDecoderOut, vaeEncoderOut, vaeEncoderKind, timestepCondDim },
       release: async () => {
         await Promise.all(sessions.map((s) => s.release()));
       },

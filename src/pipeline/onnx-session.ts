@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { fromFloat16Array, toFloat16Array } from '../util/float16.js';
+import { ModelLoadError } from './errors.js';
 
 export type Device = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -99,7 +100,12 @@ export class ModelSession {
     stage: string,
   ): Promise<Record<string, ort.Tensor>> {
     const start = performance.now();
-    const result = await (outputNames ? this.session.run(feeds, outputNames as string[]) : this.session.run(feeds));
+    let result: Record<string, ort.Tensor>;
+    try {
+      result = await (outputNames ? this.session.run(feeds, outputNames as string[]) : this.session.run(feeds));
+    } catch (err) {
+      throw new Error(`the ${stage} model failed in onnxruntime: ${firstLine(err)}`);
+    }
     timer?.add(stage, performance.now() - start);
     return result;
   }
@@ -147,5 +153,5 @@ function firstLine(err: unknown): string {
 }
 
 function describeLoadError(file: string, err: unknown): Error {
-  return new Error(`cannot load ${file}: ${firstLine(err)}`);
+  return new ModelLoadError(`cannot load ${file}: ${firstLine(err)}`);
 }

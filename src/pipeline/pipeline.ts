@@ -1,11 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../util/worker-thread.js';
 import { DiffusionPipeline } from './diffusion.js';
-import { ModelLoadError, RequestError, type ModelInfo } from './model.js';
+import { ModelLoadError, RequestError } from './errors.js';
+import type { ModelInfo } from './model.js';
 import { ModelSession, type Device } from './onnx-session.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
 import { upscale, type UpscaleFactor } from './upscale.js';
-import type { FromWorker, RefineRequest, SerializedError, ToWorker, WorkerLoadOptions } from './worker-protocol.js';
+import { createCancelFlag, setCancelFlag, type FromWorker, type RefineRequest, type SerializedError, type ToWorker, type WorkerLoadOptions } from './worker-protocol.js';
 
 export interface PipelineOptions extends WorkerLoadOptions {
   /** Run in the calling thread instead of a worker (blocks the event loop during session.run). */
@@ -128,12 +129,20 @@ class WorkerPipeline implements Pipeline {
     this.worker!.postMessage(msg, transfer);
   }
 
-  private call(msg: ToWorker & { id: number }, transfer: ArrayBuffer[], onStep?: Pending['onStep'], signal?: AbortSignal): Promise<FromWorker> {
+  /** Sends one job; its signal sets the job's shared cancel flag, which the worker checks between steps. */
+  private call(msg: Extract<ToWorker, { type: 'generate' | 'upscale' }>, transfer: ArrayBuffer[], onStep?: Pending['onStep'], signal?: AbortSignal): Promise<FromWorker> {
     return new Promise<FromWorker>((resolve, reject) => {
       if (signal?.aborted) return reject(new GenerationCancelledError());
-      this.pending.set(msg.id, { resolve, reject, onStep });
-      signal?.addEventListener('abort', () => this.worker?.postMessage({ type: 'cancel', id: msg.id } satisfies ToWorker), { once: true });
-      this.post(msg, transfer);
+      const flag = createCancelFlag();
+      const onAbort = () => setCancelFlag(flag);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(msg.id, {
+        resolve: (m) => (done(), resolve(m)),
+        reject: (e) => (done(), reject(e)),
+        onStep,
+      });
+      this.post({ ...msg, cancelFlag: flag }, transfer);
     });
   }
 
@@ -154,11 +163,25 @@ class WorkerPipeline implements Pipeline {
     return { image: m.image, warnings: m.warnings };
   }
 
+  /** Frees the sessions inside the worker, then stops it (a stuck worker is stopped after a few seconds anyway). */
   async release(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      const timeout = setTimeout(resolve, 5000);
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'released') {
+          clearTimeout(timeout);
+          resolve();
+        }
+      });
+      worker.postMessage({ type: 'release' } satisfies ToWorker);
+    });
+    await worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Error('the pipeline was released'));
+    this.pending.clear();
   }
 }
 
@@ -179,7 +202,7 @@ class InProcessPipeline implements Pipeline {
     const warnings: string[] = [];
     if (options.refine) {
       try {
-        out = (await this.pipeline.generate({ ...options.refine, initImage: out, width: out.width, height: out.height, signal: options.signal })).images[0]!;
+        out = (await this.pipeline.generate({ ...options.refine, initImage: out, width: out.width, height: out.height, batch: 1, signal: options.signal })).images[0]!;
       } catch (err) {
         if (err instanceof GenerationCancelledError) throw err;
         warnings.push(`detail pass skipped: ${(err as Error).message}`);

@@ -41,6 +41,10 @@ async function runEncoder(
       input_ids: session.numberTensor('input_ids', flat, [group.length, 77]),
     };
     if (session.inputs.has('attention_mask')) feeds.attention_mask = session.numberTensor('attention_mask', flat.map(() => 1), [group.length, 77]);
+    if (session.inputs.has('position_ids')) {
+      const positions = Array.from({ length: 77 }, (_, i) => i);
+      feeds.position_ids = session.numberTensor('position_ids', group.flatMap(() => positions), [group.length, 77]);
+    }
     const result = await session.run(feeds, outputs, timer, 'text_encoder');
     for (const name of outputs) {
       const t = readFloat(result[name]!);

@@ -2,6 +2,7 @@
  * CLIP's byte-level BPE tokenizer with the ids of Hugging Face's CLIPTokenizer (the one diffusers
  * uses, in its ftfy-free form): text clean-up, lower-casing, CLIP's word pattern, '</w>' word ends.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToUnicode, clipVocabulary, CLIP_BOS_TOKEN, CLIP_EOS_TOKEN, readClipBpeMerges } from './clip-vocab.js';
@@ -76,6 +77,25 @@ function readJsonIfExists(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
+/** The lookup tables of one vocabulary, shared by every tokenizer that uses it (word cache included: same text, same ids). */
+interface VocabTables {
+  vocab: Map<string, number>;
+  ranks: Map<string, number>;
+  decoder: Map<number, string>;
+  wordCache: Map<string, number[]>;
+}
+
+function buildTables(vocab: Map<string, number>, merges: readonly string[]): VocabTables {
+  return {
+    vocab,
+    ranks: new Map(merges.map((m, i) => [m, i])),
+    decoder: new Map([...vocab].map(([t, i]) => [i, t])),
+    wordCache: new Map(),
+  };
+}
+
+const tablesCache = new Map<string, VocabTables>();
+
 export class ClipTokenizer {
   readonly bosTokenId: number;
   readonly eosTokenId: number;
@@ -85,19 +105,20 @@ export class ClipTokenizer {
   readonly maxLength = CLIP_MAX_LENGTH;
   /** Comma's id, where long prompts prefer to break into chunks. */
   private readonly commaId: number | undefined;
+  private readonly vocab: Map<string, number>;
   private readonly ranks: Map<string, number>;
   private readonly byteEncoder = bytesToUnicode();
   private readonly decoder: Map<number, string>;
-  private readonly cache = new Map<string, number[]>();
+  private readonly cache: Map<string, number[]>;
 
-  constructor(
-    private readonly vocab: Map<string, number>,
-    merges: readonly string[],
-    config: ClipTokenizerConfig = {},
-  ) {
-    this.ranks = new Map(merges.map((m, i) => [m, i]));
+  constructor(vocab: Map<string, number> | VocabTables, merges: readonly string[] = [], config: ClipTokenizerConfig = {}) {
+    const tables = vocab instanceof Map ? buildTables(vocab, merges) : vocab;
+    this.vocab = tables.vocab;
+    this.ranks = tables.ranks;
+    this.decoder = tables.decoder;
+    this.cache = tables.wordCache;
     const id = (token: string, what: string) => {
-      const v = vocab.get(token);
+      const v = this.vocab.get(token);
       if (v === undefined) throw new Error(`the CLIP vocabulary has no ${what} token '${token}'`);
       return v;
     };
@@ -105,8 +126,7 @@ export class ClipTokenizer {
     this.eosTokenId = id(config.eosToken ?? CLIP_EOS_TOKEN, 'end');
     this.unkTokenId = id(config.unkToken ?? CLIP_EOS_TOKEN, 'unknown');
     this.padTokenId = id(config.padToken ?? CLIP_EOS_TOKEN, 'padding');
-    this.commaId = vocab.get(',</w>');
-    this.decoder = new Map([...vocab].map(([t, i]) => [i, t]));
+    this.commaId = this.vocab.get(',</w>');
   }
 
   /** Reads a HF tokenizer folder: vocab.json, merges.txt and the pad token from tokenizer_config.json or special_tokens_map.json. */
@@ -115,18 +135,26 @@ export class ClipTokenizer {
     const mergesFile = join(dir, 'merges.txt');
     if (!existsSync(vocabFile)) throw new Error(`${vocabFile} is missing (the CLIP vocabulary)`);
     if (!existsSync(mergesFile)) throw new Error(`${mergesFile} is missing (the CLIP BPE merges)`);
-    let vocab: Record<string, number>;
-    try {
-      vocab = JSON.parse(readFileSync(vocabFile, 'utf8')) as Record<string, number>;
-    } catch (err) {
-      throw new Error(`${vocabFile} is not valid JSON: ${(err as Error).message}`);
+    const vocabText = readFileSync(vocabFile, 'utf8');
+    const mergesText = readFileSync(mergesFile, 'utf8');
+    // Model folders usually carry the same vocabulary: parse it once per process.
+    const key = createHash('sha1').update(vocabText).update('\0').update(mergesText).digest('hex');
+    let tables = tablesCache.get(key);
+    if (!tables) {
+      let vocab: Record<string, number>;
+      try {
+        vocab = JSON.parse(vocabText) as Record<string, number>;
+      } catch (err) {
+        throw new Error(`${vocabFile} is not valid JSON: ${(err as Error).message}`);
+      }
+      const merges = mergesText.split(/\r?\n/).filter((l, i) => l !== '' && !(i === 0 && l.startsWith('#version')));
+      tables = buildTables(new Map(Object.entries(vocab)), merges);
+      tablesCache.set(key, tables);
     }
-    const lines = readFileSync(mergesFile, 'utf8').split(/\r?\n/);
-    const merges = lines.filter((l, i) => l !== '' && !(i === 0 && l.startsWith('#version')));
     const tokenizerConfig = readJsonIfExists(join(dir, 'tokenizer_config.json'));
     const specialMap = readJsonIfExists(join(dir, 'special_tokens_map.json'));
     const pick = (key: string) => tokenContent(specialMap[key]) ?? tokenContent(tokenizerConfig[key]);
-    return new ClipTokenizer(new Map(Object.entries(vocab)), merges, {
+    return new ClipTokenizer(tables, [], {
       padToken: pick('pad_token'),
       bosToken: pick('bos_token'),
       eosToken: pick('eos_token'),

@@ -15,10 +15,24 @@ export type RefineRequest = Omit<GenerationRequest, 'initImage' | 'onStep' | 'si
 
 export type SerializedError = { name: string; message: string };
 
+/**
+ * A job's cancel flag: one Int32 the caller sets to 1. The worker polls it between steps, so a
+ * cancel needs no event-loop turn inside the worker (session.run keeps that loop busy).
+ */
+export function createCancelFlag(): SharedArrayBuffer {
+  return new SharedArrayBuffer(4);
+}
+export function setCancelFlag(flag: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(flag), 0, 1);
+}
+export function isCancelFlagSet(flag: SharedArrayBuffer | undefined): boolean {
+  return flag !== undefined && Atomics.load(new Int32Array(flag), 0) === 1;
+}
+
 export type ToWorker =
   | { type: 'load'; dir: string; options: WorkerLoadOptions }
-  | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'onStep' | 'signal'> }
-  | { type: 'upscale'; id: number; image: RgbImage; factor: UpscaleFactor; refine?: RefineRequest }
+  | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'onStep' | 'signal'>; cancelFlag?: SharedArrayBuffer }
+  | { type: 'upscale'; id: number; image: RgbImage; factor: UpscaleFactor; refine?: RefineRequest; cancelFlag?: SharedArrayBuffer }
   | { type: 'cancel'; id: number }
   | { type: 'release' };
 

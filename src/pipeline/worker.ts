@@ -2,14 +2,16 @@
 import { parentPort } from 'node:worker_threads';
 import { DiffusionPipeline } from './diffusion.js';
 import { ModelSession } from './onnx-session.js';
+import { GenerationCancelledError, type GenerationRequest, type RgbImage } from './types.js';
 import { upscale } from './upscale.js';
-import type { ToWorker, FromWorker, SerializedError } from './worker-protocol.js';
-import type { GenerationRequest, RgbImage } from './types.js';
+import { isCancelFlagSet, type FromWorker, type SerializedError, type ToWorker } from './worker-protocol.js';
 
 const port = parentPort!;
 let pipeline: DiffusionPipeline | undefined;
 let upscaler: ModelSession | undefined;
-const running = new Map<number, AbortController>();
+/** Jobs in progress, and those of them cancelled by message (callers without a shared flag). */
+const runningIds = new Set<number>();
+const cancelledIds = new Set<number>();
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -24,12 +26,23 @@ function transferables(images: RgbImage[]): ArrayBuffer[] {
   return images.map((i) => i.data.buffer as ArrayBuffer);
 }
 
+function cancelCheck(id: number, flag: SharedArrayBuffer | undefined): () => boolean {
+  runningIds.add(id);
+  return () => isCancelFlagSet(flag) || cancelledIds.has(id);
+}
+
+function finished(id: number): void {
+  runningIds.delete(id);
+  cancelledIds.delete(id);
+}
+
 port.on('message', async (msg: ToWorker) => {
   switch (msg.type) {
     case 'load': {
       try {
-        pipeline = await DiffusionPipeline.load(msg.dir, { device: msg.options.device, threads: msg.options.threads, log: (level, message) => send({ type: 'log', level, message }) });
-        if (msg.options.upscalerModel) upscaler = await ModelSession.open(msg.options.upscalerModel, { device: msg.options.device, threads: msg.options.threads });
+        const log = (level: 'info' | 'warn', message: string) => send({ type: 'log', level, message });
+        pipeline = await DiffusionPipeline.load(msg.dir, { device: msg.options.device, threads: msg.options.threads, log });
+        if (msg.options.upscalerModel) upscaler = await ModelSession.open(msg.options.upscalerModel, { device: msg.options.device, threads: msg.options.threads, log });
         send({ type: 'loaded', info: pipeline.info, device: pipeline.model.unet.device });
       } catch (err) {
         send({ type: 'load-error', error: serializeError(err) });
@@ -37,44 +50,54 @@ port.on('message', async (msg: ToWorker) => {
       return;
     }
     case 'generate': {
-      const controller = new AbortController();
-      running.set(msg.id, controller);
+      const cancelled = cancelCheck(msg.id, msg.cancelFlag);
       try {
-        const request: GenerationRequest = { ...msg.request, signal: controller.signal, onStep: (step, total) => send({ type: 'step', id: msg.id, step, total }) };
-        const result = await pipeline!.generate(request);
+        const request: GenerationRequest = { ...msg.request, onStep: (step, total) => send({ type: 'step', id: msg.id, step, total }) };
+        // With a shared flag the loop needs no event-loop turns; without one, yield so 'cancel' messages arrive.
+        const result = await pipeline!.generate(request, { cancelled, yieldEachStep: msg.cancelFlag === undefined });
         send({ type: 'result', id: msg.id, result }, transferables(result.images));
       } catch (err) {
         send({ type: 'error', id: msg.id, error: serializeError(err) });
       } finally {
-        running.delete(msg.id);
+        finished(msg.id);
       }
       return;
     }
     case 'upscale': {
+      const cancelled = cancelCheck(msg.id, msg.cancelFlag);
       try {
         let image = await upscale(msg.image, msg.factor, upscaler);
         const warnings: string[] = [];
         if (msg.refine) {
           try {
-            const refined = await pipeline!.generate({ ...msg.refine, initImage: image, width: image.width, height: image.height, batch: 1 });
+            const refined = await pipeline!.generate(
+              { ...msg.refine, initImage: image, width: image.width, height: image.height, batch: 1 },
+              { cancelled, yieldEachStep: msg.cancelFlag === undefined },
+            );
             image = refined.images[0]!;
           } catch (err) {
+            if (err instanceof GenerationCancelledError) throw err;
             // A model that cannot work at the larger size still gives the plain upscale.
             warnings.push(`detail pass skipped: ${(err as Error).message}`);
           }
         }
+        if (cancelled()) throw new GenerationCancelledError();
         send({ type: 'upscaled', id: msg.id, image, warnings }, transferables([image]));
       } catch (err) {
         send({ type: 'error', id: msg.id, error: serializeError(err) });
+      } finally {
+        finished(msg.id);
       }
       return;
     }
     case 'cancel':
-      running.get(msg.id)?.abort();
+      if (runningIds.has(msg.id)) cancelledIds.add(msg.id);
       return;
     case 'release':
       await pipeline?.release();
       await upscaler?.release();
+      pipeline = undefined;
+      upscaler = undefined;
       send({ type: 'released' });
       return;
   }

@@ -1,0 +1,137 @@
+/**
+ * loadPipeline in its default form: the sessions live in a worker thread. Progress, cancellation,
+ * failures inside onnxruntime, upscaling and the main event loop staying free.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../src/onnx/graph.js';
+import { ModelLoadError, RequestError } from '../../src/pipeline/errors.js';
+import { loadPipeline, type Pipeline } from '../../src/pipeline/pipeline.js';
+import { GenerationCancelledError, type GenerationRequest, type RgbImage } from '../../src/pipeline/types.js';
+import { writeTinyModel } from '../fixtures/tiny-models.js';
+
+const root = mkdtempSync(join(tmpdir(), 'pipeline-worker-'));
+let fragile: Pipeline;
+let slow: Pipeline;
+let upscalerFile: string;
+
+beforeAll(async () => {
+  // Declares dynamic sizes but only works at 64×64, so bigger requests throw inside onnxruntime.
+  const fragileDir = writeTinyModel(join(root, 'fragile'), { generation: 'optimum-2023', family: 'sd1', failsAboveLatent8: true });
+  // A UNet doing real work each call, so steps take a noticeable time.
+  const slowDir = writeTinyModel(join(root, 'slow'), { generation: 'optimum-2023', family: 'sd1', unetWork: { size: 512, matmuls: 6 } });
+  // An ESRGAN-style 4× upscaler: nearest-neighbour, then a colour swap so its work is visible.
+  const g = new GraphBuilder('upscaler');
+  const x = g.input('input', 'float32', [1, 3, 'h', 'w']);
+  const up = g.op('Resize', [x, '', g.constant([1, 1, 4, 4])], { mode: 'nearest' });
+  g.output(g.op('Sub', [g.constant(1), up]), 'output', 'float32', [1, 3, 'H', 'W']);
+  upscalerFile = join(root, 'upscaler.onnx');
+  g.save(upscalerFile);
+  [fragile, slow] = await Promise.all([loadPipeline(fragileDir), loadPipeline(slowDir, { upscalerModel: upscalerFile, threads: 1 })]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([fragile?.release(), slow?.release()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const base: GenerationRequest = { prompt: 'a lighthouse at dusk', seed: 3, steps: 4, width: 64, height: 64, scheduler: 'euler' };
+
+describe('worker pipeline', () => {
+  it('reports the model and device, makes images and sends progress after every step', async () => {
+    expect(fragile.device).toBe('cpu');
+    expect(fragile.info.family).toBe('sd1');
+    const steps: number[] = [];
+    const r = await fragile.generate({ ...base, onStep: (s) => steps.push(s) });
+    expect(steps).toEqual([1, 2, 3, 4]);
+    expect(r.images[0]!.width).toBe(64);
+    const again = await fragile.generate(base);
+    expect(again.images[0]!.data).toEqual(r.images[0]!.data);
+  });
+
+  it('a failure inside onnxruntime fails that job with a clear error and the worker keeps working', async () => {
+    const err = await fragile.generate({ ...base, width: 128, height: 128 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/the unet model failed in onnxruntime/);
+    const ok = await fragile.generate(base);
+    expect(ok.images).toHaveLength(1);
+  });
+
+  it('refusals cross the thread as RequestError and load failures as ModelLoadError', async () => {
+    await expect(fragile.generate({ ...base, steps: 1000 })).rejects.toBeInstanceOf(RequestError);
+    const err = await loadPipeline(join(root, 'nothing-here')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as Error).message).toMatch(/does not exist/);
+  });
+
+  it('cancels between steps when the signal aborts', async () => {
+    const controller = new AbortController();
+    const steps: number[] = [];
+    const err = await slow
+      .generate({
+        ...base,
+        steps: 30,
+        signal: controller.signal,
+        onStep: (s) => {
+          steps.push(s);
+          if (s === 2) controller.abort();
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GenerationCancelledError);
+    expect(steps.length).toBeLessThan(30);
+    // The next job runs normally.
+    expect((await slow.generate({ ...base, steps: 2 })).images).toHaveLength(1);
+  });
+
+  it('keeps the main event loop free while images are made', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const r = await slow.generate({ ...base, steps: 12 });
+    clearInterval(timer);
+    const unetRuns = r.timings.stages.unet!.runs;
+    // Timers kept firing throughout, many times per UNet call (a blocked loop fires about once per call).
+    expect(ticks).toBeGreaterThan(3 * unetRuns);
+  });
+
+  it('upscales with the configured ONNX upscaler, resizing when its own scale differs', async () => {
+    const image: RgbImage = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 3).fill(255) };
+    image.data[0] = 0;
+    const four = await slow.upscale(image, 4);
+    expect([four.image.width, four.image.height]).toEqual([32, 32]);
+    // 1 − x swaps white to black: the model did the work, not Lanczos.
+    expect(four.image.data[3 * (31 * 32 + 31)]).toBe(0);
+    expect(four.image.data[0]).toBe(255);
+    const two = await slow.upscale(image, 2);
+    expect([two.image.width, two.image.height]).toEqual([16, 16]);
+  });
+
+  it('upscales with Lanczos when no upscaler is configured; the hires-fix pass repaints at the new size', async () => {
+    const source = (await slow.generate(base)).images[0]!;
+    const refine = { prompt: base.prompt, seed: 1, steps: 4, strength: 0.3, scheduler: 'euler' as const };
+    const plain = await fragile.upscale(source, 2);
+    expect([plain.image.width, plain.image.height]).toEqual([128, 128]);
+    // The fragile model cannot work at 128×128: the detail pass is skipped with a warning, the upscale still arrives.
+    const skipped = await fragile.upscale(source, 2, { refine });
+    expect(skipped.image.data).toEqual(plain.image.data);
+    expect(skipped.warnings[0]).toMatch(/detail pass skipped/);
+    // A model that works at 128×128 repaints the upscale.
+    const upscaled = await slow.upscale(source, 2);
+    const repainted = await slow.upscale(source, 2, { refine });
+    expect(repainted.warnings).toEqual([]);
+    expect([repainted.image.width, repainted.image.height]).toEqual([128, 128]);
+    expect(repainted.image.data).not.toEqual(upscaled.image.data);
+  });
+
+  it('restarts after release', async () => {
+    const dir = writeTinyModel(join(root, 'restart'), { generation: 'optimum-2025', family: 'lcm' });
+    const p = await loadPipeline(dir);
+    const a = await p.generate(base);
+    await p.release();
+    const b = await p.generate(base);
+    expect(b.images[0]!.data).toEqual(a.images[0]!.data);
+    await p.release();
+  });
+});
