@@ -64,6 +64,9 @@ function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** A scrape waits this long for the queue's stats before reporting it down. */
+const STATS_TIMEOUT_MS = 3000;
+
 /** Refusal reasons come from code, but cap them anyway: a label per distinct string is unbounded. */
 const MAX_REASON_LABELS = 32;
 
@@ -132,7 +135,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     statsAt = Date.now();
     statsPromise = (async () => {
       try {
-        const all = await Promise.all(queues.map((q) => q.stats()));
+        // A queue that hangs (Redis unreachable) must not hang the scrape: it counts as down.
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('queue stats timed out')), STATS_TIMEOUT_MS)));
+        const all = await Promise.race([Promise.all(queues.map((q) => q.stats())), timeout]).finally(() => clearTimeout(timer));
         const byStatus: Record<string, number> = {};
         for (const s of all) for (const [k, v] of Object.entries(s.byStatus)) byStatus[k] = (byStatus[k] ?? 0) + v;
         return { queued: all.reduce((n, s) => n + s.queued, 0), running: all.reduce((n, s) => n + s.running, 0), byStatus };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { SubmitRefusedError } from '../../src/queue/types.js';
 import { MemoryJobs, ScriptedQueue, adapter, jobRecord, parseMetrics, sample } from './fakes.js';
@@ -100,6 +100,19 @@ describe('metrics from queue events', () => {
     t.queue.statsError = new Error('connect ECONNREFUSED 127.0.0.1:6379');
     text = await t.metrics.render();
     expect(sample(text, 'imagine_queue_up')).toBe(0);
+  });
+
+  it('still answers a scrape when the queue hangs, reporting it down', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const t = setup();
+      t.queue.stats = () => new Promise(() => {});
+      const scrape = t.metrics.render();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(sample(await scrape, 'imagine_queue_up')).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the server label set bounded: servers past the cap are summed as "other"', async () => {
