@@ -97,6 +97,18 @@ describe('Slack over HTTP (signed requests)', () => {
     expect(fake.channelMessages(CHANNEL)).toEqual([grid]);
   });
 
+  it('never steps a status message back to an older state', async () => {
+    await startHttp();
+    await fake.postToApp(url, { form: slash('/imagine', 'eager beaver') });
+    const status = await fake.waitFor(() => fake.channelMessages(CHANNEL)[0], 10_000, 'status');
+    expect(status.text).toContain('Starting');
+    const jobId = [...world.jobs.rows.keys()][0]!;
+    world.queue.progress(jobId, 1, 4);
+    await fake.waitFor(() => status.text.includes('step 1/4'), 10_000, 'progress edit');
+    // The queued event, rendered before the job started, was not shown after "Starting…".
+    expect(status.history.map((h) => h.text)).toEqual([expect.stringContaining('Starting')]);
+  });
+
   it('turns a button click into a button invocation and posts the new job', async () => {
     await startHttp();
     await fake.postToApp(url, { form: slash('/imagine', 'blue cat') });

@@ -173,7 +173,10 @@ export function stubWorld(env: Record<string, string>): StubWorld {
       params: { prompt, negativePrompt: '', model: 'tiny', seed: 7, steps: 4, guidance: 7, width: 32, height: 32, count: 4 },
       delivery: inv.delivery,
     });
-    return { kind: 'job', jobId: job.id, reply: await renderJob(job, images, { position: 1 }) };
+    // 'eager …' prompts start running before the command answers, as a job does on an idle queue.
+    if (prompt.startsWith('eager')) await queue.run(job.id);
+    const current = (await jobs.get(job.id))!;
+    return { kind: 'job', jobId: job.id, reply: await renderJob(current, images, { position: 1 }) };
   };
 
   const layer: CommandLayer = {

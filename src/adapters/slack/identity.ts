@@ -24,6 +24,7 @@ const MAX_ENTRIES = 5000;
 
 export class SlackIdentityResolver {
   private cache = new Map<string, CachedUser>();
+  private inFlight = new Map<string, Promise<CachedUser | undefined>>();
   private readonly adminUsers: Set<string>;
   private warnedLookupFailure = false;
 
@@ -48,10 +49,20 @@ export class SlackIdentityResolver {
     return { userName: name, isServerAdmin: admin };
   }
 
-  private async lookup(userId: string): Promise<CachedUser | undefined> {
-    const now = this.now();
+  private lookup(userId: string): Promise<CachedUser | undefined> {
     const hit = this.cache.get(userId);
-    if (hit && hit.expires > now) return hit;
+    if (hit && hit.expires > this.now()) return Promise.resolve(hit);
+    // Clicks in a burst share one users.info call.
+    let pending = this.inFlight.get(userId);
+    if (!pending) {
+      pending = this.fetch(userId).finally(() => this.inFlight.delete(userId));
+      this.inFlight.set(userId, pending);
+    }
+    return pending;
+  }
+
+  private async fetch(userId: string): Promise<CachedUser | undefined> {
+    const now = this.now();
     try {
       const res = await this.client.users.info({ user: userId });
       const u = res.user;

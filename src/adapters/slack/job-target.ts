@@ -99,7 +99,11 @@ export class SlackJobTarget implements JobUpdateTarget {
     const final = FINAL.has(event.type);
     try {
       let ts = this.statusTs.get(job.id);
-      if (!ts && data.key && this.pendingPosts.has(data.key)) ts = await this.pendingPosts.get(data.key)!.promise;
+      if (!ts && data.key && this.pendingPosts.has(data.key)) {
+        ts = await this.pendingPosts.get(data.key)!.promise;
+        // This update was rendered before the command's own status post, which is at least as new.
+        if (ts && !final) return;
+      }
       ts ??= data.ts;
       const place = { channel: data.channel, threadTs: data.threadTs };
 

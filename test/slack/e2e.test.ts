@@ -1,0 +1,163 @@
+/**
+ * End to end: the real Bolt app (startSlack) on the real command layer, queue, SQLite stores and
+ * pipeline (a tiny generated ONNX model), against the loopback fake of Slack.
+ */
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSlack } from '../../src/adapters/slack/index.js';
+import type { AdapterHandle } from '../../src/adapters/types.js';
+import { createTestServices, type TestServices } from '../fixtures/services.js';
+import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
+import { freePort } from './stub-layer.js';
+
+const CHANNEL = 'C0ART';
+const ALICE = 'U0ALICE';
+const OWNER = 'U0OWNER';
+
+let fake: FakeSlack | undefined;
+let ts: TestServices | undefined;
+let adapter: AdapterHandle | undefined;
+
+afterEach(async () => {
+  await adapter?.stop();
+  await ts?.close();
+  await fake?.close();
+  adapter = ts = fake = undefined;
+});
+
+async function start(mode: 'http' | 'socket'): Promise<{ fake: FakeSlack; ts: TestServices; url: string }> {
+  fake = await FakeSlack.start({
+    users: [
+      { id: ALICE, name: 'alice', realName: 'Alice Liddell' },
+      { id: OWNER, name: 'owner', isPrimaryOwner: true },
+    ],
+  });
+  const port = await freePort();
+  const env: Record<string, string> =
+    mode === 'http'
+      ? { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_API_URL: fake.apiUrl, SLACK_PORT: String(port) }
+      : { SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl };
+  ts = await createTestServices({ env, limits: { user_requests_per_minute: 0, user_max_queued: 10 } });
+  adapter = await startSlack(ts.services, mode === 'http' ? { listen: { port, host: '127.0.0.1' } } : undefined);
+  return { fake, ts, url: `http://127.0.0.1:${port}/slack/events` };
+}
+
+const gridMessages = (f: FakeSlack) => f.channelMessages(CHANNEL).filter((m) => m.files?.length);
+
+async function pngSize(data: Buffer): Promise<{ width?: number; height?: number; format?: string }> {
+  const meta = await sharp(data).metadata();
+  return { width: meta.width, height: meta.height, format: meta.format };
+}
+
+describe('Slack end to end', () => {
+  it('signed /imagine → status with queue position → grid PNG with U/V buttons; V1 → variations; U2 → upscale with single-image buttons', async () => {
+    const { fake, ts, url } = await start('http');
+    const res = await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'red heart —seed 7 --steps 4', userId: ALICE, channelId: CHANNEL }) });
+    expect(res.status).toBe(200);
+
+    const status = await fake.waitFor(() => fake.callsOf('chat.postMessage').find((c) => c.ok), 20_000, 'status post');
+    expect(String(status.params.text)).toMatch(/red heart - <@U0ALICE> \((Waiting to start|Starting|\d+%)/);
+
+    const grid = await fake.waitFor(() => gridMessages(fake)[0], 60_000, 'grid');
+    const file = grid.files![0]!;
+    const [job] = await ts.services.jobs.listByStatus(['done']);
+    // The uploaded bytes are the job's stored preview (the grid), a real PNG of its size.
+    expect(file.data!.equals(await ts.services.images.get(job!.output!.preview))).toBe(true);
+    expect(await pngSize(file.data!)).toEqual({ width: job!.output!.previewWidth, height: job!.output!.previewHeight, format: 'png' });
+    expect(file.filename).toMatch(/^red_heart_grid_.+\.png$/);
+    expect(grid.blocks?.[0]?.text.text).toContain('seeds 7–10');
+    expect(buttonsOf(grid).map((r) => r.map((b) => b.label))).toEqual([
+      ['U1', 'U2', 'U3', 'U4', '🔄 Re-roll'],
+      ['V1', 'V2', 'V3', 'V4'],
+    ]);
+    // The status message made way for the result.
+    await fake.waitFor(() => fake.channelMessages(CHANNEL).length === 1, 10_000, 'status removed');
+    expect(job).toMatchObject({ platform: 'slack', serverId: fake.teamId, channelId: CHANNEL, userId: ALICE, userName: 'Alice Liddell', params: { prompt: 'red heart', seed: 7, steps: 4 } });
+    expect(job!.delivery).toMatchObject({ platform: 'slack', gateway: 'main', data: { channel: CHANNEL } });
+
+    // V1: four variations of image 1, from whoever clicks.
+    const v1 = buttonsOf(grid)[1]![0]!;
+    expect((await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: v1.actionId, userId: OWNER }) })).status).toBe(200);
+    const variations = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid), 60_000, 'variations grid');
+    expect(variations.blocks?.[0]?.text.text).toContain(`Variations (Strong) by <@${OWNER}>`);
+    expect(buttonsOf(variations)[1]!.map((b) => b.label)).toEqual(['V1', 'V2', 'V3', 'V4']);
+    const vjob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'variation')!;
+    expect(vjob.params.source).toEqual({ jobId: job!.id, index: 0 });
+
+    // U2: image 2 upscaled, with the single-image actions.
+    const u2 = buttonsOf(grid)[0]![1]!;
+    await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: u2.actionId, userId: ALICE }) });
+    const upscaled = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid && m !== variations), 60_000, 'upscale');
+    expect(upscaled.blocks?.[0]?.text.text).toContain('Image #2');
+    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll']);
+    const up = await pngSize(upscaled.files![0]!.data!);
+    expect(up.format).toBe('png');
+    const ujob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'upscale')!;
+    expect(up.width).toBe(ujob.output!.previewWidth);
+    expect(ujob.output!.width).toBe(2 * job!.output!.width);
+
+    // Every status edit Slack got was accepted.
+    expect(fake.callsOf('chat.update').every((c) => c.ok)).toBe(true);
+    expect(fake.ephemerals).toEqual([]);
+  });
+
+  it('refuses forged and replayed requests: nothing is queued', async () => {
+    const { fake, ts, url } = await start('http');
+    const form = fake.slashCommand({ command: '/imagine', text: 'sneaky', userId: ALICE, channelId: CHANNEL });
+    expect((await fake.postToApp(url, { form }, { secret: 'guessed-secret' })).status).toBe(401);
+    expect((await fake.postToApp(url, { form }, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
+    expect((await fake.postToApp(url, { form }, { unsigned: true })).status).toBe(401);
+    expect(await ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).toEqual([]);
+    expect(fake.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('/limits set: refused for a member (ephemeral, nothing changed), done for the workspace owner', async () => {
+    const { fake, ts, url } = await start('http');
+    const before = (await ts.services.settings.get(fake.teamId)).max_steps;
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/limits', text: 'set max_steps 30', userId: ALICE, channelId: CHANNEL }) });
+    const refusal = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE), 20_000, 'refusal');
+    expect(refusal.text).toContain('Only server admins');
+    expect((await ts.services.settings.get(fake.teamId)).max_steps).toBe(before);
+
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/limits', text: 'set max_steps 30', userId: OWNER, channelId: CHANNEL }) });
+    await fake.waitFor(() => fake.ephemerals.find((e) => e.user === OWNER), 20_000, 'owner answer');
+    expect((await ts.services.settings.get(fake.teamId)).max_steps).toBe(30);
+    // Nothing public was posted for either.
+    expect(fake.channelMessages(CHANNEL)).toEqual([]);
+  });
+
+  it('answers a bad /imagine parameter only to the user', async () => {
+    const { fake, url } = await start('http');
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'red heart --ar 99:1', userId: ALICE, channelId: CHANNEL }) });
+    const note = await fake.waitFor(() => fake.ephemerals[0], 20_000, 'ephemeral error');
+    expect(note.user).toBe(ALICE);
+    expect(note.text).toMatch(/99:1|aspect/i);
+    expect(fake.channelMessages(CHANNEL)).toEqual([]);
+  });
+
+  it('rides out 429s on the status post and the upload and still delivers the grid', async () => {
+    const { fake, url } = await start('http');
+    fake.rateLimit('files.completeUploadExternal', 1, 1);
+    fake.rateLimit('chat.postMessage', 1, 1);
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'slow snail --seed 3', userId: ALICE, channelId: CHANNEL }) });
+    const grid: FakeMessage = await fake.waitFor(() => gridMessages(fake)[0], 60_000, 'grid after 429s');
+    expect(buttonsOf(grid)).toHaveLength(2);
+    expect(fake.callsOf('files.completeUploadExternal').map((c) => c.status)).toEqual([429, 200]);
+    expect(fake.callsOf('chat.postMessage')[0]!.status).toBe(429);
+  });
+
+  it('works the same over Socket Mode', async () => {
+    const { fake } = await start('socket');
+    expect(adapter!.state()).toBe('connected');
+    const ack = await fake.sendEnvelope('slash_commands', fake.slashCommand({ command: '/imagine', text: 'blue whale --seed 11', userId: ALICE, channelId: CHANNEL }));
+    expect(ack.payload).toEqual({});
+    const grid = await fake.waitFor(() => gridMessages(fake)[0], 60_000, 'grid');
+    expect((await pngSize(grid.files![0]!.data!)).format).toBe('png');
+    const reroll = buttonsOf(grid)[0]!.find((b) => b.label.includes('Re-roll'))!;
+    const clickAck = await fake.sendEnvelope('interactive', fake.blockAction({ message: grid, actionId: reroll.actionId, userId: ALICE }));
+    expect(clickAck.payload).toEqual({});
+    const second = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid), 60_000, 're-rolled grid');
+    expect(second.blocks?.[0]?.text.text).toContain('blue whale');
+    expect(second.files![0]!.data!.equals(grid.files![0]!.data!)).toBe(false);
+  });
+});
