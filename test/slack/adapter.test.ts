@@ -282,8 +282,17 @@ describe('Slack over Socket Mode', () => {
     adapter = undefined;
   });
 
-  it('refuses to start with a wrong bot token, naming the problem', async () => {
+  it('refuses to start with a wrong bot token or app token, naming the problem', async () => {
     world = stubWorld({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl });
     await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
+    world = stubWorld({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: 'xapp-wrong', SLACK_API_URL: fake.apiUrl });
+    await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/SLACK_APP_TOKEN.*invalid_auth/);
+    expect(fake.openSockets).toBe(0);
+  });
+
+  it('gives up soon with a clear error when Slack cannot be reached', async () => {
+    const closed = await freePort();
+    world = stubWorld({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: `http://127.0.0.1:${closed}/api/` });
+    await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/Slack is not reachable at http:\/\/127\.0\.0\.1:\d+\/api\//);
   });
 });

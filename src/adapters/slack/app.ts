@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type RespondFn } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import type { Services } from '../../core/command.js';
 import { UserError, type CommandOutcome, type Invocation, type OptionValue, type Reply } from '../../core/invocation.js';
 import type { JobUpdateTarget } from '../../core/job-updates.js';
@@ -45,6 +45,24 @@ function cannotPostText(channel: string): string {
     : "I can't post in this channel. Invite me with `/invite @imagine` (or the name this app has here), then try again.";
 }
 
+/** A Web API call that hangs this long is abandoned and retried. */
+const API_TIMEOUT_MS = 60_000;
+
+/**
+ * auth.test with the bot token, retried briefly: a wrong token or an unreachable Slack is one
+ * clear error at start-up instead of a long silent wait.
+ */
+async function checkBotToken(token: string, slackApiUrl: string, logger: BoltLogger): Promise<{ botId?: string; botUserId?: string }> {
+  const client = new webApi.WebClient(token, { slackApiUrl, logger, timeout: 15_000, retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 } });
+  try {
+    const res = await client.auth.test();
+    return { botId: res.bot_id, botUserId: res.user_id };
+  } catch (err) {
+    const code = slackErrorCode(err);
+    throw new Error(code ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code})` : `Slack is not reachable at ${slackApiUrl} (${(err as Error).message})`, { cause: err });
+  }
+}
+
 /** Answers for one user: the response_url when Slack gave one, else chat.postEphemeral. */
 type Answer = (reply: Reply) => Promise<void>;
 
@@ -53,6 +71,7 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
   const log = services.log.child({ component: 'slack' });
   if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is not set');
   const logger = boltLogger(services.log);
+  const identity = await checkBotToken(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
   let state: AdapterState = 'starting';
   let stopping = false;
 
@@ -86,10 +105,13 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
 
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    // Checked above with few retries; Bolt's own check would retry for half an hour.
+    tokenVerificationEnabled: false,
     receiver,
     logger,
-    clientOptions: { slackApiUrl: config.SLACK_API_URL },
-    // auth.test runs in init() below, where a bad token becomes one clear error.
+    clientOptions: { slackApiUrl: config.SLACK_API_URL, timeout: API_TIMEOUT_MS },
     deferInitialization: true,
     convoStore: false,
   });
@@ -239,12 +261,7 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
     }
   });
 
-  try {
-    await app.init();
-  } catch (err) {
-    const code = slackErrorCode(err);
-    throw new Error(code ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code})` : `Slack is not reachable at ${config.SLACK_API_URL} (${(err as Error).message})`, { cause: err });
-  }
+  await app.init();
 
   const unfollow = layer.followJobs(services, target);
   let port: number | undefined;
@@ -259,6 +276,8 @@ export async function createSlackAdapter(services: Services, layer: CommandLayer
     }
   } catch (err) {
     unfollow();
+    stopping = true;
+    if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => {});
     const code = slackErrorCode(err);
     throw new Error(code ? `Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code})` : `Slack adapter could not start: ${(err as Error).message}`, { cause: err });
   }
