@@ -57,7 +57,7 @@ const schema = z.object({
 
   // Queue
   QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
-  REDIS_URL: url.optional(),
+  REDIS_URL: url.regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port').optional(),
   /** Pipeline jobs one worker runs at once. */
   QUEUE_CONCURRENCY: int(1, 64).prefault('1'),
   QUEUE_MAX_LENGTH: int(1, 1_000_000).prefault('1000'),

@@ -21,36 +21,20 @@ const REDACT_PATHS = [
 ];
 
 /**
- * Structured JSON logs (pino). Secrets are redacted by field name, and any secret value from the
- * environment that slips into a message string is masked too.
+ * Structured JSON logs (pino), or readable lines for a terminal. Secrets are redacted by field
+ * name, and any secret value from the environment is masked wherever it appears in a line.
  */
 export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv; pretty?: boolean } = {}): Logger {
-  const env = options.env ?? process.env;
-  const secrets = SECRET_KEYS.map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 6);
-  const mask = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  const out = options.destination ?? process.stdout;
   return pino(
     {
       name: options.name ?? 'imagine-bot',
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? mask(a) : a)) as Parameters<typeof method>);
-        },
-      },
-      formatters: {
-        log(object) {
-          // Error messages can carry tokens too (e.g. a URL with credentials).
-          const err = object.err as { message?: string; stack?: string } | undefined;
-          if (err && typeof err === 'object' && secrets.length) {
-            return { ...object, err: { ...err, message: err.message && mask(err.message), stack: err.stack && mask(err.stack) } };
-          }
-          return object;
-        },
-      },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
-    // Masks secret values in every serialized line, wherever the fields above missed them.
-    redactingDestination(options.pretty ? readableLines(options.destination ?? process.stdout) : (options.destination ?? process.stdout), secretValues(env)),
+    // Masks secret values in every serialized line (messages, nested fields, error stacks), wherever the paths above miss them.
+    redactingDestination(options.pretty ? readableLines(out) : out, secretValues(options.env ?? process.env)),
   );
 }
 

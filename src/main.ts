@@ -58,9 +58,14 @@ async function main(): Promise<void> {
   const model = services.models.defaultModel;
   if (runtime.runner instanceof PipelineJobRunner) {
     // The pipeline worker logs the load itself; a failure must not stop the playground from answering.
+    ops!.health.setModel({ name: model.name, device: config.PIPELINE_DEVICE, state: 'loading' });
     runtime.runner
       .preload()
-      .catch((err: unknown) => log.error({ err, model: model.name }, `model ${model.name} failed to load; jobs will fail until it is fixed`));
+      .then((p) => ops!.health.setModel({ name: p.info.name, device: p.device, state: 'loaded' }))
+      .catch((err: unknown) => {
+        ops!.health.setModel({ name: model.name, state: 'failed', error: err instanceof Error ? err.message : String(err) });
+        log.error({ err, model: model.name }, `model ${model.name} failed to load; jobs will fail until it is fixed`);
+      });
   }
 
   const start = async (name: string, run: () => Promise<AdapterHandle>) => {

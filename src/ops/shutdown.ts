@@ -42,6 +42,8 @@ export interface ShutdownOptions {
   stepTimeoutMs?: number;
   /** Past deadlineMs plus this, the process exits with code 1 whatever is still closing. */
   graceMs?: number;
+  /** A repeat of the first signal within this time counts as the same request (default 500 ms). */
+  duplicateSignalMs?: number;
 }
 
 export interface ShutdownController {
@@ -51,6 +53,9 @@ export interface ShutdownController {
   uninstall(): void;
   readonly inProgress: boolean;
 }
+
+/** A repeat of the first signal within this time is the same request relayed by a parent process. */
+const DUPLICATE_SIGNAL_MS = 500;
 
 /** 128 + signal number, the shell convention for "killed by this signal". */
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 };
@@ -129,12 +134,17 @@ export function installShutdown(options: ShutdownOptions): ShutdownController {
     },
   };
 
+  let firstSignalAt = 0;
   function onSignal(signal: NodeJS.Signals) {
+    // `npm start` runs node under npm and tsx, which both pass a terminal's Ctrl+C on: the same
+    // signal arriving twice at once is one request, not the impatient second one.
+    if (running && Date.now() - firstSignalAt < (options.duplicateSignalMs ?? DUPLICATE_SIGNAL_MS)) return;
     if (running) {
       log.warn({ signal }, 'second signal: exiting now; queued jobs stay stored, a running job is retried at the next start');
       finish(SIGNAL_EXIT_CODES[signal] ?? 1);
       return;
     }
+    firstSignalAt = Date.now();
     void controller.shutdown(signal);
   }
   for (const name of names) signals.on(name, onSignal);

@@ -120,6 +120,8 @@ describe('a bot with work in flight, stopped and started again', () => {
     });
     child.kill('SIGTERM');
     await new Promise<void>((resolve) => lines.on('line', (line) => line === 'stopping' && resolve()));
+    // Later than a relayed duplicate of the first signal would come.
+    await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     // What a hard stop leaves behind: the job stored as running, one attempt made.

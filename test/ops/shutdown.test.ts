@@ -67,6 +67,21 @@ describe('graceful shutdown', () => {
     expect(signals.count('SIGTERM')).toBe(0);
   });
 
+  it('the same signal relayed twice at once (npm and tsx pass Ctrl+C on) does not cut the shutdown short', async () => {
+    const signals = signalSource();
+    const exits: number[] = [];
+    const { log } = silentLog();
+    const drained = deferred();
+    installShutdown({ queue: { close: () => drained.promise }, adapters: [], deadlineMs: 60_000, log, signals, exit: (code) => void exits.push(code) });
+    signals.send('SIGINT');
+    signals.send('SIGINT');
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toEqual([]);
+    drained.resolve();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(exits).toEqual([0]);
+  });
+
   it('a second signal exits at once, and only once', async () => {
     const signals = signalSource();
     const exits: number[] = [];
@@ -80,6 +95,7 @@ describe('graceful shutdown', () => {
       log,
       signals,
       exit: (code) => void exits.push(code),
+      duplicateSignalMs: 0,
     });
     signals.send('SIGINT');
     await new Promise((r) => setImmediate(r));
