@@ -139,7 +139,10 @@ export interface FakeInteraction {
   userId: string;
   channelId: string;
   guildId?: string;
+  /** Real time of the dispatch (the 3 s window). */
   dispatchedAt: number;
+  /** Fake-clock time of the dispatch (the token's 15 minutes). */
+  createdAt: number;
   /** The callback the bot sent, if any. */
   response?: { type: number; data?: any; at: number };
   /** The message @original refers to. */
@@ -620,7 +623,7 @@ export class FakeDiscord extends EventEmitter {
   private deliverInteraction(i: { id: string; token: string; payload: any; userId: string; channelId: string; guildId?: string; type: number; sourceMessageId?: string }): FakeInteraction {
     const conn = this.connectionFor(i.guildId);
     if (!conn) throw new Error('fake Discord: no gateway connection for this interaction');
-    const fi: FakeInteraction = { ...i, dispatchedAt: Date.now(), followUpIds: [], expired: false };
+    const fi: FakeInteraction = { ...i, dispatchedAt: Date.now(), createdAt: this.now(), followUpIds: [], expired: false };
     this.interactions.set(fi.id, fi);
     this.dispatch(conn, 'INTERACTION_CREATE', i.payload);
     return fi;
@@ -1080,7 +1083,7 @@ export class FakeDiscord extends EventEmitter {
   private interactionForToken(req: ParsedRequest): FakeInteraction {
     const [app, token] = req.params;
     const fi = [...this.interactions.values()].find((i) => i.token === token);
-    if (!fi || fi.expired || this.now() - fi.dispatchedAt > TOKEN_LIFETIME_MS) throw new ApiError(401, 50027, 'Invalid Webhook Token');
+    if (!fi || fi.expired || this.now() - fi.createdAt > TOKEN_LIFETIME_MS) throw new ApiError(401, 50027, 'Invalid Webhook Token');
     if (app !== this.applicationId) throw new ApiError(404, 10015, 'Unknown Webhook');
     return fi;
   }

@@ -25,7 +25,12 @@ export function discordEnv(fake: FakeDiscord, extra: Record<string, string> = {}
 export async function startBot(options: { adapter?: DiscordAdapterOptions; services?: TestServicesOptions; env?: Record<string, string>; fake?: FakeDiscord } = {}): Promise<Bot> {
   const fake = options.fake ?? (await FakeDiscord.start());
   const env = discordEnv(fake, options.env);
-  const ts = await createTestServices({ ...options.services, env: { ...options.services?.env, ...env } });
+  // Tests make many requests in a minute; the per-minute limit has its own tests in the queue.
+  const ts = await createTestServices({
+    ...options.services,
+    limits: { user_requests_per_minute: 0, ...options.services?.limits },
+    env: { ...options.services?.env, ...env },
+  });
   const rest = new REST({ api: fake.apiUrl }).setToken(fake.token);
   await deployCommands(rest, { applicationId: fake.applicationId, allowDms: ts.config.DISCORD_ALLOW_DMS }, slashCommands);
   const bot: Bot = {
@@ -50,6 +55,7 @@ export async function startBot(options: { adapter?: DiscordAdapterOptions; servi
 export function resultOf(fake: FakeDiscord, interaction: FakeInteraction, what = 'the result'): Promise<FakeMessage> {
   return fake.waitFor(() => {
     const m = fake.original(interaction);
+    if (m && fake.isEphemeral(m) && m.content) throw new Error(`the bot refused instead of making ${what}: ${m.content}`);
     return m && !m.deleted && m.attachments.length > 0 && m.components.length > 0 ? m : undefined;
   }, `${what} of interaction ${interaction.id}`);
 }
