@@ -60,6 +60,10 @@ function userName() {
 }
 
 function setupUser() {
+  $('identity').addEventListener('submit', (e) => {
+    e.preventDefault();
+    ui.input.focus();
+  });
   ui.user.value = store.get('imagine.user') || guestName();
   store.set('imagine.user', ui.user.value);
   ui.user.addEventListener('input', () => {
@@ -185,7 +189,11 @@ function renderMessage(message) {
 
   if (message.invokedBy) {
     const inv = el('div', 'invoked');
-    inv.append(avatarFor(message.invokedBy.userName, true), el('span', 'who', message.invokedBy.userName), el('span', 'action', message.invokedBy.action));
+    const action = el('span', 'action');
+    const m = /^used (\/.*)$/s.exec(message.invokedBy.action);
+    if (m) action.append('used ', el('span', 'command', m[1]));
+    else action.textContent = message.invokedBy.action;
+    inv.append(avatarFor(message.invokedBy.userName, true), el('span', 'who', message.invokedBy.userName), action);
     li.append(inv);
   }
   const avatar = el('span', 'avatar bot');

@@ -1,0 +1,171 @@
+/**
+ * The playground's HTTP API end to end on the real command layer, queue and tiny ONNX model:
+ * what every tab of a server sees, what only the asking tab sees, admin rules, and bad requests.
+ */
+import { request } from 'node:http';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
+import { createTestServices, type TestServices } from '../fixtures/services.js';
+import { click, command, openTab, post, type Tab } from './client.js';
+
+let t: TestServices;
+let web: WebHandle;
+let url: string;
+const tabs: Tab[] = [];
+const tab = async (server = 'local') => {
+  const x = await openTab(url, server);
+  tabs.push(x);
+  return x;
+};
+
+beforeAll(async () => {
+  t = await createTestServices({ env: { WEB_PASSWORD: 'open sesame' } });
+  web = await startWeb(t.services, { port: 0, progressIntervalMs: 50 });
+  url = web.url;
+});
+
+afterAll(async () => {
+  for (const x of tabs) x.close();
+  await web?.stop();
+  await t?.close();
+});
+
+describe('playground API on loopback', () => {
+  it('serves the page and its assets with a strict content policy', async () => {
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    for (const asset of ['/app.js', '/style.css']) {
+      expect(html).toContain(asset);
+      expect((await fetch(url + asset.slice(1))).status).toBe(200);
+    }
+    const state = (await (await fetch(`${url}api/state`)).json()) as { servers: string[]; admin: boolean; passwordNeeded: boolean; commands: { name: string }[] };
+    expect(state).toMatchObject({ servers: ['local', 'second'], admin: true, passwordNeeded: false });
+    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel']);
+    expect(web.state()).toBe('connected');
+  });
+
+  it('shows a grid to every tab of the server, with a decodable PNG, and nothing to another server', async () => {
+    const [alice, bob, elsewhere] = [await tab(), await tab(), await tab('second')];
+    const sent = await command(url, alice, 'local', 'Alice', '/imagine red heart --seed 7');
+    expect(sent.status).toBe(200);
+    const id = sent.body.message!.id;
+    expect(sent.body.message).toMatchObject({ jobId: expect.any(String), invokedBy: { userName: 'Alice', action: 'used /imagine red heart --seed 7' } });
+
+    const done = await bob.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the second tab');
+    expect(done.text).toMatch(/^\*\*red heart\*\* - <@alice>\nseeds 7–10/);
+    expect(done.mentions).toEqual({ alice: 'Alice' });
+    expect(done.buttons.map((row) => row.map((b) => b.label))).toEqual([['U1', 'U2', 'U3', 'U4', 'Re-roll'], ['V1', 'V2', 'V3', 'V4']]);
+    await alice.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the asking tab');
+    // Progress came through as edits of the same message before the result.
+    expect(bob.received.filter((m) => m.id === id).map((m) => m.job?.status)).toContain('running');
+
+    const job = (await t.services.jobs.get(done.jobId!))!;
+    const png = await fetch(url + done.images[0]!.url.slice(1));
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const meta = await sharp(Buffer.from(await png.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', job.output!.previewWidth, job.output!.previewHeight]);
+    expect(meta.width).toBeGreaterThanOrEqual(2 * job.params.width);
+    expect(done.images[0]).toMatchObject({ width: meta.width, height: meta.height });
+
+    expect(elsewhere.received.some((m) => m.id === id)).toBe(false);
+  });
+
+  it('runs U1 and V1 clicks as new jobs and shows their results', async () => {
+    const alice = await tab();
+    const grid = [...alice.latest().values()].find((m) => m.job?.status === 'done' && m.buttons.length === 2)!;
+    const up = await click(url, alice, 'local', 'Alice', grid, 'U1');
+    expect(up.body.message?.invokedBy?.action).toBe('clicked U1');
+    const upscaled = await alice.waitFor((m) => m.id === up.body.message!.id && m.job?.status === 'done', 'the upscale');
+    expect(upscaled.text).toContain('Image #1 (upscaled 2×)');
+    expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+    const upJob = (await t.services.jobs.get(upscaled.jobId!))!;
+    expect(upJob).toMatchObject({ kind: 'upscale', output: { width: 128, height: 128 } });
+
+    const vary = await click(url, alice, 'local', 'Alice', grid, 'V1');
+    const varied = await alice.waitFor((m) => m.id === vary.body.message!.id && m.job?.status === 'done', 'the variations');
+    expect(varied.text).toContain('Variations (Strong)');
+    expect(varied.images).toHaveLength(1);
+    expect((await t.services.jobs.get(varied.jobId!))?.params.source).toEqual({ jobId: grid.jobId, index: 0 });
+  });
+
+  it('answers mistakes only in the tab that made them', async () => {
+    const [alice, bob] = [await tab(), await tab()];
+    const bad = await command(url, alice, 'local', 'Alice', '/imagine red heart --seed x');
+    expect(bad.body.message).toMatchObject({ visibleTo: alice.clientId });
+    expect(bad.body.message!.text).toContain('Invalid `--seed x`');
+    const unknown = await command(url, alice, 'local', 'Alice', '/paint a cat');
+    expect(unknown.body.message!.text).toContain('Unknown command `/paint`');
+    const chat = await command(url, alice, 'local', 'Alice', 'hello?');
+    expect(chat.body.message!.text).toContain('Commands start with a slash');
+    await alice.waitFor((m) => m.id === chat.body.message!.id, 'the hint');
+    // bob's own answer, sent after them, reaches his tab; alice's private ones never did.
+    const info = await command(url, bob, 'local', 'Bob', '/info');
+    await bob.waitFor((m) => m.id === info.body.message!.id, "bob's own /info");
+    const seenByBob = new Set(bob.received.map((m) => m.id));
+    for (const m of [bad, unknown, chat]) expect(seenByBob.has(m.body.message!.id)).toBe(false);
+    expect(info.body.message!.text).toContain('**Your jobs**');
+  });
+
+  it('lets a local user change limits without a password', async () => {
+    const admin = await tab();
+    const set = await command(url, admin, 'local', 'Root', '/limits set max_steps 30');
+    expect(set.body).toMatchObject({ admin: true });
+    expect(set.body.message!.text).toBe('`max_steps` is now **30** (was 50).');
+    expect((await t.services.settings.get('local')).max_steps).toBe(30);
+    expect((await t.services.settings.get('second')).max_steps).toBe(50);
+  });
+
+  it('refuses malformed requests with 4xx and keeps serving', async () => {
+    const x = await tab();
+    const ok = { server: 'local', clientId: x.clientId, user: 'Al', text: '/info' };
+    expect((await fetch(`${url}nope`)).status).toBe(404);
+    expect((await fetch(`${url}api/command`)).status).toBe(405);
+    expect((await post(url, '/api/command', '{"server":')).status).toBe(400);
+    expect((await post(url, '/api/command', ok, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await post(url, '/api/command', { ...ok, text: 'x'.repeat(20_000) })).status).toBe(413);
+    expect((await post(url, '/api/command', { ...ok, server: 'third' })).body.error).toContain('Unknown server');
+    expect((await post(url, '/api/command', { ...ok, user: '<script>' })).status).toBe(400);
+    expect((await post(url, '/api/command', { ...ok, text: 42 })).status).toBe(400);
+    expect((await post(url, '/api/button', { ...ok, id: 'x'.repeat(101) })).status).toBe(400);
+    const forged = await post(url, '/api/button', { ...ok, id: 'up:doesnotexist:0:2' });
+    expect(forged.body.message!.text).toBe('This image is no longer available.');
+    expect((await fetch(`${url}api/images/${'0'.repeat(64)}.png`)).status).toBe(404);
+    expect((await fetch(`${url}api/events?server=local&client=bad`)).status).toBe(400);
+    expect((await post(url, '/api/command', ok, { origin: 'https://evil.example' })).status).toBe(403);
+    // A DNS-rebinding page reaches the server under its own host name.
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      request(`${url}api/state`, { headers: { host: 'evil.example:80' } }, (res) => resolve(res.statusCode!)).on('error', reject).end();
+    });
+    expect(rebinding).toBe(421);
+    expect((await post(url, '/api/command', ok)).status).toBe(200);
+  });
+});
+
+describe('playground API when exposed', () => {
+  it('needs WEB_PASSWORD for admin actions', async () => {
+    const exposed = await startWeb(t.services, { port: 0, host: '0.0.0.0' });
+    try {
+      const base = exposed.url;
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const state = (await (await fetch(`${base}api/state`)).json()) as { passwordNeeded: boolean; admin: boolean };
+      expect(state).toMatchObject({ passwordNeeded: true, admin: false });
+      const x = await openTab(base, 'second');
+      tabs.push(x);
+      const refused = await command(base, x, 'second', 'Mallory', '/limits set max_steps 5');
+      expect(refused.body).toMatchObject({ admin: false });
+      expect(refused.body.message!.text).toContain('Only server admins can change limits');
+      const wrong = await command(base, x, 'second', 'Mallory', '/limits set max_steps 5', { 'x-playground-password': 'guess' });
+      expect(wrong.body).toMatchObject({ admin: false, passwordRejected: 'wrong' });
+      expect((await t.services.settings.get('second')).max_steps).toBe(50);
+      const allowed = await command(base, x, 'second', 'Owner', '/limits set max_steps 5', { 'x-playground-password': 'open sesame' });
+      expect(allowed.body).toMatchObject({ admin: true });
+      expect((await t.services.settings.get('second')).max_steps).toBe(5);
+    } finally {
+      await exposed.stop();
+    }
+    expect(exposed.state()).toBe('stopped');
+  });
+});
