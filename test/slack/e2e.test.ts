@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSlack } from '../../src/adapters/slack/index.js';
 import type { AdapterHandle } from '../../src/adapters/types.js';
+import type { ImageStore } from '../../src/store/types.js';
+import { FakeRunner } from '../fixtures/fake-runner.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
 import { freePort } from './stub-layer.js';
@@ -25,7 +27,7 @@ afterEach(async () => {
   adapter = ts = fake = undefined;
 });
 
-async function start(mode: 'http' | 'socket'): Promise<{ fake: FakeSlack; ts: TestServices; url: string }> {
+async function start(mode: 'http' | 'socket', runner?: FakeRunner): Promise<{ fake: FakeSlack; ts: TestServices; url: string; port: number }> {
   fake = await FakeSlack.start({
     users: [
       { id: ALICE, name: 'alice', realName: 'Alice Liddell' },
@@ -37,9 +39,17 @@ async function start(mode: 'http' | 'socket'): Promise<{ fake: FakeSlack; ts: Te
     mode === 'http'
       ? { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_API_URL: fake.apiUrl, SLACK_PORT: String(port) }
       : { SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl };
-  ts = await createTestServices({ env, limits: { user_requests_per_minute: 0, user_max_queued: 10 } });
+  ts = await createTestServices({ env, runner, limits: { user_requests_per_minute: 0, user_max_queued: 10 } });
   adapter = await startSlack(ts.services, mode === 'http' ? { listen: { port, host: '127.0.0.1' } } : undefined);
-  return { fake, ts, url: `http://127.0.0.1:${port}/slack/events` };
+  return { fake, ts, url: `http://127.0.0.1:${port}/slack/events`, port };
+}
+
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const gridMessages = (f: FakeSlack) => f.channelMessages(CHANNEL).filter((m) => m.files?.length);
@@ -159,5 +169,39 @@ describe('Slack end to end', () => {
     const second = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid), 60_000, 're-rolled grid');
     expect(second.blocks?.[0]?.text.text).toContain('blue whale');
     expect(second.files![0]!.data!.equals(grid.files![0]!.data!)).toBe(false);
+  });
+
+  it('finishes a job after a bot restart in the status message it posted before', async () => {
+    // The fake runner writes its images through this, to whichever store is current.
+    const store: { current?: ImageStore } = {};
+    const images: ImageStore = {
+      put: (k, d) => store.current!.put(k, d),
+      get: (k) => store.current!.get(k),
+      has: (k) => store.current!.has(k),
+      deletePrefix: (p) => store.current!.deletePrefix(p),
+    };
+    const runner = new FakeRunner({ images, durationMs: 40 });
+    runner.hold();
+    const first = await start('http', runner);
+    store.current = first.ts.services.images;
+    await first.fake.postToApp(first.url, { form: first.fake.slashCommand({ command: '/imagine', text: 'patient tortoise', userId: ALICE, channelId: CHANNEL }) });
+    await runner.waitForStarts(1);
+    const status = await first.fake.waitFor(() => first.fake.channelMessages(CHANNEL)[0], 20_000, 'status');
+    const [job] = await first.ts.services.jobs.listByStatus(['running']);
+    await until(async () => (await first.ts.services.jobs.get(job!.id))?.delivery?.data.ts === status.ts, 'stored status ts');
+
+    // Restart: the running job goes back to the queue; a new adapter instance picks it up.
+    await adapter!.stop();
+    ts = await first.ts.restart();
+    store.current = ts.services.images;
+    adapter = await startSlack(ts.services, { listen: { port: first.port, host: '127.0.0.1' } });
+    runner.release();
+
+    const grid = await first.fake.waitFor(() => gridMessages(first.fake)[0], 30_000, 'grid after restart');
+    expect(grid.blocks?.[0]?.text.text).toContain('patient tortoise');
+    await first.fake.waitFor(() => status.deleted, 10_000, 'old status removed');
+    // The status message from before the restart was the one kept up to date: no second one.
+    expect(first.fake.callsOf('chat.postMessage').filter((c) => c.ok)).toHaveLength(1);
+    expect(first.fake.callsOf('chat.update').some((c) => c.params.ts === status.ts && c.ok)).toBe(true);
   });
 });
