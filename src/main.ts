@@ -80,20 +80,26 @@ async function main(): Promise<void> {
     }
   };
 
-  const lines: string[] = [];
-  if (config.webEnabled) {
-    const { startWeb } = await import('./adapters/web/index.js');
-    const web = await start('web', () => startWeb(services, { routes: ops!.routes }));
-    if (web) lines.push(`web playground: ${(web as AdapterHandle & { url: string }).url}`);
-  } else lines.push('web playground: off (WEB_PORT=0)');
-  if (config.discordEnabled) {
-    const { startDiscord } = await import('./adapters/discord/index.js');
-    lines.push((await start('discord', () => startDiscord(services))) ? 'discord: connected' : 'discord: failed to start (see the error above)');
-  } else lines.push('discord: off — set DISCORD_TOKEN and DISCORD_APPLICATION_ID in .env, then `npm run deploy-commands`');
-  if (config.slackEnabled) {
-    const { startSlack } = await import('./adapters/slack/index.js');
-    lines.push((await start('slack', () => startSlack(services))) ? `slack: connected (${config.slackMode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.SLACK_PORT}`})` : 'slack: failed to start (see the error above)');
-  } else lines.push('slack: off — set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) in .env; see config/slack-manifest.yaml');
+  // Adapters start side by side, so one slow platform does not hold up the others.
+  const lines = await Promise.all([
+    (async () => {
+      if (!config.webEnabled) return 'web playground: off (WEB_PORT=0)';
+      const { startWeb } = await import('./adapters/web/index.js');
+      const web = await start('web', () => startWeb(services, { routes: ops!.routes }));
+      return web ? `web playground: ${(web as AdapterHandle & { url: string }).url}` : 'web playground: failed to start (see the error above)';
+    })(),
+    (async () => {
+      if (!config.discordEnabled) return 'discord: off — set DISCORD_TOKEN and DISCORD_APPLICATION_ID in .env, then `npm run deploy-commands`';
+      const { startDiscord } = await import('./adapters/discord/index.js');
+      return (await start('discord', () => startDiscord(services))) ? 'discord: connected' : 'discord: failed to start (see the error above)';
+    })(),
+    (async () => {
+      if (!config.slackEnabled) return 'slack: off — set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) in .env; see config/slack-manifest.yaml';
+      const { startSlack } = await import('./adapters/slack/index.js');
+      const mode = config.slackMode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.SLACK_PORT}`;
+      return (await start('slack', () => startSlack(services))) ? `slack: connected (${mode})` : 'slack: failed to start (see the error above)';
+    })(),
+  ]);
 
   await services.queue.start();
   log.info(
