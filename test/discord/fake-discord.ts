@@ -238,6 +238,8 @@ export interface FakeDiscordOptions {
   token?: string;
   /** What GET /gateway/bot recommends. */
   recommendedShards?: number;
+  /** session_start_limit.max_concurrency: shards that may identify at once (1 for most bots). */
+  maxConcurrency?: number;
   heartbeatIntervalMs?: number;
 }
 
@@ -268,6 +270,7 @@ export class FakeDiscord extends EventEmitter {
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly heartbeatIntervalMs: number;
   private readonly recommendedShards: number;
+  private readonly maxConcurrency: number;
   private requestSeq = 0;
   private readonly routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
   port = 0;
@@ -278,6 +281,7 @@ export class FakeDiscord extends EventEmitter {
     this.token = options.token ?? `${Buffer.from(this.applicationId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.recommendedShards = options.recommendedShards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
     this.users.set(this.bot.id, { user: this.bot, roles: [], permissions: MEMBER_PERMISSIONS });
     const alice = makeUser('alice');
     this.guild = this.addGuild('Test Server', alice.id);
@@ -922,7 +926,7 @@ export class FakeDiscord extends EventEmitter {
       const result: RESTGetAPIGatewayBotResult = {
         url: `ws://127.0.0.1:${this.port}/gateway`,
         shards: this.recommendedShards,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.maxConcurrency },
       };
       return { status: 200, json: result };
     });

@@ -2,6 +2,9 @@
  * The Midjourney flow in Discord, end to end: the real discord.js client against the fake
  * Discord, the real queue and the pipeline on a tiny ONNX model.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonId, privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
@@ -46,6 +49,7 @@ describe('/imagine and its buttons', () => {
     expect(meta.width).toBe(meta.height);
     expect(meta.width! >= 128).toBe(true);
     expect(grid.attachments[0]!.description).toBe('red heart');
+    writeFileSync(join(tmpdir(), 'discord-grid.png'), grid.attachments[0]!.data);
     // The original reply was edited in place; nothing else was posted in the channel.
     expect(fake.visibleMessages().filter((m) => m.id !== grid.id)).toHaveLength(0);
   });
@@ -85,6 +89,25 @@ describe('/imagine and its buttons', () => {
     expect(again.content).toContain('**red heart**');
     expect(again.content).not.toMatch(/seeds 42–45/);
     expect(fake.buttons(again)).toHaveLength(9);
+  });
+});
+
+describe('attachments', () => {
+  it('re-encodes the grid under the interaction’s attachment size limit instead of failing', async () => {
+    const { fake, ts } = bot;
+    const limit = 12_000;
+    const i = fake.slash('imagine', { prompt: 'green leaf --seed 7' }, { attachmentSizeLimit: limit });
+    const grid = await resultOf(fake, i, 'the small grid');
+    const file = grid.attachments[0]!;
+    expect(file.size).toBeLessThanOrEqual(limit);
+    const meta = await sharp(file.data).metadata();
+    expect(['webp', 'jpeg']).toContain(meta.format);
+    expect(file.filename.endsWith(meta.format === 'webp' ? '.webp' : '.jpg')).toBe(true);
+    expect(meta.width).toBe(meta.height);
+    // The stored picture is the full PNG, bigger than the limit.
+    const job = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.params.prompt === 'green leaf')!;
+    expect((await ts.services.images.get(job.output!.preview)).length).toBeGreaterThan(limit);
+    writeFileSync(join(tmpdir(), 'discord-grid-small.' + meta.format), file.data);
   });
 });
 
