@@ -26,7 +26,7 @@ async function fakeDiscord(options?: Parameters<typeof FakeDiscord.start>[0]): P
   return fake;
 }
 
-async function bot(options: Parameters<typeof startBot>[0]): Promise<Bot> {
+async function bot(options: NonNullable<Parameters<typeof startBot>[0]>): Promise<Bot> {
   // The runner stores its (tiny) images in the bot's image store, known once the bot is up.
   let b: Bot | undefined;
   const images = { put: (key: string, data: Buffer) => b!.ts.services.images.put(key, data) } as ImageStore;
