@@ -128,21 +128,12 @@ function readDeliveryData(job: JobRecord): WebDeliveryData | undefined {
   };
 }
 
-function jobStateOf(event: JobEvent): WebMessage['job'] {
-  switch (event.type) {
-    case 'queued':
-      return { status: 'queued', position: event.position };
-    case 'started':
-      return { status: 'running' };
-    case 'progress':
-      return { status: 'running', step: event.step, total: event.total };
-    case 'done':
-      return { status: 'done' };
-    case 'failed':
-      return { status: 'failed' };
-    case 'cancelled':
-      return { status: 'cancelled' };
-  }
+/** The status badge and progress bar data: the stored status, with the event's position or step. */
+function jobStateOf(job: JobRecord, event: JobEvent): WebMessage['job'] {
+  const status = job.status;
+  if (status === 'queued' && event.type === 'queued') return { status, position: event.position };
+  if (status === 'running' && event.type === 'progress') return { status, step: event.step, total: event.total };
+  return { status };
 }
 
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<WebHandle> {
@@ -206,7 +197,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
             serverId: data.serverId,
             jobId: job.id,
             invokedBy: { userId: data.userId, userName: data.userName, action: data.action },
-            job: jobStateOf(event),
+            job: jobStateOf(job, event),
           },
           data.clientId,
         ),
@@ -243,6 +234,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       log.error({ err, command: invocation.command, serverId: who.serverId }, 'command failed');
       return postEphemeral(who, action, 'Something went wrong. Please try again.');
     }
+    const status = outcome.kind === 'job' ? ((await services.jobs.get(outcome.jobId))?.status ?? 'queued') : undefined;
     // A fast job may already have been shown by its own updates; never step back to the first status.
     const existing = hub.get(who.serverId, messageId);
     if (existing) return existing;
@@ -253,7 +245,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
           id: messageId,
           serverId: who.serverId,
           invokedBy: { userId: who.userId, userName: who.userName, action },
-          ...(outcome.kind === 'job' ? { jobId: outcome.jobId, job: { status: 'queued' as const } } : {}),
+          ...(outcome.kind === 'job' ? { jobId: outcome.jobId, job: { status: status! } } : {}),
         },
         who.clientId,
       ),

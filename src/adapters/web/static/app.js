@@ -304,6 +304,7 @@ function setConnection(state, label) {
 }
 
 async function post(path, payload) {
+  const server = app.server;
   if (!NAME.test(userName())) {
     notice("Pick a user name first: 1–32 letters, digits, spaces or _ . ' - (in the side bar).");
     ui.user.focus();
@@ -314,7 +315,7 @@ async function post(path, payload) {
     res = await fetch(path, {
       method: 'POST',
       headers: headers(),
-      body: JSON.stringify({ server: app.server, clientId: app.clientId, user: userName(), ...payload }),
+      body: JSON.stringify({ server, clientId: app.clientId, user: userName(), ...payload }),
     });
   } catch {
     notice('The playground server cannot be reached. Is it still running?');
@@ -329,7 +330,8 @@ async function post(path, payload) {
   if (body.passwordRejected === 'wrong') notice('That admin password is wrong; the command ran without admin rights.');
   if (body.passwordRejected === 'locked') notice('Too many wrong admin passwords from this address; wait a minute.');
   showRole();
-  if (body.message) upsert(body.message);
+  // The tab may have switched server while waiting; the answer belongs to the old one.
+  if (body.message && body.message.serverId === app.server) upsert(body.message);
   return body;
 }
 

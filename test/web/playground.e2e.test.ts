@@ -1,0 +1,156 @@
+/**
+ * The playground in headless Chromium, as a new user tries the bot: type a prompt, watch it run,
+ * get the grid, click U1 and V1, make a mistake; a second tab sees the shared channel but not
+ * the first tab's private answers; an exposed playground refuses admin actions without the password.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
+import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
+import { createTestServices, type TestServices } from '../fixtures/services.js';
+
+const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
+// The shipped emoji model when it is there (what a new user sees), else the tiny test model.
+const MODEL = existsSync(join(DEFAULT_MODEL_DIR, 'model_index.json')) ? 'default' : 'tiny';
+
+/** The parts of the browser's HTMLImageElement the checks read (the project's types have no DOM). */
+type ImageElement = { complete: boolean; naturalWidth: number; naturalHeight: number; src: string };
+
+let t: TestServices;
+let web: WebHandle;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+async function openPage(url: string, user: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(url);
+  await page.locator('#connection[data-state="live"]').waitFor();
+  await page.fill('#user-name', user);
+  return page;
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill('#input', text);
+  await page.press('#input', 'Enter');
+}
+
+/** The finished message that answers `action` (e.g. "used /imagine …", "clicked U1"). */
+function finished(page: Page, action: string): Locator {
+  return page.locator('li.msg[data-status="done"]').filter({ has: page.locator('.invoked', { hasText: action }) });
+}
+
+/** Checks the picture the page shows: a PNG the browser decoded, at the size the job says. */
+async function checkImage(page: Page, message: Locator): Promise<{ width: number; height: number; jobWidth: number }> {
+  const img = message.locator('.images img');
+  await expect.poll(() => img.evaluate((i: ImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+  const jobId = (await message.getAttribute('data-job-id'))!;
+  const job = (await t.services.jobs.get(jobId))!;
+  const natural = await img.evaluate((i: ImageElement) => ({ width: i.naturalWidth, height: i.naturalHeight }));
+  const bytes = await (await page.request.get(await img.evaluate((i: ImageElement) => i.src))).body();
+  const meta = await sharp(bytes).metadata();
+  expect(meta.format).toBe('png');
+  expect({ width: meta.width, height: meta.height }).toEqual({ width: job.output!.previewWidth, height: job.output!.previewHeight });
+  expect(natural).toEqual({ width: meta.width, height: meta.height });
+  return { width: meta.width!, height: meta.height!, jobWidth: job.params.width };
+}
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  t = await createTestServices({ model: MODEL, env: { WEB_PASSWORD: 'open sesame' } });
+  web = await startWeb(t.services, { port: 0 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  await t?.close();
+});
+
+describe('the playground in a browser', () => {
+  it('makes a grid, upscales and varies it, shows mistakes privately', async () => {
+    const alice = await openPage(web.url, 'alice');
+    await expect.poll(() => alice.locator('#role').textContent()).toContain('Admin (local)');
+
+    await send(alice, '/imagine red heart --seed 7');
+    const grid = finished(alice, 'used /imagine red heart --seed 7');
+    await grid.waitFor();
+    expect(await grid.locator('.msg-text strong').first().textContent()).toBe('red heart');
+    expect(await grid.locator('.mention').textContent()).toBe('@alice');
+    expect(await grid.locator('.msg-text').textContent()).toContain('seeds 7–10');
+    const gridImage = await checkImage(alice, grid);
+    expect(gridImage.width).toBeGreaterThanOrEqual(2 * gridImage.jobWidth);
+    expect(await grid.locator('.buttons .button-row').evaluateAll((rows) => rows.map((r) => r.textContent!.replace(/\s+/g, ' ').trim()))).toEqual([
+      'U1U2U3U4🔄 Re-roll',
+      'V1V2V3V4',
+    ]);
+    await alice.screenshot({ path: join(OUTPUT, 'playground-grid.png') });
+
+    // Another tab is another user in the same server: it sees the grid.
+    const bob = await openPage(web.url, 'bob');
+    const gridId = await grid.getAttribute('data-id');
+    await bob.locator(`li.msg[data-id="${gridId}"] .images img`).waitFor();
+
+    await grid.getByRole('button', { name: 'U1', exact: true }).click();
+    const upscaled = finished(alice, 'clicked U1');
+    await upscaled.waitFor();
+    expect(await upscaled.locator('.msg-text').textContent()).toContain('Image #1 (upscaled 2×)');
+    const upImage = await checkImage(alice, upscaled);
+    expect(upImage.width).toBeGreaterThanOrEqual(2 * upImage.jobWidth);
+    expect(await upscaled.locator('.btn').allTextContents()).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll']);
+
+    await grid.getByRole('button', { name: 'V1', exact: true }).click();
+    const varied = finished(alice, 'clicked V1');
+    await varied.waitFor();
+    expect(await varied.locator('.msg-text').textContent()).toContain('Variations (Strong)');
+    await checkImage(alice, varied);
+    expect(await varied.getByRole('button', { name: 'U4', exact: true }).count()).toBe(1);
+
+    await send(alice, '/imagine red heart --seed x');
+    const mistake = alice.locator('li.msg.ephemeral', { hasText: 'Invalid' });
+    await mistake.waitFor();
+    expect(await mistake.locator('.msg-text code').first().textContent()).toBe('--seed x');
+    expect(await mistake.locator('.ephemeral-note').textContent()).toContain('Only you can see this');
+    await alice.screenshot({ path: join(OUTPUT, 'playground.png') });
+
+    // Bob saw alice's results appear, not her mistake.
+    await bob.locator('li.msg .invoked', { hasText: 'clicked V1' }).waitFor();
+    expect(await bob.locator('li.msg', { hasText: 'Invalid' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses admin actions on an exposed playground until the password is given', async () => {
+    const exposed = await startWeb(t.services, { port: 0, host: '0.0.0.0' });
+    try {
+      const page = await openPage(exposed.url, 'mallory');
+      await page.locator('.server-button[data-server="second"]').click();
+      await page.locator('#connection[data-state="live"]').waitFor();
+      expect(await page.locator('#password-row').isVisible()).toBe(true);
+      expect(await page.locator('#role').textContent()).toBe('Admin actions need the password.');
+
+      await send(page, '/limits set max_steps 5');
+      await page.locator('li.msg.ephemeral', { hasText: 'Only server admins can change limits' }).waitFor();
+      expect((await t.services.settings.get('second')).max_steps).toBe(50);
+
+      await page.fill('#password', 'open sesame');
+      await send(page, '/limits set max_steps 5');
+      await page.locator('li.msg.ephemeral', { hasText: 'max_steps is now 5 (was 50)' }).waitFor();
+      expect(await page.locator('#role').textContent()).toContain('Admin (password accepted)');
+      expect((await t.services.settings.get('second')).max_steps).toBe(5);
+      await page.screenshot({ path: join(OUTPUT, 'playground-exposed.png') });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await exposed.stop();
+    }
+  });
+});
