@@ -52,6 +52,15 @@ async function jobOf(interaction: FakeInteraction): Promise<JobRecord> {
   return job;
 }
 
+/** Waits until no job is queued or running (so the next test starts with an empty queue). */
+async function settled(): Promise<void> {
+  for (let n = 0; n < 500; n++) {
+    if ((await bot.ts.services.jobs.listByStatus(['queued', 'running'])).length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('jobs did not finish');
+}
+
 /** The result message of a job that moved to a new message (token expired, reply gone). */
 function movedResult(channelId: string, prompt: string): Promise<FakeMessage> {
   return fake.waitFor(
@@ -80,6 +89,56 @@ describe('the default fast path', () => {
     expect(ack.data.flags & 64).toBe(64);
     expect((await privateAnswer(fake, i)).content).toMatch(/steps/i);
     expect(fake.visibleMessages(fake.channelId, fake.admin.user.id).some((m) => m.interactionId === i.id)).toBe(false);
+  });
+});
+
+describe('limits and refusals while the queue is busy', () => {
+  const all = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+
+  it('acknowledges in time, refuses a full personal queue privately and queues nothing', async () => {
+    runner.hold();
+    try {
+      const held: FakeInteraction[] = [];
+      // user_max_queued is 3 (one may run): fill the requester's share of the queue.
+      for (let n = 0; n < 4; n++) held.push(fake.slash('imagine', { prompt: `held ${n}` }));
+      for (const i of held) {
+        const status = await fake.waitFor(() => fake.original(i), 'a status message');
+        expect(fake.isEphemeral(status)).toBe(false);
+      }
+      const before = (await bot.ts.services.jobs.listByStatus([...all])).length;
+      const over = fake.slash('imagine', { prompt: 'one too many' });
+      expect((await fake.waitForAck(over)).type).toBe(4);
+      expect((await privateAnswer(fake, over)).content).toMatch(/queue|waiting/i);
+      expect((await bot.ts.services.jobs.listByStatus([...all])).length).toBe(before);
+
+      // /cancel stops the newest; its status message says so.
+      const cancel = fake.slash('cancel');
+      expect((await privateAnswer(fake, cancel)).content).toMatch(/Cancelled/);
+      await fake.waitFor(() => fake.original(held.at(-1)!)?.content.includes('(cancelled)'), 'the cancelled status');
+    } finally {
+      runner.release();
+    }
+    await settled();
+  });
+
+  it('refuses a blocked word and an exhausted daily quota privately', async () => {
+    const serverId = fake.guild.id;
+    await bot.ts.services.settings.set(serverId, 'blocked_words', ['gore']);
+    try {
+      const blocked = fake.slash('imagine', { prompt: 'some gore please' });
+      expect((await privateAnswer(fake, blocked)).content).toMatch(/gore|not allowed|blocked/i);
+    } finally {
+      await bot.ts.services.settings.reset(serverId, 'blocked_words');
+    }
+    const used = (await bot.ts.services.usage.today(serverId, fake.admin.user.id)).userImages;
+    await bot.ts.services.settings.set(serverId, 'daily_user_images', used + 1);
+    try {
+      const quota = fake.slash('imagine', { prompt: 'over quota' }, { user: fake.admin });
+      expect((await privateAnswer(fake, quota)).content).toMatch(/daily/i);
+      expect(fake.visibleMessages(fake.channelId, fake.member.user.id).some((m) => m.interactionId === quota.id)).toBe(false);
+    } finally {
+      await bot.ts.services.settings.reset(serverId, 'daily_user_images');
+    }
   });
 });
 
