@@ -1,0 +1,273 @@
+/**
+ * The JobQueue of a gateway process when jobs run in worker processes (QUEUE_BACKEND=redis).
+ * Admission is one Lua script (same rules and messages as LocalJobQueue); a server's waiting jobs
+ * are handed to the shared BullMQ queue in fair order as its running slots free up; every job
+ * event comes back through BullMQ's event stream, so every gateway sees every job and followJobs
+ * keeps the ones whose delivery names this gateway.
+ */
+import { randomBytes } from 'node:crypto';
+import type { QueueEvents } from 'bullmq';
+import type { AppConfig } from '../config.js';
+import { FINISHED_STATUSES, type JobEvent, type JobRecord, type JobSubmission } from '../core/jobs.js';
+import type { Logger } from '../log.js';
+import { checkSubmission, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from '../queue/admission.js';
+import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type QueueStats } from '../queue/types.js';
+import type { JobStore, SettingsStore } from '../store/types.js';
+import { MAX_EVENTS, bullIdOf, type RedisBackend } from './backend.js';
+import { decisionOf, encodeJobFields } from './redis-stores.js';
+
+const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/** 10 characters, easy to read and type in /cancel (the same shape as the local queue's ids). */
+export function newJobId(): string {
+  let id = '';
+  for (const b of randomBytes(10)) id += ID_ALPHABET[b & 31];
+  return id;
+}
+
+const FINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
+
+export interface RedisJobQueueOptions {
+  backend: RedisBackend;
+  jobs: JobStore;
+  settings: SettingsStore;
+  models: ModelLookup;
+  /** INSTANCE_ID: this gateway's jobs are the ones whose delivery names it. */
+  instanceId: string;
+  /** QUEUE_MAX_LENGTH: jobs waiting at most, over all gateways. */
+  maxLength?: number;
+  log?: Logger;
+  now?: () => number;
+  /** This gateway's first this-many waiting jobs get a queued event each time their place changes. */
+  positionUpdates?: number;
+  /** How long position refreshes are coalesced (default 250 ms). */
+  positionRefreshMs?: number;
+}
+
+export class RedisJobQueue implements JobQueue {
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly byStatus: Record<string, number> = {};
+  /** Waiting jobs this gateway submitted or owns → the last place it announced. */
+  private readonly watched = new Map<string, number>();
+  /** Jobs whose final event was handled here (bounded), so a repeat is dropped. */
+  private readonly ended = new Map<string, true>();
+  private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+  private events?: QueueEvents;
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private readonly maxLength: number;
+  private readonly now: () => number;
+  private readonly backend: RedisBackend;
+
+  constructor(private readonly o: RedisJobQueueOptions) {
+    this.backend = o.backend;
+    this.maxLength = o.maxLength ?? 1000;
+    this.now = o.now ?? Date.now;
+  }
+
+  static fromConfig(config: AppConfig, deps: Omit<RedisJobQueueOptions, 'instanceId' | 'maxLength'>): RedisJobQueue {
+    return new RedisJobQueue({ ...deps, instanceId: config.INSTANCE_ID, maxLength: config.QUEUE_MAX_LENGTH });
+  }
+
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: JobEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.o.log?.error({ err, jobId: event.jobId, event: event.type }, 'a job event listener threw');
+      }
+    }
+  }
+
+  /** An event from the stream (or found at start): counted, deduplicated, passed on in order. */
+  private receive(event: JobEvent): void {
+    if (this.ended.has(event.jobId)) return;
+    if (FINAL.has(event.type)) {
+      this.ended.set(event.jobId, true);
+      if (this.ended.size > 20_000) this.ended.delete(this.ended.keys().next().value!);
+      void this.backend.redis.srem(this.backend.scripts.key('gw', this.o.instanceId), event.jobId).catch(() => undefined);
+    }
+    if (event.type === 'queued') {
+      if (this.watched.has(event.jobId)) this.watched.set(event.jobId, event.position);
+    } else {
+      this.watched.delete(event.jobId);
+    }
+    if (event.type !== 'progress') {
+      const status = event.type === 'started' ? 'running' : event.type;
+      this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    }
+    this.emit(event);
+    if (event.type !== 'progress') this.schedulePositionRefresh();
+  }
+
+  async submit(sub: JobSubmission): Promise<JobRecord> {
+    if (this.state === 'closing' || this.state === 'closed') {
+      throw new SubmitRefusedError('The bot is restarting; please try again in a minute.', 'closing');
+    }
+    const now = this.now();
+    const limits = await this.o.settings.get(sub.serverId);
+    checkSubmission(sub, limits, this.o.models);
+    const cost = sub.params.count;
+    const job: JobRecord = {
+      id: newJobId(),
+      kind: sub.kind,
+      platform: sub.platform,
+      serverId: sub.serverId,
+      channelId: sub.channelId,
+      userId: sub.userId,
+      userName: sub.userName,
+      params: sub.params,
+      status: 'queued',
+      priority: sub.priority ?? 0,
+      cost,
+      createdAt: now,
+      attempts: 0,
+    };
+    if (sub.delivery) job.delivery = sub.delivery;
+    const result = await this.backend.scripts.run<(string | number)[]>(
+      'imagineSubmit',
+      this.backend.eventsKey,
+      MAX_EVENTS,
+      now,
+      job.id,
+      job.serverId,
+      job.userId,
+      cost,
+      this.maxLength,
+      limits.user_max_queued,
+      limits.server_max_running,
+      limits.daily_server_images,
+      limits.daily_user_images,
+      limits.user_requests_per_minute,
+      sub.delivery?.gateway ?? '',
+      ...encodeJobFields(job),
+    );
+    switch (result[0]) {
+      case 'queue-full':
+        throw queueFullRefusal(Number(result[1]));
+      case 'user-queued':
+        throw userQueuedRefusal(Number(result[1]), limits.user_max_queued);
+      case 'quota': {
+        const decision = decisionOf(result.slice(1));
+        if (!decision.ok) throw quotaRefusal(decision, cost, now);
+        throw new Error('the admission script refused without a reason');
+      }
+    }
+    this.watched.set(job.id, Number(result[1]));
+    await this.backend.addReleased(result.slice(2));
+    return job;
+  }
+
+  async position(jobId: string): Promise<number | undefined> {
+    const [place] = await this.backend.scripts.run<number[]>('imaginePositions', jobId);
+    return place ? Number(place) : undefined;
+  }
+
+  async stats(): Promise<QueueStats> {
+    const [queued, running] = await Promise.all([
+      this.backend.redis.zcard(this.backend.scripts.key('st', 'queued')),
+      this.backend.redis.zcard(this.backend.scripts.key('st', 'running')),
+    ]);
+    return { queued, running, byStatus: { ...this.byStatus } };
+  }
+
+  async cancel(jobId: string, by: CancelRequest): Promise<CancelResult> {
+    const job = await this.o.jobs.get(jobId);
+    if (!job) return 'not-found';
+    const allowed = by.userId === job.userId || (by.isServerAdmin && by.serverId === job.serverId);
+    if (!allowed) return 'not-allowed';
+    if (FINISHED_STATUSES.includes(job.status)) return 'finished';
+    const where = await this.backend.scripts.run<string>('imagineEnd', this.backend.eventsKey, MAX_EVENTS, this.now(), jobId, 'cancelled', '', '', '', '0');
+    switch (where) {
+      case 'missing':
+        return 'not-found';
+      case 'finished':
+        return 'finished';
+      case 'ready': {
+        // Still waiting in BullMQ: take it out and free its slot. A worker that took it meanwhile
+        // finds it cancelled, skips it and frees the slot itself.
+        const removed = await this.backend.queue.remove(bullIdOf(jobId)).catch(() => 0);
+        if (removed) await this.backend.settle(jobId, job.serverId);
+        return 'cancelled';
+      }
+      default:
+        // 'pending' (never handed to BullMQ) or 'running' (its worker stops at the event).
+        return 'cancelled';
+    }
+  }
+
+  /** Coalesced: recompute the places of this gateway's first waiting jobs, announce the changed ones. */
+  private schedulePositionRefresh(): void {
+    if (this.refreshTimer || this.state !== 'started' || this.watched.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.refreshing) return this.schedulePositionRefresh();
+      this.refreshing = this.refreshPositions()
+        .catch((err: unknown) => this.o.log?.warn({ err }, 'could not refresh queue positions'))
+        .finally(() => (this.refreshing = undefined));
+    }, this.o.positionRefreshMs ?? 250);
+    this.refreshTimer.unref();
+  }
+
+  private async refreshPositions(): Promise<void> {
+    const ids = [...this.watched.keys()].slice(0, this.o.positionUpdates ?? 50);
+    if (ids.length === 0) return;
+    const places = await this.backend.scripts.run<number[]>('imaginePositions', ...ids);
+    ids.forEach((id, i) => {
+      const place = Number(places[i]);
+      // Gone from the list meanwhile (started or ended): its own event said so already.
+      if (!this.watched.has(id)) return;
+      if (!place) {
+        this.watched.delete(id);
+        return;
+      }
+      if (this.watched.get(id) === place) return;
+      this.watched.set(id, place);
+      this.emit({ type: 'queued', jobId: id, position: place });
+    });
+  }
+
+  /**
+   * Follows the event stream, then hands over what happened to this gateway's jobs while it was
+   * away: a job that ended gets its final event now; one still waiting is watched for its place.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') return;
+    this.events = await this.backend.openEvents({
+      onJobEvent: (event) => this.receive(event),
+      onBullFailed: (jobId) => void this.backend.failLost(jobId).catch((err: unknown) => this.o.log?.warn({ err, jobId }, 'could not end a lost job')),
+    });
+    this.state = 'started';
+    const gwKey = this.backend.scripts.key('gw', this.o.instanceId);
+    const open = await this.backend.redis.smembers(gwKey);
+    for (const id of open) {
+      const job = await this.o.jobs.get(id);
+      if (!job) {
+        await this.backend.redis.srem(gwKey, id);
+        continue;
+      }
+      if (job.status === 'done') this.receive({ type: 'done', jobId: id });
+      else if (job.status === 'cancelled') this.receive({ type: 'cancelled', jobId: id });
+      else if (job.status === 'failed') this.receive({ type: 'failed', jobId: id, message: job.error ?? '' });
+      else if (job.status === 'queued') this.watched.set(id, 0);
+    }
+    if (open.length) this.o.log?.info({ jobs: open.length }, 'caught up with jobs of this gateway');
+    this.schedulePositionRefresh();
+    this.backend.startUpkeep();
+  }
+
+  /** Stops taking submits and following events. Jobs run in the workers and are not affected. */
+  async close(_options: { deadlineMs?: number } = {}): Promise<void> {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    await this.refreshing;
+    this.state = 'closed';
+  }
+}

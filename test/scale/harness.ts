@@ -1,0 +1,132 @@
+/**
+ * The Redis backend in one test process: a gateway runtime (RedisJobQueue on real Redis) and any
+ * number of worker runtimes with FakeRunners, all on one redis-server, each test on its own key
+ * prefix, sharing one DATA_DIR for images. Records every event the gateway sees.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type AppConfig } from '../../src/config.js';
+import type { JobEvent } from '../../src/core/jobs.js';
+import type { ServerLimits } from '../../src/core/limits.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import type { RedisJobQueue } from '../../src/scale/redis-queue.js';
+import { createRedisRuntime, createRedisWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/scale/runtime.js';
+import type { Runtime } from '../../src/services.js';
+import { LocalImageStore } from '../../src/store/index.js';
+import { writeTestModels } from '../fixtures/fake-runner.js';
+import { OPEN_LIMITS } from '../queue/harness.js';
+
+export { params, submission, OPEN_LIMITS } from '../queue/harness.js';
+
+let prefixes = 0;
+
+export class ScaleHarness {
+  readonly root = mkdtempSync(join(tmpdir(), 'imagine-scale-'));
+  readonly dataDir = join(this.root, 'data');
+  readonly limitsFile = join(this.root, 'limits.json');
+  readonly prefix = `{t${process.pid}x${++prefixes}}`;
+  readonly logLines: string[] = [];
+  readonly log: Logger;
+  readonly modelDirs: { defaultDir: string; modelsDir: string };
+  gateway!: Runtime;
+  queue!: RedisJobQueue;
+  events: JobEvent[] = [];
+  readonly workers: WorkerRuntime[] = [];
+  private readonly gateways: Runtime[] = [];
+  private waiters: { match: (e: JobEvent) => boolean; resolve: (e: JobEvent) => void }[] = [];
+
+  constructor(
+    readonly redisUrl: string,
+    limits: Partial<ServerLimits> = {},
+  ) {
+    writeFileSync(this.limitsFile, JSON.stringify({ ...OPEN_LIMITS, ...limits }));
+    this.modelDirs = writeTestModels(join(this.root, 'models'), [
+      { name: 'tiny', limits: { maxSteps: 60, maxPixels: 1_048_576, maxSize: 1536, minSize: 64, maxBatch: 8 } },
+      { name: 'quick', limits: { maxSteps: 8 } },
+    ]);
+    const lines = this.logLines;
+    this.log = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+  }
+
+  config(env: Record<string, string> = {}): AppConfig {
+    return loadConfig({
+      DATA_DIR: this.dataDir,
+      LIMITS_FILE: this.limitsFile,
+      MODEL_DIR: this.modelDirs.defaultDir,
+      MODELS_DIR: this.modelDirs.modelsDir,
+      QUEUE_BACKEND: 'redis',
+      REDIS_URL: this.redisUrl,
+      WEB_PORT: '0',
+      INSTANCE_ID: 'gw-1',
+      ...env,
+    });
+  }
+
+  /** A gateway (again after closeGateway, like a restart), started, its events recorded. */
+  async openGateway(env: Record<string, string> = {}, options: { positionRefreshMs?: number } = {}): Promise<RedisJobQueue> {
+    this.gateway = await createRedisRuntime(this.config(env), this.log, { prefix: this.prefix, upkeepIntervalMs: 500 });
+    this.gateways.push(this.gateway);
+    this.queue = this.gateway.services.queue as RedisJobQueue;
+    void options;
+    this.events = [];
+    this.queue.onEvent((e) => {
+      this.events.push(e);
+      this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
+    });
+    await this.queue.start();
+    return this.queue;
+  }
+
+  async closeGateway(): Promise<void> {
+    await this.gateway.close();
+  }
+
+  async openWorker(options: WorkerRuntimeOptions & { concurrency?: number; timeoutSeconds?: number; name?: string } = {}): Promise<WorkerRuntime> {
+    const env: Record<string, string> = { INSTANCE_ID: options.name ?? `worker-${this.workers.length + 1}` };
+    if (options.concurrency) env.QUEUE_CONCURRENCY = String(options.concurrency);
+    if (options.timeoutSeconds) env.JOB_TIMEOUT_SECONDS = String(options.timeoutSeconds);
+    const worker = await createRedisWorkerRuntime(this.config(env), this.log, { prefix: this.prefix, upkeepIntervalMs: 500, ...options });
+    this.workers.push(worker);
+    await worker.start();
+    return worker;
+  }
+
+  /** The image folder every process of this harness shares (DATA_DIR/images). */
+  sharedImages(): LocalImageStore {
+    return new LocalImageStore(join(this.dataDir, 'images'));
+  }
+
+  get services() {
+    return this.gateway.services;
+  }
+
+  next(match: (e: JobEvent) => boolean): Promise<JobEvent> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  async settled(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.next((e) => e.jobId === id && (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled'))));
+  }
+
+  eventsOf(id: string): JobEvent[] {
+    return this.events.filter((e) => e.jobId === id);
+  }
+
+  async dispose(): Promise<void> {
+    for (const w of this.workers) await w.close({ deadlineMs: 0 }).catch(() => undefined);
+    for (const g of this.gateways) await g.close().catch(() => undefined);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
