@@ -9,6 +9,11 @@ export interface SessionOptions {
   device?: Device;
   /** intra-op threads; 0 or undefined lets onnxruntime choose. */
   threads?: number;
+  /**
+   * Let onnxruntime's pool threads spin between runs (its default). Off here: on a small machine the
+   * spinning threads take CPU from the bot's event loop and from our own work between steps.
+   */
+  spinning?: boolean;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -58,6 +63,7 @@ export class ModelSession {
     const wanted = options.device ?? 'cpu';
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
+      ...(options.spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     };
     let device: Device = wanted;

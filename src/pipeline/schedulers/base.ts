@@ -28,7 +28,7 @@ export abstract class BaseScheduler implements Scheduler {
   readonly predictionType: string;
   readonly timestepSpacing: TimestepSpacing;
   readonly stepsOffset: number;
-  timesteps: number[] = [];
+  protected timestepList: number[] = [];
   numInferenceSteps = 0;
   /** Items in the sample arrays, for per-item dynamic thresholding. */
   batchSize = 1;
@@ -42,6 +42,21 @@ export abstract class BaseScheduler implements Scheduler {
     this.predictionType = this.c.string('prediction_type', 'epsilon', PREDICTION_TYPES);
     this.timestepSpacing = this.c.string('timestep_spacing', defaults.timestepSpacing, TIMESTEP_SPACINGS);
     this.stepsOffset = this.c.number('steps_offset', 0);
+  }
+
+  /** Timesteps fed to the UNet, in the order they are used (set by setTimesteps; the training ones before). */
+  get timesteps(): number[] {
+    if (this.numInferenceSteps === 0 && this.timestepList.length === 0) this.timestepList = this.trainingTimesteps();
+    return this.timestepList;
+  }
+
+  /** What diffusers' constructor puts in .timesteps: every training timestep, noisiest first. */
+  protected trainingTimesteps(): number[] {
+    return Array.from({ length: this.numTrainTimesteps }, (_, i) => this.numTrainTimesteps - 1 - i);
+  }
+
+  set timesteps(value: number[]) {
+    this.timestepList = value;
   }
 
   get numTrainTimesteps(): number {

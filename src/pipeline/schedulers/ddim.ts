@@ -41,7 +41,6 @@ export class DdimScheduler extends BaseScheduler {
   constructor(config: SchedulerConfig) {
     super(config, { betaStart: 0.0001, betaEnd: 0.02, betaSchedule: 'linear', timestepSpacing: 'leading', zeroSnrEpsilon: false });
     this.finalAlphaCumprod = this.c.bool('set_alpha_to_one', true) ? 1 : this.alphasCumprod[0]!;
-    this.timesteps = Array.from({ length: this.numTrainTimesteps }, (_, i) => this.numTrainTimesteps - 1 - i);
   }
 
   setTimesteps(n: number): void {

@@ -4,7 +4,7 @@
  * Also runs the dpmsolver and sde-dpmsolver++ variants and orders 1–3 that the same config can name.
  */
 import { BaseScheduler, leadingTimesteps } from './base.js';
-import { exponentialSigmas, f32, npArange, interpIndex, karrasSigmas, npLinspace, roundHalfEven, sigmaToT, thresholdSample, trainingSigmas } from './numeric.js';
+import { exponentialSigmas, f32, npArange, interpIndex, karrasSigmas, npLinspace, roundHalfEven, sigmaToT, thresholdSample, trainingLogSigmas, trainingSigmas } from './numeric.js';
 import type { NoiseSource, SchedulerConfig, SchedulerName, SchedulerStepResult } from './types.js';
 
 const ALGORITHMS = ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++', 'sde-dpmsolver', 'deis'] as const;
@@ -41,7 +41,10 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
     if (c.bool('use_beta_sigmas', false)) throw new Error('scheduler_config.json: use_beta_sigmas is not supported by this pipeline');
     this.sigmas = trainingSigmas(this.alphasCumprod);
     this.modelOutputs = new Array(this.solverOrder).fill(undefined);
-    this.timesteps = npLinspace(0, this.numTrainTimesteps - 1, this.numTrainTimesteps).map(f32).reverse();
+  }
+
+  protected override trainingTimesteps(): number[] {
+    return npLinspace(0, this.numTrainTimesteps - 1, this.numTrainTimesteps).map(f32).reverse();
   }
 
   /** The first timestep index whose λ is not below lambda_min_clipped, counted from the noisy end. */
@@ -75,7 +78,7 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
       timesteps = npArange(last, 0, -N / n).map((v) => roundHalfEven(v) - 1);
     }
     const train = trainingSigmas(this.alphasCumprod);
-    const logSigmas = train.map((s) => f32(Math.log(s)));
+    const logSigmas = trainingLogSigmas(this.alphasCumprod);
     const cosine = c.string<string>('beta_schedule', 'linear') === 'squaredcos_cap_v2';
     let sigmas: number[];
     if (c.bool('use_karras_sigmas', false)) {

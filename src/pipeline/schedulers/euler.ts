@@ -1,6 +1,6 @@
 /** diffusers' EulerDiscreteScheduler (Karras et al. 2022, algorithm 2, without churn). */
 import { BaseScheduler, leadingTimesteps, trailingTimesteps, type ClassDefaults } from './base.js';
-import { exponentialSigmas, f32, interpIndex, karrasSigmas, npLinspace, sigmaToT, torchLinspaceF32, trainingSigmas } from './numeric.js';
+import { exponentialSigmas, f32, interpIndex, karrasSigmas, npLinspace, sigmaToT, torchLinspaceF32, trainingLogSigmas, trainingSigmas } from './numeric.js';
 import type { NoiseSource, SchedulerConfig, SchedulerName, SchedulerStepResult } from './types.js';
 
 const EULER_DEFAULTS: ClassDefaults = {
@@ -13,14 +13,29 @@ const EULER_DEFAULTS: ClassDefaults = {
 
 /** Samplers that work in sigma space: the latents carry noise of standard deviation sigma, inputs are scaled by 1/√(σ²+1). */
 export abstract class SigmaScheduler extends BaseScheduler {
-  /** One more than timesteps: the last is where the final step lands (0 or sigma_min). */
-  sigmas: Float32Array;
+  private inferenceSigmas: Float32Array | undefined;
 
   constructor(config: SchedulerConfig) {
     super(config, EULER_DEFAULTS);
-    const train = trainingSigmas(this.alphasCumprod);
-    this.sigmas = Float32Array.from([...train].reverse().concat([0]));
-    this.timesteps = npLinspace(0, this.numTrainTimesteps - 1, this.numTrainTimesteps).reverse().map(f32);
+  }
+
+  /** One more than timesteps: the last is where the final step lands (0 or sigma_min). Before setTimesteps: the training sigmas, noisiest first. */
+  get sigmas(): Float32Array {
+    if (!this.inferenceSigmas) {
+      const train = trainingSigmas(this.alphasCumprod);
+      const all = new Float32Array(train.length + 1);
+      for (let i = 0; i < train.length; i++) all[i] = train[train.length - 1 - i]!;
+      this.inferenceSigmas = all;
+    }
+    return this.inferenceSigmas;
+  }
+
+  set sigmas(value: Float32Array) {
+    this.inferenceSigmas = value;
+  }
+
+  protected override trainingTimesteps(): number[] {
+    return npLinspace(0, this.numTrainTimesteps - 1, this.numTrainTimesteps).reverse().map(f32);
   }
 
   get initNoiseSigma(): number {
@@ -79,7 +94,7 @@ export class EulerScheduler extends SigmaScheduler {
     const N = this.numTrainTimesteps;
     let timesteps = this.baseTimesteps(n);
     const train = trainingSigmas(this.alphasCumprod);
-    const logSigmas = train.map((s) => f32(Math.log(s)));
+    const logSigmas = trainingLogSigmas(this.alphasCumprod);
     let sigmas: number[];
     const interpolation = c.string('interpolation_type', 'linear', ['linear', 'log_linear']);
     if (interpolation === 'linear') sigmas = timesteps.map((t) => interpIndex(t, train));

@@ -15,7 +15,6 @@ export class LcmScheduler extends BaseScheduler {
   constructor(config: SchedulerConfig) {
     super(config, { betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear', timestepSpacing: 'leading', zeroSnrEpsilon: false });
     this.finalAlphaCumprod = this.c.bool('set_alpha_to_one', true) ? 1 : this.alphasCumprod[0]!;
-    this.timesteps = Array.from({ length: this.numTrainTimesteps }, (_, i) => this.numTrainTimesteps - 1 - i);
   }
 
   /** n timesteps picked evenly from the distillation schedule (its first `strength` share for img2img). */

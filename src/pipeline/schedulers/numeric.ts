@@ -163,30 +163,57 @@ export interface TrainingSchedule {
   alphasCumprod: Float32Array;
 }
 
-/** The training noise schedule every diffusers scheduler builds in its constructor. */
+const scheduleCache = new Map<string, TrainingSchedule>();
+
+/** The training noise schedule every diffusers scheduler builds in its constructor (computed once per config). */
 export function trainingSchedule(c: ConfigReader, defaults: { betaStart: number; betaEnd: number; betaSchedule: string }, zeroSnrEpsilon = true): TrainingSchedule {
   const n = c.number('num_train_timesteps', 1000);
   const trained = c.numberArray('trained_betas');
   const start = c.number('beta_start', defaults.betaStart);
   const end = c.number('beta_end', defaults.betaEnd);
   const schedule = c.string('beta_schedule', defaults.betaSchedule);
+  const rescale = c.bool('rescale_betas_zero_snr', false);
+  const key = JSON.stringify([n, trained, start, end, schedule, rescale, zeroSnrEpsilon]);
+  const cached = scheduleCache.get(key);
+  if (cached) return cached;
   let betas: Float32Array;
   if (trained) betas = Float32Array.from(trained);
   else if (schedule === 'linear') betas = torchLinspaceF32(start, end, n);
   else if (schedule === 'scaled_linear') betas = torchLinspaceF32(start ** 0.5, end ** 0.5, n).map((b) => f32(b * b));
   else if (schedule === 'squaredcos_cap_v2') betas = cosineBetas(n);
   else throw new Error(`scheduler_config.json: beta_schedule '${schedule}' is not supported; expected linear, scaled_linear or squaredcos_cap_v2`);
-  const rescale = c.bool('rescale_betas_zero_snr', false);
   if (rescale) betas = rescaleZeroTerminalSnr(betas);
   const alphasCumprod = cumprodF32(betas.map((b) => f32(1 - b)));
   // diffusers keeps the last value just above zero so sigma stays finite.
   if (rescale && zeroSnrEpsilon) alphasCumprod[n - 1] = 2 ** -24;
-  return { numTrainTimesteps: n, betas, alphasCumprod };
+  const result = { numTrainTimesteps: n, betas, alphasCumprod };
+  if (scheduleCache.size > 64) scheduleCache.clear();
+  scheduleCache.set(key, result);
+  return result;
 }
 
-/** sigma_t = sqrt((1 − ᾱ_t) / ᾱ_t), in float32, indexed by training timestep. */
+const sigmaCache = new WeakMap<Float32Array, Float32Array>();
+
+/** sigma_t = sqrt((1 − ᾱ_t) / ᾱ_t), in float32, indexed by training timestep (shared; do not modify). */
 export function trainingSigmas(alphasCumprod: Float32Array): Float32Array {
-  return alphasCumprod.map((a) => f32(Math.sqrt(f32(f32(1 - a) / a))));
+  let sigmas = sigmaCache.get(alphasCumprod);
+  if (!sigmas) {
+    sigmas = alphasCumprod.map((a) => f32(Math.sqrt(f32(f32(1 - a) / a))));
+    sigmaCache.set(alphasCumprod, sigmas);
+  }
+  return sigmas;
+}
+
+const logSigmaCache = new WeakMap<Float32Array, Float32Array>();
+
+/** log of trainingSigmas in float32, as numpy's np.log on the float32 array (shared; do not modify). */
+export function trainingLogSigmas(alphasCumprod: Float32Array): Float32Array {
+  let logs = logSigmaCache.get(alphasCumprod);
+  if (!logs) {
+    logs = trainingSigmas(alphasCumprod).map((s) => f32(Math.log(s)));
+    logSigmaCache.set(alphasCumprod, logs);
+  }
+  return logs;
 }
 
 /** Linear interpolation of dynamic thresholding's quantile (torch.quantile, 'linear'). */

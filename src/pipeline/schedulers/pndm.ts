@@ -25,6 +25,11 @@ export class PndmScheduler extends BaseScheduler {
     this.skipPrk = this.c.bool('skip_prk_steps', false);
   }
 
+  /** diffusers' PNDM has no timesteps before set_timesteps. */
+  protected override trainingTimesteps(): number[] {
+    return [];
+  }
+
   setTimesteps(n: number): void {
     this.checkSteps(n);
     this.numInferenceSteps = n;
