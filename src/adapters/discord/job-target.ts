@@ -53,6 +53,14 @@ export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 export const TOKEN_MARGIN_MS = 60 * 1000;
 
 const FINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
+/** Jobs remembered in memory at most (jobs that end in another process never clear theirs). */
+const MAX_REMEMBERED = 10_000;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
+}
 
 interface Gate {
   promise: Promise<boolean>;
@@ -91,7 +99,7 @@ export class DiscordJobTarget implements JobUpdateTarget {
 
   /** The first answer is out (ok) or failed; `shown` is the job status it carried. */
   settle(token: string, ok: boolean, shown?: { jobId: string; reply: Reply }): void {
-    if (shown && ok) this.shown.set(shown.jobId, shownKey(shown.reply));
+    if (shown && ok) remember(this.shown, shown.jobId, shownKey(shown.reply));
     if (!ok) {
       const now = this.now();
       for (const [t, at] of this.deadTokens) if (now - at > TOKEN_LIFETIME_MS) this.deadTokens.delete(t);
@@ -119,7 +127,7 @@ export class DiscordJobTarget implements JobUpdateTarget {
       if (this.shown.get(job.id) === key) return;
       const message = await renderMessage(reply, { ping: [job.userId], attachmentLimit: data.attachmentSizeLimit });
       await this.put(job, data, message);
-      this.shown.set(job.id, key);
+      remember(this.shown, job.id, key);
     } finally {
       if (final) {
         this.shown.delete(job.id);
@@ -140,7 +148,7 @@ export class DiscordJobTarget implements JobUpdateTarget {
     } else if (this.tokenUsable(data)) {
       try {
         const posted = await this.messenger.editOriginal(data.applicationId, data.token, message);
-        this.originals.set(job.id, posted);
+        remember(this.originals, job.id, posted);
         return;
       } catch (err) {
         if (!isGone(err)) throw err;
