@@ -234,6 +234,17 @@ describe('buttons', () => {
     expect(fake.buttons(up).map((b) => b.label)).toContain('Vary (Subtle)');
   });
 
+  it('a job interrupted by a restart finishes in the reply it started in', async () => {
+    runner.hold();
+    const i = fake.slash('imagine', { prompt: 'across a restart' });
+    await fake.waitFor(() => fake.original(i), 'the status message');
+    await bot.restart();
+    runner.release();
+    const grid = await resultOf(fake, i, 'the grid after the restart');
+    expect(grid.content).toContain('**across a restart**');
+    expect(fake.visibleMessages().filter((m) => m.content.includes('**across a restart**'))).toHaveLength(1);
+  });
+
   it('answer a click within the 3 s window even when the click comes much later', async () => {
     const i = fake.slash('imagine', { prompt: 'old grid' });
     const grid = await resultOf(fake, i);
