@@ -4,10 +4,24 @@
  */
 import { request } from 'node:http';
 import sharp from 'sharp';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { click, command, openTab, post, type Tab } from './client.js';
+
+/** The HTTP status a WebSocket handshake gets (101 when it opens). */
+function handshake(httpUrl: string, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(httpUrl.replace(/^http/, 'ws'), { origin });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode!));
+    ws.once('error', reject);
+  });
+}
 
 let t: TestServices;
 let web: WebHandle;
@@ -133,8 +147,13 @@ describe('playground API on loopback', () => {
     const forged = await post(url, '/api/button', { ...ok, id: 'up:doesnotexist:0:2' });
     expect(forged.body.message!.text).toBe('This image is no longer available.');
     expect((await fetch(`${url}api/images/${'0'.repeat(64)}.png`)).status).toBe(404);
-    expect((await fetch(`${url}api/events?server=local&client=bad`)).status).toBe(400);
+    expect((await fetch(`${url}api/events?server=local&client=${x.clientId}`)).status).toBe(426);
+    await expect(openTab(url.replace('127.0.0.1', 'localhost'), 'third')).rejects.toThrow('answered 400');
     expect((await post(url, '/api/command', ok, { origin: 'https://evil.example' })).status).toBe(403);
+    // Browsers apply no CORS to WebSockets: a foreign page must not read a tab's private answers.
+    expect(await handshake(`${url}api/events?server=local&client=${x.clientId}`, 'https://evil.example')).toBe(403);
+    expect(await handshake(`${url}api/events?server=local&client=${x.clientId}`, 'null')).toBe(403);
+    expect(await handshake(`${url}api/nope`, url)).toBe(404);
     // A DNS-rebinding page reaches the server under its own host name.
     const rebinding = await new Promise<number>((resolve, reject) => {
       request(`${url}api/state`, { headers: { host: 'evil.example:80' } }, (res) => resolve(res.statusCode!)).on('error', reject).end();

@@ -1,8 +1,9 @@
 /**
- * A Node client of the playground's API as the page uses it: event streams per tab, commands and
+ * A Node client of the playground's API as the page uses it: a live feed (WebSocket) per tab, commands and
  * clicks posted as JSON. For API tests that do not need a browser.
  */
 import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
 import type { WebMessage } from '../../src/adapters/web/index.js';
 
 export interface Tab {
@@ -17,39 +18,21 @@ export interface Tab {
 
 export async function openTab(baseUrl: string, server: string): Promise<Tab> {
   const clientId = randomUUID();
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}api/events?server=${server}&client=${clientId}`, { signal: controller.signal });
-  if (res.status !== 200 || !res.body) throw new Error(`event stream answered ${res.status}`);
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}api/events?server=${server}&client=${clientId}`, { origin: baseUrl.replace(/\/$/, '') });
   const received: WebMessage[] = [];
   const waiters = new Set<() => void>();
-  let snapshotSeen!: () => void;
-  const snapshot = new Promise<void>((r) => (snapshotSeen = r));
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const event = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (!event || !data) continue;
-          const parsed = JSON.parse(data) as { messages?: WebMessage[] } & WebMessage;
-          if (event === 'snapshot') {
-            received.push(...parsed.messages!);
-            snapshotSeen();
-          } else received.push(parsed);
-          for (const w of waiters) w();
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await snapshot;
+  await new Promise<void>((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`event feed answered ${res.statusCode}`)));
+    ws.once('error', reject);
+    ws.on('message', (raw) => {
+      const data = JSON.parse(String(raw)) as { type: string; messages?: WebMessage[]; message?: WebMessage };
+      if (data.type === 'snapshot') {
+        received.push(...data.messages!);
+        resolve();
+      } else if (data.type === 'message') received.push(data.message!);
+      for (const w of waiters) w();
+    });
+  });
   const latest = () => new Map(received.map((m) => [m.id, m]));
   return {
     clientId,
@@ -73,7 +56,7 @@ export async function openTab(baseUrl: string, server: string): Promise<Tab> {
         check();
       });
     },
-    close: () => controller.abort(),
+    close: () => ws.close(),
   };
 }
 

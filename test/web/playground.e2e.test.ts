@@ -129,6 +129,20 @@ describe('the playground in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps eight tabs of one browser live, each able to send', async () => {
+    // Each tab holds one live feed; over plain HTTP streams a browser would stall past six per host.
+    const pages: Page[] = [];
+    for (let i = 1; i <= 8; i++) pages.push(await openPage(web.url, `tab${i}`));
+    const last = pages.at(-1)!;
+    await send(last, '/info');
+    await last.locator('li.msg.ephemeral', { hasText: 'Your jobs' }).waitFor();
+    await send(pages[0]!, '/imagine tiny boat --seed 3');
+    const id = await finished(pages[0]!, 'used /imagine tiny boat --seed 3').getAttribute('data-id');
+    await last.locator(`li.msg[data-id="${id}"][data-status="done"] .images img`).waitFor();
+    for (const p of pages) await p.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('refuses admin actions on an exposed playground until the password is given', async () => {
     const exposed = await startWeb(t.services, { port: 0, host: '0.0.0.0' });
     try {

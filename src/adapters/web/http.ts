@@ -98,6 +98,15 @@ export function hostnameOf(hostOrOrigin: string | undefined): string | undefined
   }
 }
 
+/** Whether an Origin header names this very server (scheme aside); 'null' and garbage do not. */
+export function originMatchesHost(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host.toLowerCase() === (host ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Refuses requests another site could make through the user's browser: a foreign Origin on a
  * write, and (while bound to loopback) a Host header that is not a loopback name, which is what
@@ -110,14 +119,8 @@ export function checkRequestOrigin(req: IncomingMessage, boundToLoopback: boolea
     if (!name || !isLoopbackHost(name)) throw new HttpError(421, 'This playground only answers to localhost.');
   }
   const origin = req.headers.origin;
-  if (req.method !== 'GET' && req.method !== 'HEAD' && origin !== undefined) {
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host.toLowerCase();
-    } catch {
-      throw new HttpError(403, 'Bad Origin header.');
-    }
-    if (originHost !== (host ?? '').toLowerCase()) throw new HttpError(403, 'Requests from other sites are not accepted.');
+  if (req.method !== 'GET' && req.method !== 'HEAD' && origin !== undefined && !originMatchesHost(origin, host)) {
+    throw new HttpError(403, 'Requests from other sites are not accepted.');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['sec-fetch-site'] === 'cross-site') {
     throw new HttpError(403, 'Requests from other sites are not accepted.');

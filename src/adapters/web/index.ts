@@ -1,14 +1,16 @@
 /**
  * The local web playground: a chat-like page where each tab is a user and a server can be picked.
  * Commands typed in the page go through the same command layer, queue and pipeline as Discord and
- * Slack; job updates are pushed to every open tab of that server with Server-Sent Events.
+ * Slack; job updates are pushed to every open tab of that server over a WebSocket.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch, parseCommandText, slashCommands } from '../../../commands/index.js';
 import type { Services } from '../../core/command.js';
 import { UserError, type CommandOutcome, type Invocation, type Reply } from '../../core/invocation.js';
@@ -19,7 +21,7 @@ import type { AdapterHandle, AdapterState } from '../types.js';
 import { AdminGate, PASSWORD_HEADER, type AdminDecision } from './auth.js';
 import { ChannelHub, messageFromReply, type WebMessage } from './channels.js';
 import { ImageCache } from './image-cache.js';
-import { HttpError, SECURITY_HEADERS, checkRequestOrigin, isLoopbackHost, readJsonBody, sendError, sendJson } from './http.js';
+import { HttpError, SECURITY_HEADERS, checkRequestOrigin, isLoopbackHost, originMatchesHost, readJsonBody, sendError, sendJson } from './http.js';
 
 export { PASSWORD_HEADER } from './auth.js';
 export type { WebMessage } from './channels.js';
@@ -63,8 +65,9 @@ interface Identity {
 
 const BODY_LIMIT = 16 * 1024;
 const MAX_COMMAND_CHARS = 4000;
-const MAX_STREAMS = 200;
-const MAX_STREAMS_PER_ADDRESS = 30;
+const MAX_FEEDS = 1000;
+const MAX_FEEDS_PER_ADDRESS = 100;
+const MAX_FEED_BUFFER = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 20_000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const USER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]{0,31}$/u;
@@ -156,8 +159,9 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     userNames.set(userId, userName);
     if (userNames.size > 10_000) userNames.delete(userNames.keys().next().value!);
   };
-  const streams = new Set<ServerResponse>();
-  const streamsByAddress = new Map<string, number>();
+  const feeds = new Set<WebSocket>();
+  const feedsByAddress = new Map<string, number>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
   let state: AdapterState = 'starting';
 
   const commandSummary = slashCommands.map((c) => ({
@@ -300,37 +304,73 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
   }
 
-  function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const serverId = url.searchParams.get('server') ?? '';
-    const clientId = url.searchParams.get('client') ?? '';
-    if (!hub.hasServer(serverId)) throw new HttpError(400, `Unknown server; pick one of: ${hub.servers.join(', ')}.`);
-    if (!CLIENT_ID.test(clientId)) throw new HttpError(400, 'Missing or malformed client id.');
-    const address = req.socket.remoteAddress ?? '?';
-    const fromAddress = streamsByAddress.get(address) ?? 0;
-    if (streams.size >= MAX_STREAMS || fromAddress >= MAX_STREAMS_PER_ADDRESS) throw new HttpError(429, 'Too many open event streams; close some tabs.');
-    streamsByAddress.set(address, fromAddress + 1);
-    streams.add(res);
-    req.socket.setTimeout(0);
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    res.write('retry: 2000\n\n');
-    write('snapshot', { messages: hub.history(serverId, clientId) });
-    const unsubscribe = hub.subscribe({ serverId, clientId, send: (m) => write('message', m) });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  /**
+   * A tab's live feed: a WebSocket (not Server-Sent Events, which would each hold one of the
+   * browser's six HTTP/1.1 connections per host and stall a user's seventh tab). First the
+   * channel's history for that tab, then every new or edited message.
+   */
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, message: string) => {
+      const body = JSON.stringify({ error: message });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      if (state === 'stopped') return refuse(503, 'The playground is shutting down.');
+      const url = new URL(req.url ?? '/', 'http://playground.invalid');
+      if (url.pathname !== '/api/events') return refuse(404, 'Not found.');
+      checkRequestOrigin(req, boundToLoopback);
+      // Browsers send Origin on every WebSocket handshake and apply no CORS to it: check it always.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originMatchesHost(origin, req.headers.host)) {
+        return refuse(403, 'Connections from other sites are not accepted.');
+      }
+      const serverId = url.searchParams.get('server') ?? '';
+      const clientId = url.searchParams.get('client') ?? '';
+      if (!hub.hasServer(serverId)) return refuse(400, `Unknown server; pick one of: ${hub.servers.join(', ')}.`);
+      if (!CLIENT_ID.test(clientId)) return refuse(400, 'Missing or malformed client id.');
+      const address = req.socket.remoteAddress ?? '?';
+      const fromAddress = feedsByAddress.get(address) ?? 0;
+      if (feeds.size >= MAX_FEEDS || fromAddress >= MAX_FEEDS_PER_ADDRESS) return refuse(429, 'Too many open tabs; close some.');
+      wss.handleUpgrade(req, socket, head, (ws) => openFeed(ws, serverId, clientId, address));
+    } catch (err) {
+      if (err instanceof HttpError) return refuse(err.status, err.message);
+      log.error({ err }, 'playground upgrade failed');
+      refuse(500, 'Something went wrong.');
+    }
+  }
+
+  function openFeed(ws: WebSocket, serverId: string, clientId: string, address: string): void {
+    feeds.add(ws);
+    feedsByAddress.set(address, (feedsByAddress.get(address) ?? 0) + 1);
+    let alive = true;
+    const send = (data: unknown) => {
+      if (ws.readyState !== ws.OPEN) return;
+      // A tab that stopped reading is dropped rather than buffered without end; it reconnects.
+      if (ws.bufferedAmount > MAX_FEED_BUFFER) {
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(data));
+    };
+    send({ type: 'snapshot', messages: hub.history(serverId, clientId) });
+    const unsubscribe = hub.subscribe({ serverId, clientId, send: (message) => send({ type: 'message', message }) });
+    ws.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, HEARTBEAT_MS);
     heartbeat.unref();
-    res.on('close', () => {
+    // The page never needs to send anything on the feed.
+    ws.on('message', () => ws.close(1003, 'this feed only sends'));
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
-      streams.delete(res);
-      const n = (streamsByAddress.get(address) ?? 1) - 1;
-      if (n <= 0) streamsByAddress.delete(address);
-      else streamsByAddress.set(address, n);
+      feeds.delete(ws);
+      const n = (feedsByAddress.get(address) ?? 1) - 1;
+      if (n <= 0) feedsByAddress.delete(address);
+      else feedsByAddress.set(address, n);
     });
   }
 
@@ -379,7 +419,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     }
     const routes: Record<string, { method: string; run: () => void | Promise<void> }> = {
       '/api/state': { method: 'GET', run: () => handleState(req, res) },
-      '/api/events': { method: 'GET', run: () => handleEvents(req, res, url) },
+      // Reached only without an Upgrade header (a WebSocket handshake goes to handleUpgrade).
+      '/api/events': { method: 'GET', run: () => sendError(res, 426, 'This is a WebSocket endpoint.', { Upgrade: 'websocket' }) },
       '/api/command': { method: 'POST', run: () => handleCommand(req, res) },
       '/api/button': { method: 'POST', run: () => handleButton(req, res) },
     };
@@ -402,6 +443,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       else res.end();
     });
   });
+  server.on('upgrade', handleUpgrade);
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.maxHeadersCount = 100;
@@ -439,7 +481,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       if (state === 'stopped') return;
       state = 'stopped';
       stopFollowing();
-      for (const res of streams) res.end();
+      for (const ws of feeds) ws.close(1001, 'the playground is stopping');
+      wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-// The playground page: one channel per server, messages pushed by the server (Server-Sent Events),
+// The playground page: one channel per server, messages pushed by the server over a WebSocket,
 // commands and button clicks posted as JSON. Text from the server is only ever set as text nodes.
 import { parseMarkup } from './markup.js';
 
@@ -27,7 +27,8 @@ const app = {
   clientId: randomId(),
   state: null,
   server: null,
-  source: null,
+  socket: null,
+  retryTimer: 0,
   messages: new Map(),
   history: [],
   historyAt: -1,
@@ -273,29 +274,46 @@ function notice(text) {
 
 // ---------- Server connection ----------
 
-function connect() {
-  if (app.source) app.source.close();
-  app.messages.clear();
-  ui.list.replaceChildren();
-  const url = `/api/events?server=${encodeURIComponent(app.server)}&client=${encodeURIComponent(app.clientId)}`;
-  const source = new EventSource(url);
-  app.source = source;
-  setConnection('connecting', 'connecting…');
-  source.addEventListener('open', () => setConnection('live', 'live'));
-  source.addEventListener('snapshot', (e) => {
-    const { messages } = JSON.parse(e.data);
-    // Keep this tab's page notices across a reconnect; the server's messages are authoritative.
-    const notices = [...app.messages.values()].filter((m) => m.notice);
+let retryMs = 500;
+
+/** Opens this tab's live feed of the current server; reconnects with back-off when it drops. */
+function connect(switching) {
+  if (app.socket) {
+    app.socket.onclose = null;
+    app.socket.close();
+  }
+  clearTimeout(app.retryTimer);
+  if (switching) {
     app.messages.clear();
     ui.list.replaceChildren();
-    for (const m of [...messages, ...notices].sort((a, b) => a.createdAt - b.createdAt)) upsert(m);
-    showEmpty();
-    scrollToBottom();
-  });
-  source.addEventListener('message', (e) => upsert(JSON.parse(e.data)));
-  source.addEventListener('error', () => {
-    setConnection(source.readyState === EventSource.CLOSED ? 'down' : 'connecting', source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
-  });
+  }
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(`${scheme}//${location.host}/api/events?server=${encodeURIComponent(app.server)}&client=${encodeURIComponent(app.clientId)}`);
+  app.socket = socket;
+  setConnection('connecting', switching ? 'connecting…' : 'reconnecting…');
+  socket.onopen = () => {
+    retryMs = 500;
+    setConnection('live', 'live');
+  };
+  socket.onmessage = (e) => {
+    const data = JSON.parse(e.data);
+    if (data.type === 'message') upsert(data.message);
+    else if (data.type === 'snapshot') {
+      // Keep this tab's page notices across a reconnect; the server's messages are authoritative.
+      const notices = [...app.messages.values()].filter((m) => m.notice);
+      app.messages.clear();
+      ui.list.replaceChildren();
+      for (const m of [...data.messages, ...notices].sort((a, b) => a.createdAt - b.createdAt)) upsert(m);
+      showEmpty();
+      scrollToBottom();
+    }
+  };
+  socket.onclose = () => {
+    if (app.socket !== socket) return;
+    setConnection('down', 'disconnected, retrying…');
+    app.retryTimer = setTimeout(() => connect(false), retryMs);
+    retryMs = Math.min(retryMs * 2, 8000);
+  };
 }
 
 function setConnection(state, label) {
@@ -440,7 +458,7 @@ function selectServer(name) {
   for (const b of ui.servers.children) b.setAttribute('aria-current', String(b.dataset.server === name));
   ui.serverLabel.textContent = name;
   document.title = `#general · ${name} · imagine`;
-  connect();
+  connect(true);
 }
 
 function renderServers() {
