@@ -182,6 +182,10 @@ describe('playground API when exposed', () => {
       const allowed = await command(base, x, 'second', 'Owner', '/limits set max_steps 5', { 'x-playground-password': 'open sesame' });
       expect(allowed.body).toMatchObject({ admin: true });
       expect((await t.services.settings.get('second')).max_steps).toBe(5);
+      // Stopping ends the open feeds (the page reconnects when the bot is back) and refuses new ones.
+      await exposed.stop();
+      expect(await x.closed).toBe(1001);
+      await expect(openTab(base, 'second')).rejects.toThrow();
     } finally {
       await exposed.stop();
     }

@@ -10,6 +10,8 @@ export interface Tab {
   clientId: string;
   /** Every message version this tab received, in order (snapshot first). */
   received: WebMessage[];
+  /** Resolves with the close code when the server ends the feed. */
+  closed: Promise<number>;
   /** The latest version of each message this tab knows, by id. */
   latest(): Map<string, WebMessage>;
   waitFor(predicate: (m: WebMessage) => boolean, what: string, timeoutMs?: number): Promise<WebMessage>;
@@ -33,10 +35,12 @@ export async function openTab(baseUrl: string, server: string): Promise<Tab> {
       for (const w of waiters) w();
     });
   });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   const latest = () => new Map(received.map((m) => [m.id, m]));
   return {
     clientId,
     received,
+    closed,
     latest,
     waitFor(predicate, what, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

@@ -106,6 +106,12 @@ function displayUrl(host: string, port: number): string {
   return `http://${h}:${port}/`;
 }
 
+/** The start of a long text, for the "alice used /imagine …" line. */
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 function readIdentity(body: Record<string, unknown>, hub: ChannelHub): Identity {
   const serverId = body.server;
   if (typeof serverId !== 'string' || !hub.hasServer(serverId)) throw new HttpError(400, `Unknown server; pick one of: ${hub.servers.join(', ')}.`);
@@ -273,7 +279,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     const match = /^\/([A-Za-z][\w-]*)(?:\s+([\s\S]*))?$/.exec(text);
     const list = slashCommands.map((c) => `\`/${c.name}\``).join(', ');
     if (!match) {
-      return answer(postEphemeral(who, 'wrote', `Commands start with a slash, e.g. \`/imagine red heart --seed 7\`. Available: ${list}.`));
+      return answer(postEphemeral(who, `wrote ${shorten(text, 80)}`, `Commands start with a slash, e.g. \`/imagine red heart --seed 7\`. Available: ${list}.`));
     }
     const name = match[1]!.toLowerCase();
     const rest = match[2] ?? '';
@@ -284,10 +290,10 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     try {
       parsed = parseCommandText(name, rest);
     } catch (err) {
-      if (err instanceof UserError) return answer(postEphemeral(who, `used ${text}`, err.message));
+      if (err instanceof UserError) return answer(postEphemeral(who, `used ${shorten(text, 300)}`, err.message));
       throw err;
     }
-    answer(await run(who, admin, `used ${text}`, { command: name, subcommand: parsed.subcommand, options: parsed.options }));
+    answer(await run(who, admin, `used ${shorten(text, 300)}`, { command: name, subcommand: parsed.subcommand, options: parsed.options }));
   }
 
   async function handleButton(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -310,6 +316,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
    * channel's history for that tab, then every new or edited message.
    */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, message: string) => {
       const body = JSON.stringify({ error: message });
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -481,7 +488,11 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       if (state === 'stopped') return;
       state = 'stopped';
       stopFollowing();
-      for (const ws of feeds) ws.close(1001, 'the playground is stopping');
+      for (const ws of feeds) {
+        ws.close(1001, 'the playground is stopping');
+        // A tab that does not answer the closing handshake must not hold the stop up.
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
