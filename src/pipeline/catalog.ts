@@ -4,8 +4,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { GenerationDefaults, ModelLimits } from './model.js';
-import { schedulerNameFromClass } from './schedulers/index.js';
+import { parseJsonLenient } from '../util/json.js';
+import { defaultsFor, type GenerationDefaults } from './defaults.js';
+import type { ModelLimits } from './model.js';
 
 export interface CatalogEntry {
   name: string;
@@ -18,7 +19,7 @@ export interface CatalogEntry {
 function readJson(file: string): Record<string, unknown> | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return parseJsonLenient(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
     return undefined;
   }
@@ -39,17 +40,18 @@ export function describeModelFolder(dir: string): CatalogEntry | undefined {
   const sdxl = className.includes('XL') || existsSync(join(abs, 'text_encoder_2'));
   const lcm = className.includes('LatentConsistency');
   const name = hints.name ?? basename(abs);
-  const turbo = /turbo/i.test(`${basename(abs)} ${name}`);
+  // The same signals model.ts uses, so the catalog and the loaded model agree on defaults.
+  const turbo = /turbo/i.test(`${basename(abs)} ${String(index._name_or_path ?? '')} ${name}`);
   const scheduler = readJson(join(abs, 'scheduler', 'scheduler_config.json')) ?? {};
   const unetConfig = readJson(join(abs, 'unet', 'config.json')) ?? {};
-  const native = Number(unetConfig.sample_size ?? (sdxl ? 128 : 64)) * 8;
+  const vaeConfig = readJson(join(abs, 'vae_decoder', 'config.json')) ?? {};
+  const vaeScale = 2 ** ((Array.isArray(vaeConfig.block_out_channels) ? vaeConfig.block_out_channels.length : 4) - 1);
+  const tokenizerConfig = readJson(join(abs, 'tokenizer', 'tokenizer_config.json')) ?? {};
+  const sd2 = !sdxl && (tokenizerConfig.pad_token === '!' || Number(unetConfig.cross_attention_dim) === 1024);
+  const native = Number(unetConfig.sample_size ?? (sdxl ? 128 : sd2 ? 96 : 64)) * vaeScale;
   const fixed = hints.limits?.fixedSize;
   const defaults: GenerationDefaults = {
-    steps: turbo ? 1 : lcm ? 4 : 25,
-    guidance: turbo ? 0 : lcm ? 8 : sdxl ? 5 : 7,
-    width: fixed?.width ?? native,
-    height: fixed?.height ?? native,
-    scheduler: turbo ? 'euler-a' : lcm ? 'lcm' : (schedulerNameFromClass(String(scheduler._class_name ?? '')) ?? 'euler'),
+    ...defaultsFor({ turbo, lcm, sdxl, schedulerClass: String(scheduler._class_name ?? ''), width: fixed?.width ?? native, height: fixed?.height ?? native }),
     ...hints.defaults,
   };
   const limits = {

@@ -4,19 +4,15 @@ import { parseJsonLenient } from '../util/json.js';
 import { ModelLoadError, RequestError } from './errors.js';
 import { ClipTokenizer } from './tokenizer.js';
 import { ModelSession, type SessionOptions } from './onnx-session.js';
-import { schedulerNameFromClass } from './schedulers/index.js';
-import type { SchedulerConfig, SchedulerName } from './schedulers/types.js';
+import { defaultsFor } from './defaults.js';
+import type { SchedulerConfig } from './schedulers/types.js';
+import type { GenerationDefaults } from './defaults.js';
 
 /** SD 1.x/2.x (incl. SD-Turbo) share one path; SDXL adds a second encoder and micro-conditioning. */
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl' | 'lcm' | 'lcm-sdxl';
 
-export interface GenerationDefaults {
-  steps: number;
-  guidance: number;
-  width: number;
-  height: number;
-  scheduler: SchedulerName;
-}
+export type { GenerationDefaults };
+export { defaultsFor };
 
 export interface ModelLimits {
   minSize: number;
@@ -251,15 +247,7 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
     const sampleSize = Number(unetConfig.sample_size ?? (sdxl ? 128 : family === 'sd2' ? 96 : 64)) * vaeScaleFactor;
     const nativeSize = fixedSize?.width ?? sampleSize;
 
-    const classScheduler = schedulerNameFromClass(String(schedulerConfig._class_name ?? '')) ?? 'euler';
-    const familyDefaults: GenerationDefaults = turbo
-      ? { steps: 1, guidance: 0, width: nativeSize, height: nativeSize, scheduler: 'euler-a' }
-      : isLcm
-        ? { steps: 4, guidance: 8, width: nativeSize, height: nativeSize, scheduler: 'lcm' }
-        : classScheduler === 'lcm'
-          ? // An LCM-LoRA merged into an ordinary UNet: few steps, guidance off.
-            { steps: 4, guidance: 1, width: nativeSize, height: nativeSize, scheduler: 'lcm' }
-          : { steps: 25, guidance: sdxl ? 5 : 7, width: nativeSize, height: nativeSize, scheduler: classScheduler };
+    const familyDefaults = defaultsFor({ turbo, lcm: isLcm, sdxl, schedulerClass: String(schedulerConfig._class_name ?? ''), width: nativeSize, height: nativeSize });
     if (fixedSize) Object.assign(familyDefaults, fixedSize);
     const defaults: GenerationDefaults = { ...familyDefaults, ...hints.defaults };
     const unetBatch = unet.fixedDim('sample', 0);

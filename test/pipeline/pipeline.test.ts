@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeModelFolder } from '../../src/pipeline/catalog.js';
 import { DiffusionPipeline } from '../../src/pipeline/diffusion.js';
 import { ModelLoadError, RequestError } from '../../src/pipeline/errors.js';
 import type { ModelSession } from '../../src/pipeline/onnx-session.js';
@@ -77,6 +78,8 @@ describe('every export generation × family loads without editing and makes imag
       it(`${generation} ${family}`, async () => {
         const p = await pipelineFor(`${generation}-${family}`, { generation, family });
         expect(p.info.family).toBe(family);
+        // The catalog (JSON only, no sessions) offers the defaults the loaded model will use.
+        expect(describeModelFolder(p.info.dir)?.defaults).toEqual(p.info.defaults);
         const a = await p.generate(base);
         expect(a.images).toHaveLength(1);
         expect(a.images[0]!.width).toBe(64);
