@@ -94,6 +94,7 @@ describe('the playground in a browser', () => {
       'U1U2U3U4🔄 Re-roll',
       'V1V2V3V4',
     ]);
+    await alice.mouse.move(5, 995);
     await alice.screenshot({ path: join(OUTPUT, 'playground-grid.png') });
 
     // Another tab is another user in the same server: it sees the grid.
@@ -121,6 +122,10 @@ describe('the playground in a browser', () => {
     await mistake.waitFor();
     expect(await mistake.locator('.msg-text code').first().textContent()).toBe('--seed x');
     expect(await mistake.locator('.ephemeral-note').textContent()).toContain('Only you can see this');
+    // The whole conversation in one picture for a human to look at; the mouse off the messages.
+    await alice.mouse.move(5, 995);
+    await alice.setViewportSize({ width: 1280, height: 2000 });
+    await alice.locator('#messages').evaluate((l: { scrollTop: number; scrollHeight: number }) => (l.scrollTop = l.scrollHeight));
     await alice.screenshot({ path: join(OUTPUT, 'playground.png') });
 
     // Bob saw alice's results appear, not her mistake.
