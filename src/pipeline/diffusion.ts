@@ -189,7 +189,8 @@ export class DiffusionPipeline {
       const scheduler = createScheduler(r.scheduler, info.schedulerConfig);
       if (initLatents) {
         timesteps = scheduler.setTimestepsForStrength(r.steps, r.strength);
-        const start = model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, latentShape, info.vaeScalingFactor) : scaleBy(initLatents, info.vaeScalingFactor);
+        const scaling = Math.fround(info.vaeScalingFactor);
+        const start = model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, latentShape, scaling) : scaleBy(initLatents, scaling);
         latents.push(scheduler.addNoise(start, gen.randn(latentShape), timesteps[0]!));
       } else {
         scheduler.setTimesteps(r.steps);
@@ -295,7 +296,8 @@ export class DiffusionPipeline {
   private async decode(latents: Float32Array[], r: ResolvedRequest, lh: number, lw: number, timer: RunTimer): Promise<GeneratedImage[]> {
     const { vaeDecoder, info } = this.model;
     const images: GeneratedImage[] = [];
-    const k = info.vaeScalingFactor;
+    // torch divides a float32 tensor by the scaling factor as a float32.
+    const k = Math.fround(info.vaeScalingFactor);
     for (let i = 0; i < latents.length; i++) {
       const scaled = Float32Array.from(latents[i]!, (v) => v / k);
       const result = await vaeDecoder.run(

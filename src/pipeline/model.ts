@@ -166,11 +166,14 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
   const tokenizer = loadTokenizer('tokenizer');
   const tokenizer2 = sdxl ? loadTokenizer('tokenizer_2') : undefined;
 
-  const open = (rel: string) => ModelSession.open(join(abs, rel, 'model.onnx'), options);
+  // After one session falls back to cpu, the rest go straight there (one warning, not one per file).
+  let sessionOptions = options;
+  const open = (rel: string) => ModelSession.open(join(abs, rel, 'model.onnx'), sessionOptions);
   const sessions: ModelSession[] = [];
   const track = async (p: Promise<ModelSession>) => {
     const s = await p;
     sessions.push(s);
+    if (s.device !== sessionOptions.device) sessionOptions = { ...sessionOptions, device: s.device };
     return s;
   };
   try {

@@ -67,17 +67,23 @@ export class ModelSession {
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     };
     let device: Device = wanted;
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(file, { ...base, executionProviders: wanted === 'cpu' ? ['cpu'] : [wanted, 'cpu'] });
-    } catch (err) {
-      if (wanted === 'cpu') throw describeLoadError(file, err);
-      options.log?.('warn', `execution provider '${wanted}' is not available here (${firstLine(err)}); falling back to cpu`);
+    let session: ort.InferenceSession | undefined;
+    if (wanted !== 'cpu' && !supportedBackends().has(wanted)) {
+      // onnxruntime-common would silently drop it and run on cpu; say so instead.
+      options.log?.('warn', `execution provider '${wanted}' is not built into onnxruntime-node on ${process.platform}-${process.arch} (it has: ${[...supportedBackends()].join(', ')}); falling back to cpu`);
       device = 'cpu';
-      session = await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }).catch((e) => {
-        throw describeLoadError(file, e);
-      });
+    } else if (wanted !== 'cpu') {
+      try {
+        // Fatal-only native logging: a missing provider library is reported once, below, not as a page of native errors.
+        session = await ort.InferenceSession.create(file, { ...base, logSeverityLevel: 4, executionProviders: [wanted, 'cpu'] });
+      } catch (err) {
+        options.log?.('warn', `execution provider '${wanted}' is not available here (${firstLine(err)}); falling back to cpu`);
+        device = 'cpu';
+      }
     }
+    session ??= await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] }).catch((e) => {
+      throw describeLoadError(file, e);
+    });
     const toInfo = (m: ort.InferenceSession.ValueMetadata): TensorInfo =>
       m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] };
     return new ModelSession(
@@ -144,6 +150,14 @@ export class ModelSession {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+let backends: Set<string> | undefined;
+
+/** Execution providers this onnxruntime-node build knows (cpu, and per platform cuda, webgpu, dml, coreml…). */
+export function supportedBackends(): Set<string> {
+  backends ??= new Set(ort.listSupportedBackends().map((b) => b.name));
+  return backends;
 }
 
 export function readFloat(t: ort.Tensor): FloatTensor {

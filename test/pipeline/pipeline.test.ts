@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeModelFolder } from '../../src/pipeline/catalog.js';
 import { DiffusionPipeline } from '../../src/pipeline/diffusion.js';
 import { ModelLoadError, RequestError } from '../../src/pipeline/errors.js';
-import type { ModelSession } from '../../src/pipeline/onnx-session.js';
+import { supportedBackends, type ModelSession } from '../../src/pipeline/onnx-session.js';
 import type { GenerationRequest, RgbImage } from '../../src/pipeline/types.js';
 import { GenerationCancelledError } from '../../src/pipeline/types.js';
 import { writeTinyModel, type ExportGeneration, type TinyFamily, type TinyModelOptions } from '../fixtures/tiny-models.js';
@@ -254,6 +254,23 @@ describe('img2img (variations, zoom, hires fix)', () => {
   it('a model without a VAE encoder refuses image input with a clear message', async () => {
     const p = await pipelineFor('optimum-2023-sd1-noenc', { generation: 'optimum-2023', family: 'sd1', noVaeEncoder: true });
     await expect(p.generate({ ...base, initImage: start })).rejects.toThrow(/no VAE encoder/);
+  });
+});
+
+describe('execution providers', () => {
+  it('an execution provider this build lacks falls back to cpu with one clear warning', async () => {
+    const missing = (['dml', 'coreml', 'cuda'] as const).find((d) => !supportedBackends().has(d));
+    if (!missing) return; // every provider is built in here: nothing to fall back from
+    const warnings: string[] = [];
+    const p = await DiffusionPipeline.load(modelDir('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' }), {
+      device: missing,
+      log: (level, message) => level === 'warn' && warnings.push(message),
+    });
+    expect(p.model.unet.device).toBe('cpu');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`'${missing}' is not built into onnxruntime-node.*falling back to cpu`));
+    expect((await p.generate(base)).images).toHaveLength(1);
+    await p.release();
   });
 });
 
