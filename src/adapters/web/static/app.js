@@ -20,7 +20,8 @@ const store = {
   },
 };
 
-const randomId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
+// randomUUID exists only on https and localhost; an exposed playground over plain http has getRandomValues.
+const randomId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 const app = {
   // A new id per page load: ephemeral answers belong to this tab only.
