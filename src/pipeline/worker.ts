@@ -22,8 +22,12 @@ function serializeError(err: unknown): SerializedError {
   return { name: 'Error', message: String(err) };
 }
 
+/** The images' buffers to move (not copy) to the caller; a view into a shared buffer is copied first so nothing else is detached. */
 function transferables(images: RgbImage[]): ArrayBuffer[] {
-  return images.map((i) => i.data.buffer as ArrayBuffer);
+  return images.map((i) => {
+    if (i.data.byteOffset !== 0 || i.data.byteLength !== i.data.buffer.byteLength) i.data = i.data.slice();
+    return i.data.buffer as ArrayBuffer;
+  });
 }
 
 function cancelCheck(id: number, flag: SharedArrayBuffer | undefined): () => boolean {
