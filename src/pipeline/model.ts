@@ -30,7 +30,7 @@ interface ModelHints {
   name?: string;
   description?: string;
   defaults?: Partial<GenerationDefaults>;
-  limits?: Partial<Omit<ModelLimits, 'fixedSize'>>;
+  limits?: Partial<ModelLimits>;
 }
 
 export interface ModelInfo {
@@ -246,7 +246,8 @@ export async function loadModel(dir: string, options: SessionOptions = {}): Prom
 
     const fixedH = unet.fixedDim('sample', 2);
     const fixedW = unet.fixedDim('sample', 3);
-    const fixedSize = fixedH && fixedW ? { width: fixedW * vaeScaleFactor, height: fixedH * vaeScaleFactor } : undefined;
+    // A fixed latent size in the export wins; otherwise imagine.json may declare the one size the model makes.
+    const fixedSize = fixedH && fixedW ? { width: fixedW * vaeScaleFactor, height: fixedH * vaeScaleFactor } : hints.limits?.fixedSize;
     const sampleSize = Number(unetConfig.sample_size ?? (sdxl ? 128 : family === 'sd2' ? 96 : 64)) * vaeScaleFactor;
     const nativeSize = fixedSize?.width ?? sampleSize;
 

@@ -343,6 +343,19 @@ describe('clear errors', () => {
     for (const c of counts) expect(c).toEqual({});
   });
 
+  it('imagine.json can declare the one size a dynamic export makes, and its own defaults and limits', async () => {
+    const hints = { name: 'hinted', defaults: { steps: 6, scheduler: 'ddim' }, limits: { maxSteps: 30, maxBatch: 2, fixedSize: { width: 64, height: 64 } } };
+    const p = await pipelineFor('hinted', { generation: 'optimum-2023', family: 'sd1', hints });
+    expect(p.info.name).toBe('hinted');
+    expect(p.info.defaults).toMatchObject({ steps: 6, scheduler: 'ddim', width: 64, height: 64 });
+    expect(describeModelFolder(p.info.dir)?.defaults).toEqual(p.info.defaults);
+    const r = await p.generate({ prompt: 'a cat', seed: 1 });
+    expect([r.steps, r.scheduler, r.width]).toEqual([6, 'ddim', 64]);
+    await expect(p.generate({ ...base, width: 128, height: 128 })).rejects.toThrow(/only makes 64×64/);
+    await expect(p.generate({ ...base, steps: 31 })).rejects.toThrow(/from 1 to 30/);
+    await expect(p.generate({ ...base, batch: 3 })).rejects.toThrow(/from 1 to 2/);
+  });
+
   it('cancellation stops between steps', async () => {
     const p = await pipelineFor('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' });
     const controller = new AbortController();
