@@ -3,7 +3,7 @@ import { UserError, replyOf, type OptionValue } from '../src/core/invocation.js'
 import { LIMIT_NAMES, LIMIT_SPECS, formatLimitValue, isLimitName, parseLimitValue, type LimitName } from '../src/core/limits.js';
 
 const USAGE = 'Usage: `/limits show`, `/limits set <name> <value>` (lists comma-separated, `-` for none), `/limits reset <name>`.';
-const ADMINS_ONLY = 'Only server admins can change limits (Discord: Manage Server; Slack: workspace admins). Nothing was changed.';
+const ADMINS_ONLY = 'Only server admins can change limits (Discord: Manage Server; Slack: workspace admins; playground: a local user, or the password when exposed). Nothing was changed.';
 
 const nameOption: CommandOptionSpec = {
   name: 'name',
