@@ -299,7 +299,9 @@ export class DiffusionPipeline {
     // torch divides a float32 tensor by the scaling factor as a float32.
     const k = Math.fround(info.vaeScalingFactor);
     for (let i = 0; i < latents.length; i++) {
-      const scaled = Float32Array.from(latents[i]!, (v) => v / k);
+      const latent = latents[i]!;
+      const scaled = new Float32Array(latent.length);
+      for (let j = 0; j < latent.length; j++) scaled[j] = latent[j]! / k;
       const result = await vaeDecoder.run(
         { latent_sample: vaeDecoder.floatTensor('latent_sample', scaled, [1, info.latentChannels, lh, lw]) },
         [this.model.io.vaeDecoderOut],
@@ -361,16 +363,12 @@ function scaleBy(v: Float32Array, k: number): Float32Array {
 /** VAE output in [-1, 1], CHW, to 8-bit RGB as diffusers' postprocess does (clamp, ×255, round half to even). */
 export function toRgb(chw: Float32Array, width: number, height: number): RgbImage {
   const plane = width * height;
-  const data = new Uint8Array(plane * 3);
+  // A Uint8ClampedArray store clamps and rounds half to even, as numpy's round does.
+  const clamped = new Uint8ClampedArray(plane * 3);
   const f = Math.fround;
   for (let c = 0; c < 3; c++) {
     const base = c * plane;
-    for (let p = 0; p < plane; p++) {
-      const unit = f(f(chw[base + p]! / 2) + 0.5);
-      const v = f((unit <= 0 ? 0 : unit >= 1 ? 1 : unit) * 255);
-      const r = Math.round(v);
-      data[p * 3 + c] = r - v === 0.5 && r % 2 === 1 ? r - 1 : r;
-    }
+    for (let p = 0, o = c; p < plane; p++, o += 3) clamped[o] = f(f(f(chw[base + p]! / 2) + 0.5) * 255);
   }
-  return { width, height, data };
+  return { width, height, data: new Uint8Array(clamped.buffer) };
 }
