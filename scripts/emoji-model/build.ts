@@ -5,14 +5,16 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clipVocabulary, readClipBpeMerges, writeClipTokenizerFolder } from '../../src/pipeline/clip-vocab.js';
+import { CLIP_EOS_TOKEN, clipVocabulary, readClipBpeMerges, writeClipTokenizerFolder } from '../../src/pipeline/clip-vocab.js';
 import { ClipTokenizer } from '../../src/pipeline/tokenizer.js';
-import { buildCaptionModel, DEFAULT_CAPTION_OPTIONS, WORD_CODE_RADIX } from './captions.js';
-import { dequantise, OPSET, quantiseColumns, quantiseRows, textEncoderGraph, unetGraph, vaeDecoderGraph, vaeEncoderGraph } from './graphs.js';
+import type { GraphBuilder } from '../../src/onnx/graph.js';
+import { buildCaptionModel, DEFAULT_CAPTION_OPTIONS, WORD_CODE_RADIX, type CaptionModel } from './captions.js';
+import { dequantise, OPSET, quantiseColumns, quantiseRows, textEncoderGraph, unetGraph, vaeDecoderGraph, vaeEncoderGraph, type QuantisedMatrix } from './graphs.js';
+import { colourMembership, colourShares, COLOUR_NAMES } from './colours.js';
 import { matrix, OrtMath, randomisedPca } from './linalg.js';
 import { packNibbles, PALETTE_SIZE, quantiseTile } from './palette.js';
 import { mapLimited, rasteriseSvg, tileToChw } from './raster.js';
-import { loadEmojiSources, STYLE_SOURCES, STYLES, type EmojiStyle } from './sources.js';
+import { loadEmojiSources, STYLE_SOURCES, STYLES, type EmojiConcept, type EmojiDrawing, type EmojiStyle } from './sources.js';
 
 export const MODEL_NAME = 'emoji-diffusion';
 export const TILE_SIZE = 64;
@@ -35,12 +37,31 @@ export const SCHEDULER_CONFIG = {
   trained_betas: null,
 };
 
+/** Knobs of the denoiser and decoder; the defaults are what the committed model uses. */
+export interface ModelTuning {
+  /** Logits per unit of prompt coverage. */
+  temperature: number;
+  /** Weight of how much of an emoji's name the prompt covers, relative to coverage. */
+  specificity: number;
+  /** Multiplier of the denoiser's log-likelihoods (1 = exact MMSE). */
+  sharpness: number;
+  /** The broad Gaussian's prior weight, max·ᾱ_t^power. */
+  gaussianWeight: { max: number; power: number };
+  /** Snap radius as a fraction of the 5th percentile of nearest-neighbour distances. */
+  snapFraction: number;
+}
+
+export const DEFAULT_TUNING: ModelTuning = {
+  temperature: 30,
+  specificity: 0.25,
+  sharpness: 1.5,
+  gaussianWeight: { max: 0.5, power: 6 },
+  snapFraction: 0.35,
+};
+
 export interface BuildOptions {
   outDir: string;
-  /** Tuning knobs of the denoiser. */
-  temperature?: number;
-  specificity?: number;
-  gaussianWeight?: number;
+  tuning?: Partial<ModelTuning>;
   log?: (line: string) => void;
 }
 
@@ -91,17 +112,41 @@ export interface BuildReport {
   seconds: Record<string, number>;
 }
 
-export async function buildEmojiModel(options: BuildOptions): Promise<BuildReport> {
-  const log = options.log ?? (() => undefined);
-  const seconds: Record<string, number> = {};
+/** Everything the graphs are made of, before any file is written. */
+export interface TrainingData {
+  concepts: EmojiConcept[];
+  drawings: EmojiDrawing[];
+  packedTiles: Uint8Array;
+  palettes: Uint8Array;
+  basis: QuantisedMatrix;
+  mean: Float32Array;
+  /** Training latents in VAE units, int8 by column. */
+  latents: QuantisedMatrix;
+  /** Per-dimension variance of the (dequantised) latents, VAE units. */
+  variances: Float32Array;
+  scalingFactor: number;
+  explainedVariance: number;
+  /** Sorted distances from each training latent to its nearest other one. */
+  nearestDistances: Float64Array;
+  captions: CaptionModel;
+  /** How well each colour word describes each drawing, N×COLOUR_NAMES. */
+  imageColour: Float32Array;
+  vocabularySize: number;
+}
+
+function timer(log: (line: string) => void, seconds: Record<string, number>): (name: string) => void {
   let mark = performance.now();
-  const lap = (name: string) => {
+  return (name) => {
     const now = performance.now();
     seconds[name] = Math.round((now - mark) / 100) / 10;
     mark = now;
     log(`${name}: ${seconds[name]} s`);
   };
+}
 
+/** Rasterises, quantises and projects the emoji, and builds the caption features. */
+export async function prepareTrainingData(log: (line: string) => void = () => undefined, seconds: Record<string, number> = {}): Promise<TrainingData> {
+  const lap = timer(log, seconds);
   const { concepts, drawings } = loadEmojiSources();
   const n = drawings.length;
   log(`${concepts.length} emoji, ${n} drawings`);
@@ -115,6 +160,16 @@ export async function buildEmojiModel(options: BuildOptions): Promise<BuildRepor
   const tiles = await mapLimited(drawings, 4, (d) => rasteriseSvg(d.svg, { size, content: size - 4 }));
   lap('rasterise');
   const x = matrix(n, p);
+  const imageColour = new Float32Array(n * COLOUR_NAMES.length);
+  tiles.forEach((tile, i) => imageColour.set(colourMembership(colourShares(tile)), i * COLOUR_NAMES.length));
+  // A colour word weighs like a rare word when few drawings are of that colour, and twice that:
+  // in a prompt it is usually the point ("yellow flower" is a sunflower before a white flower).
+  const colourWeights = COLOUR_NAMES.map((_, c) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += imageColour[i * COLOUR_NAMES.length + c]!;
+    return 2 * Math.log(1 + n / Math.max(1, sum));
+  });
+  log(`colour word weights: ${COLOUR_NAMES.map((c, i) => `${c} ${colourWeights[i]!.toFixed(2)}`).join(', ')}`);
   const packedTiles = new Uint8Array((n * pixels) / 2);
   const palettes = new Uint8Array(n * PALETTE_SIZE * 3);
   tiles.forEach((tile, i) => {
@@ -149,28 +204,46 @@ export async function buildEmojiModel(options: BuildOptions): Promise<BuildRepor
   }
   const meanVariance = variances.reduce((a, b) => a + b, 0) / k;
   const scalingFactor = Math.fround(1 / Math.sqrt(meanVariance));
-  const explained = pca.variances.reduce((a, b) => a + b, 0) / pca.totalVariance;
-  log(`PCA keeps ${(explained * 100).toFixed(1)}% of the variance; scaling factor ${scalingFactor}`);
-
-  // Distances to the nearest other training latent set how close a latent must come to take a tile's detail.
-  const nearest = nearestDistances(zq, n, k);
-  const sorted = Float64Array.from(nearest).sort();
-  const snapRadius = Math.max(1e-3, 0.35 * sorted[Math.floor(sorted.length * 0.05)]!);
-  log(`nearest-neighbour distance: 5% ${sorted[Math.floor(sorted.length * 0.05)]!.toFixed(3)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)}; snap radius ${snapRadius.toFixed(3)}`);
+  const explainedVariance = pca.variances.reduce((a, b) => a + b, 0) / pca.totalVariance;
+  log(`PCA keeps ${(explainedVariance * 100).toFixed(1)}% of the variance; scaling factor ${scalingFactor}`);
+  const nearest = nearestDistances(zq, n, k).sort();
+  log(`nearest-neighbour distance: 5% ${nearest[Math.floor(n * 0.05)]!.toFixed(3)}, median ${nearest[Math.floor(n / 2)]!.toFixed(3)}`);
   lap('latents');
 
-  // 3. Captions.
-  const tokenizerDir = join(options.outDir, 'tokenizer');
-  rmSync(options.outDir, { recursive: true, force: true });
-  mkdirSync(options.outDir, { recursive: true });
-  writeClipTokenizerFolder(tokenizerDir, { padToken: '<|endoftext|>' });
-  const tokenizer = ClipTokenizer.fromDirectory(tokenizerDir);
+  // 3. Captions, tokenised exactly as prompts will be.
+  const tokenizer = ClipTokenizer.fromOpenAiVocabulary({ padToken: CLIP_EOS_TOKEN });
   const vocabulary = clipVocabulary(readClipBpeMerges());
-  const captions = buildCaptionModel(concepts, tokenizer, vocabulary, DEFAULT_CAPTION_OPTIONS);
+  const captions = buildCaptionModel(concepts, tokenizer, vocabulary, colourWeights, DEFAULT_CAPTION_OPTIONS);
   lap('captions');
+  return {
+    concepts,
+    drawings,
+    packedTiles,
+    palettes,
+    basis,
+    mean: pca.mean,
+    latents,
+    variances,
+    scalingFactor,
+    explainedVariance,
+    nearestDistances: nearest,
+    captions,
+    imageColour,
+    vocabularySize: vocabulary.length,
+  };
+}
 
-  // 4. Graphs.
-  const save = (g: { save(path: string, o: object): void }, dir: string) => g.save(join(options.outDir, dir, 'model.onnx'), { opset: OPSET, producer: 'imagine-bot build-model' });
+/** Writes the model folder (graphs, configs, tokenizer, attribution) from prepared data. */
+export function writeModelFolder(data: TrainingData, outDir: string, tuning: ModelTuning = DEFAULT_TUNING): { snapRadius: number } {
+  const { concepts, drawings, captions, latents, scalingFactor } = data;
+  const n = drawings.length;
+  const size = TILE_SIZE;
+  const dir = outDir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeClipTokenizerFolder(join(dir, 'tokenizer'), { padToken: CLIP_EOS_TOKEN });
+
+  const save = (g: GraphBuilder, sub: string) => g.save(join(dir, sub, 'model.onnx'), { opset: OPSET, producer: 'imagine-bot build-model' });
   save(
     textEncoderGraph({
       wordEnd: captions.wordEnd,
@@ -183,39 +256,38 @@ export async function buildEmojiModel(options: BuildOptions): Promise<BuildRepor
     }),
     'text_encoder',
   );
-  const imageConcept = Int32Array.from(drawings, (d) => d.concept);
-  const imageStyle = Int32Array.from(drawings, (d) => STYLES.indexOf(d.style));
   save(
     unetGraph({
       latents,
       latentFactor: scalingFactor,
       latentShape: LATENT_SHAPE,
-      imageConcept,
-      imageStyle,
+      imageConcept: Int32Array.from(drawings, (d) => d.concept),
+      imageStyle: Int32Array.from(drawings, (d) => STYLES.indexOf(d.style)),
       concepts: concepts.length,
       styles: STYLES.length,
+      imageColour: data.imageColour,
+      colours: COLOUR_NAMES.length,
       textDim: captions.dim,
       weightColumn: captions.weightColumn,
       inverseCaptionWeight: Float32Array.from(captions.captionWeight, (w) => (w > 0 ? 1 / w : 0)),
       baseLogPrior: new Float32Array(n),
-      temperature: options.temperature ?? 20,
-      specificity: options.specificity ?? 0.15,
+      temperature: tuning.temperature,
+      specificity: tuning.specificity,
+      sharpness: tuning.sharpness,
       sigmas: scheduleSigmas(SCHEDULER_CONFIG),
-      variances: Float32Array.from(variances, (v) => v * scalingFactor * scalingFactor),
-      gaussianWeight: options.gaussianWeight ?? 1e-4,
+      variances: Float32Array.from(data.variances, (v) => v * scalingFactor * scalingFactor),
+      gaussianWeight: tuning.gaussianWeight,
     }),
     'unet',
   );
-  const vae = { size, latentShape: LATENT_SHAPE, basis, mean: pca.mean };
+  const snapRadius = Math.max(1e-3, tuning.snapFraction * data.nearestDistances[Math.floor(n * 0.05)]!);
+  const vae = { size, latentShape: LATENT_SHAPE, basis: data.basis, mean: data.mean };
   save(vaeEncoderGraph(vae), 'vae_encoder');
   save(
-    vaeDecoderGraph({ ...vae, latents, packedTiles, palettes, paletteSize: PALETTE_SIZE, snapRadius, snapSoftness: 0.05, neighbours: 2 }),
+    vaeDecoderGraph({ ...vae, latents, packedTiles: data.packedTiles, palettes: data.palettes, paletteSize: PALETTE_SIZE, snapRadius, snapSoftness: 0.05, neighbours: 2 }),
     'vae_decoder',
   );
-  lap('graphs');
-
   // 5. Configs.
-  const dir = options.outDir;
   writeJson(join(dir, 'model_index.json'), {
     _class_name: 'OnnxStableDiffusionPipeline',
     _diffusers_version: '0.30.0',
@@ -235,7 +307,7 @@ export async function buildEmojiModel(options: BuildOptions): Promise<BuildRepor
     architectures: ['EmojiCaptionEncoder'],
     hidden_size: captions.dim,
     max_position_embeddings: 77,
-    vocab_size: vocabulary.length,
+    vocab_size: data.vocabularySize,
   });
   writeJson(join(dir, 'unet', 'config.json'), {
     _class_name: 'ClosedFormDenoiser',
@@ -264,9 +336,20 @@ export async function buildEmojiModel(options: BuildOptions): Promise<BuildRepor
     limits: { maxSteps: 100, maxBatch: 8, fixedSize: { width: size, height: size } },
   });
   writeFileSync(join(dir, 'ATTRIBUTION.md'), attribution(perStyle, concepts.length));
-  lap('configs');
-  return { images: n, concepts: concepts.length, perStyle, explainedVariance: explained, scalingFactor, snapRadius, seconds };
+  return { snapRadius };
 }
+
+export async function buildEmojiModel(options: BuildOptions): Promise<BuildReport> {
+  const log = options.log ?? (() => undefined);
+  const seconds: Record<string, number> = {};
+  const data = await prepareTrainingData(log, seconds);
+  const lap = timer(log, seconds);
+  const { snapRadius } = writeModelFolder(data, options.outDir, { ...DEFAULT_TUNING, ...options.tuning });
+  lap('write');
+  const perStyle = Object.fromEntries(STYLES.map((s) => [s, data.drawings.filter((d) => d.style === s).length])) as Record<EmojiStyle, number>;
+  return { images: data.drawings.length, concepts: data.concepts.length, perStyle, explainedVariance: data.explainedVariance, scalingFactor: data.scalingFactor, snapRadius, seconds };
+}
+
 
 /** Euclidean distance from each row to its nearest other row (N×K, row-major). */
 function nearestDistances(z: Float32Array, n: number, k: number): Float64Array {

@@ -4,6 +4,7 @@
  * by a code over their last four token ids, the same code the text-encoder graph computes.
  */
 import type { ClipTokenizer } from '../../src/pipeline/tokenizer.js';
+import { COLOUR_ALIASES, COLOUR_NAMES, type ColourName } from './colours.js';
 import { STYLES, type EmojiConcept, type EmojiStyle } from './sources.js';
 
 /** Radix of the word code: the CLIP vocabulary size, so four ids fit in an int64. */
@@ -40,9 +41,10 @@ export interface Posting {
 
 export interface CaptionModel {
   concepts: number;
-  /** Columns of the text embedding: one per concept, one per style, then the prompt's total weight. */
+  /** Columns of the text embedding: one per concept, one per style, one per colour, then the prompt's total weight. */
   dim: number;
   styleColumn: (style: EmojiStyle) => number;
+  colourColumn: (colour: ColourName) => number;
   weightColumn: number;
   /** Canonical words; word feature f (1-based) is words[f - 1]. */
   words: string[];
@@ -102,10 +104,15 @@ function pluralForms(word: string): string[] {
 
 const isWordy = (w: string) => /[\p{L}\p{N}]/u.test(w);
 
+/**
+ * @param colourWeights weight of each colour word (COLOUR_NAMES order); colour words are matched
+ *   against the pixels of each drawing (UNet side), never against names.
+ */
 export function buildCaptionModel(
   concepts: readonly EmojiConcept[],
   tokenizer: ClipTokenizer,
   vocabulary: readonly string[],
+  colourWeights: readonly number[],
   options: CaptionOptions = DEFAULT_CAPTION_OPTIONS,
 ): CaptionModel {
   const wordEnd = new Uint8Array(vocabulary.length);
@@ -140,16 +147,20 @@ export function buildCaptionModel(
     }
     return f;
   };
-  const canon = (w: string) => canonical(w, surface);
+  const canon = (w: string) => COLOUR_ALIASES[w] ?? canonical(w, surface);
   for (const w of [...surface].sort()) feature(canon(w));
   for (const w of [...styleAliases.keys()].sort()) feature(w);
+  const colourAliases = new Map<string, ColourName>([...COLOUR_NAMES.map((c) => [c, c] as const), ...Object.entries(COLOUR_ALIASES)]);
+  for (const c of COLOUR_NAMES) feature(c);
+  const colourOfFeature = new Map<number, ColourName>(COLOUR_NAMES.map((c) => [featureOf.get(c)!, c]));
 
   // Document frequency over concepts, name and keywords together.
   const E = concepts.length;
   const df = new Float64Array(words.length + 1);
   const conceptFeatures = captionWords.map((cw) => {
-    const name = new Set(cw.name.filter((w) => isWordy(w.text)).map((w) => featureOf.get(canon(w.text))!));
-    const tags = new Set(cw.tags.filter((w) => isWordy(w.text)).map((w) => featureOf.get(canon(w.text))!));
+    const known = (w: { text: string }) => isWordy(w.text) && !colourOfFeature.has(featureOf.get(canon(w.text))!);
+    const name = new Set(cw.name.filter(known).map((w) => featureOf.get(canon(w.text))!));
+    const tags = new Set(cw.tags.filter(known).map((w) => featureOf.get(canon(w.text))!));
     for (const f of new Set([...name, ...tags])) df[f]! += 1;
     return { name, tags };
   });
@@ -159,6 +170,8 @@ export function buildCaptionModel(
     let weight = Math.log(1 + E / Math.max(1, df[f]!));
     if (STOPWORDS.has(w)) weight *= options.stopwordFactor;
     if (styleAliases.has(w) && df[f] === 0) weight = options.styleWeight;
+    const colour = colourOfFeature.get(f);
+    if (colour) weight = colourWeights[COLOUR_NAMES.indexOf(colour)]!;
     wordWeight[f] = weight;
   }
 
@@ -188,7 +201,8 @@ export function buildCaptionModel(
 
   const featureCount = words.length + bigrams.length;
   const styleColumn = (s: EmojiStyle) => E + STYLES.indexOf(s);
-  const weightColumn = E + STYLES.length;
+  const colourColumn = (c: ColourName) => E + STYLES.length + COLOUR_NAMES.indexOf(c);
+  const weightColumn = E + STYLES.length + COLOUR_NAMES.length;
   const postings: Posting[][] = Array.from({ length: featureCount + 1 }, () => []);
   const captionWeight = new Float32Array(E);
   conceptFeatures.forEach(({ name, tags }, e) => {
@@ -205,6 +219,7 @@ export function buildCaptionModel(
     captionWeight[e] = total;
   });
   for (const [w, s] of styleAliases) postings[featureOf.get(w)!]!.push({ column: styleColumn(s), value: wordWeight[featureOf.get(w)!]! });
+  for (const [f, c] of colourOfFeature) postings[f]!.push({ column: colourColumn(c), value: wordWeight[f]! });
   for (let f = 1; f <= featureCount; f++) {
     const weight = f <= words.length ? wordWeight[f]! : bigramWeight[f - words.length - 1]!;
     postings[f]!.push({ column: weightColumn, value: weight });
@@ -220,6 +235,7 @@ export function buildCaptionModel(
   };
   for (const w of [...surface].sort()) addSurface(w, featureOf.get(canon(w))!);
   for (const w of [...styleAliases.keys()].sort()) addSurface(w, featureOf.get(w)!);
+  for (const [w, c] of colourAliases) addSurface(w, featureOf.get(c)!);
   for (const w of words) for (const p of pluralForms(w)) if (!surface.has(p)) addSurface(p, featureOf.get(w)!);
   const wordCodes = [...codes].map(([code, f]) => ({ code, feature: f })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
@@ -239,5 +255,5 @@ export function buildCaptionModel(
     return out;
   };
 
-  return { concepts: E, dim: weightColumn + 1, styleColumn, weightColumn, words, wordCodes, bigrams, postings, captionWeight, wordEnd, describe };
+  return { concepts: E, dim: weightColumn + 1, styleColumn, colourColumn, weightColumn, words, wordCodes, bigrams, postings, captionWeight, wordEnd, describe };
 }

@@ -92,8 +92,8 @@ export function textEncoderGraph(spec: TextEncoderSpec): GraphBuilder {
     return g.op('Pad', [cut, i64(g, [0, 1, 0, 0]), g.int64([fill], [])]);
   };
 
-  const endTable = g.initializer({ dtype: 'int64', dims: [spec.wordEnd.length], values: Array.from(spec.wordEnd) });
-  const ends = g.op('Gather', [endTable, ids]); // [B,S] 1 where a word ends
+  const endTable = g.initializer({ dtype: 'uint8', dims: [spec.wordEnd.length], values: spec.wordEnd });
+  const ends = g.op('Cast', [g.op('Gather', [endTable, ids])], { to: 7 }); // [B,S] 1 where a word ends
   const starts = shiftRight(ends, 1); // a word starts after a word end (and at 0)
   const cont = g.op('Sub', [i64(g, 1), starts]); // 1 inside a word
   const radix = g.int64([Number(spec.radix)], []);
@@ -175,6 +175,9 @@ export interface UnetSpec {
   imageStyle: Int32Array;
   concepts: number;
   styles: number;
+  /** How well each colour word describes each image, N×colours. */
+  imageColour: Float32Array;
+  colours: number;
   textDim: number;
   /** Column of the prompt's total weight. */
   weightColumn: number;
@@ -186,12 +189,20 @@ export interface UnetSpec {
   temperature: number;
   /** Weight of caption specificity relative to coverage. */
   specificity: number;
+  /**
+   * Multiplier of the log-likelihoods (1 = the exact MMSE denoiser). Above 1 the posterior commits
+   * to one training image earlier, so 20 steps rarely end between two emoji.
+   */
+  sharpness: number;
   /** σ(t) for t = 0..T-1 of the scheduler's training schedule. */
   sigmas: Float64Array;
   /** Per-dimension variance of the training latents (diffusion units), for the broad Gaussian. */
   variances: Float32Array;
-  /** Prior weight of the broad Gaussian component. */
-  gaussianWeight: number;
+  /**
+   * Prior weight of the broad Gaussian: max·ᾱ_t^power. Large at low noise, so img2img of a picture
+   * unlike any emoji stays close to it; vanishing at high noise, so text-to-image ends on emoji.
+   */
+  gaussianWeight: { max: number; power: number };
 }
 
 export function unetGraph(spec: UnetSpec): GraphBuilder {
@@ -210,7 +221,13 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const total = g.op('Slice', [pooled, i64(g, [spec.weightColumn]), i64(g, [spec.weightColumn + 1]), i64(g, [1])]);
   const imageConcept = g.initializer({ dtype: 'int64', dims: [n], values: Array.from(spec.imageConcept) });
   const imageStyle = g.initializer({ dtype: 'int64', dims: [n], values: Array.from(spec.imageStyle) });
-  const matched = g.op('Add', [g.op('Gather', [conceptScore, imageConcept], { axis: 1 }), g.op('Gather', [styleScore, imageStyle], { axis: 1 })]);
+  const colourStart = spec.concepts + spec.styles;
+  const colourScore = g.op('Slice', [pooled, i64(g, [colourStart]), i64(g, [colourStart + spec.colours]), i64(g, [1])]);
+  const imageColour = g.constant(spec.imageColour, 'float32', [n, spec.colours]);
+  const matched = g.op('Add', [
+    g.op('Add', [g.op('Gather', [conceptScore, imageConcept], { axis: 1 }), g.op('Gather', [styleScore, imageStyle], { axis: 1 })]),
+    g.op('MatMul', [colourScore, g.op('Transpose', [imageColour], { perm: [1, 0] })]),
+  ]);
   const coverage = g.op('Div', [matched, g.op('Max', [total, f32(g, 1e-3)])]);
   const specific = g.op('Gather', [g.op('Mul', [conceptScore, g.constant(spec.inverseCaptionWeight, 'float32', [1, spec.concepts])]), imageConcept], { axis: 1 });
   const score = g.op('Add', [coverage, g.op('Mul', [specific, f32(g, spec.specificity)])]);
@@ -247,7 +264,10 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const xz = g.op('MatMul', [x, g.op('Transpose', [z], { perm: [1, 0] })]); // [B,N]
   const halfInvS2 = g.op('Div', [f32(g, 0.5), s2]);
   const loglik = g.op('Sub', [g.op('Mul', [xz, g.op('Div', [a, s2])]), g.op('Mul', [g.op('Mul', [a2, halfInvS2]), g.constant(zn, 'float32', [1, n])])]);
-  const emojiLogits = g.op('Add', [g.op('Add', [loglik, logPrior]), f32(g, Math.log(1 - spec.gaussianWeight))]);
+  const logGaussWeight = g.op('Add', [f32(g, Math.log(spec.gaussianWeight.max)), g.op('Mul', [f32(g, spec.gaussianWeight.power), g.op('Log', [a2])])]); // [B,1]
+  const logEmojiWeight = g.op('Log', [g.op('Sub', [one, g.op('Exp', [logGaussWeight])])]);
+  const sharpness = f32(g, spec.sharpness);
+  const emojiLogits = g.op('Add', [g.op('Add', [g.op('Mul', [loglik, sharpness]), logPrior]), logEmojiWeight]);
 
   // The broad Gaussian N(0, diag(var)) relative to the same shared terms: -|x|²/2g - ½Σlog g + |x|²/2s² + (D/2) log s².
   const variances = g.constant(spec.variances, 'float32', [1, d]);
@@ -257,8 +277,8 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const logdetG = g.op('ReduceSum', [g.op('Log', [gv]), i64(g, [1])], { keepdims: 1 });
   const quadS = g.op('Div', [g.op('ReduceSum', [x2, i64(g, [1])], { keepdims: 1 }), s2]);
   const gaussLogit = g.op('Add', [
-    g.op('Mul', [f32(g, 0.5), g.op('Sub', [g.op('Add', [quadS, g.op('Mul', [f32(g, d), g.op('Log', [s2])])]), g.op('Add', [quadG, logdetG])])]),
-    f32(g, Math.log(spec.gaussianWeight)),
+    g.op('Mul', [g.op('Mul', [f32(g, 0.5), sharpness]), g.op('Sub', [g.op('Add', [quadS, g.op('Mul', [f32(g, d), g.op('Log', [s2])])]), g.op('Add', [quadG, logdetG])])]),
+    logGaussWeight,
   ]); // [B,1]
 
   const weights = g.op('Softmax', [g.op('Concat', [emojiLogits, gaussLogit], { axis: 1 })], { axis: 1 }); // [B,N+1]

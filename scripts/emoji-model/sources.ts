@@ -60,6 +60,9 @@ interface EmojibaseEntry {
 }
 
 /** Hexcodes compare without the variation selector, the way the icon sets key them inconsistently. */
+/** emojibase's group of skin-tone and hair-style components. */
+const COMPONENT_GROUP = 2;
+
 export function normaliseHexcode(hex: string): string {
   return hex
     .toLowerCase()
@@ -127,8 +130,8 @@ export function loadEmojiSources(styles: readonly EmojiStyle[] = STYLES): EmojiS
   const concepts: EmojiConcept[] = [];
   const drawings: EmojiDrawing[] = [];
   for (const entry of data) {
-    // Regional indicator letters have no meaning of their own and no tags.
-    if (entry.group === undefined) continue;
+    // Regional indicator letters and the components (skin-tone swatches, hair styles) are not emoji of their own.
+    if (entry.group === undefined || entry.group === COMPONENT_GROUP) continue;
     const hex = normaliseHexcode(entry.hexcode);
     const found: EmojiDrawing[] = [];
     for (const style of styles) {
