@@ -61,6 +61,8 @@ export const DEFAULT_TUNING: ModelTuning = {
 
 export interface BuildOptions {
   outDir: string;
+  /** Use only the first this many emoji (small builds for tests). */
+  maxConcepts?: number;
   tuning?: Partial<ModelTuning>;
   log?: (line: string) => void;
 }
@@ -144,10 +146,19 @@ function timer(log: (line: string) => void, seconds: Record<string, number>): (n
   };
 }
 
+export interface PrepareOptions {
+  log?: (line: string) => void;
+  /** Filled with the seconds each stage took. */
+  seconds?: Record<string, number>;
+  /** Use only the first this many emoji (small builds for tests). */
+  maxConcepts?: number;
+}
+
 /** Rasterises, quantises and projects the emoji, and builds the caption features. */
-export async function prepareTrainingData(log: (line: string) => void = () => undefined, seconds: Record<string, number> = {}): Promise<TrainingData> {
-  const lap = timer(log, seconds);
-  const { concepts, drawings } = loadEmojiSources();
+export async function prepareTrainingData(options: PrepareOptions = {}): Promise<TrainingData> {
+  const log = options.log ?? (() => undefined);
+  const lap = timer(log, options.seconds ?? {});
+  const { concepts, drawings } = loadEmojiSources(STYLES, options.maxConcepts);
   const n = drawings.length;
   log(`${concepts.length} emoji, ${n} drawings`);
   const size = TILE_SIZE;
@@ -336,13 +347,14 @@ export function writeModelFolder(data: TrainingData, outDir: string, tuning: Mod
     limits: { maxSteps: 100, maxBatch: 8, fixedSize: { width: size, height: size } },
   });
   writeFileSync(join(dir, 'ATTRIBUTION.md'), attribution(perStyle, concepts.length));
+  writeFileSync(join(dir, 'README.md'), modelCard(data, perStyle, tuning));
   return { snapRadius };
 }
 
 export async function buildEmojiModel(options: BuildOptions): Promise<BuildReport> {
   const log = options.log ?? (() => undefined);
   const seconds: Record<string, number> = {};
-  const data = await prepareTrainingData(log, seconds);
+  const data = await prepareTrainingData({ log, seconds, maxConcepts: options.maxConcepts });
   const lap = timer(log, seconds);
   const { snapRadius } = writeModelFolder(data, options.outDir, { ...DEFAULT_TUNING, ...options.tuning });
   lap('write');
@@ -366,6 +378,37 @@ function nearestDistances(z: Float32Array, n: number, k: number): Float64Array {
     }
   }
   return out.map((d) => Math.sqrt(Math.max(0, d)));
+}
+
+function modelCard(data: TrainingData, perStyle: Record<EmojiStyle, number>, tuning: ModelTuning): string {
+  const n = data.drawings.length;
+  return `# ${MODEL_NAME}
+
+The model that ships with imagine-bot, so \`/imagine red heart\` shows a red heart on a machine with
+no GPU and no download. Made by \`npm run build:model\` (scripts/emoji-model/) from ${data.concepts.length} emoji
+drawn ${n} times: Noto ${perStyle.noto}, Twemoji ${perStyle.twemoji}, Fluent Flat ${perStyle.fluent} (see ATTRIBUTION.md).
+Nothing in it was trained by gradient descent: it is a closed-form diffusion model (Scarvelis,
+Borde & Solomon, "Closed-Form Diffusion Models", 2023) in the diffusers ONNX layout, so the
+pipeline runs it like any Stable Diffusion 1.x export.
+
+| part | what it computes |
+| --- | --- |
+| tokenizer | OpenAI's CLIP BPE vocabulary (pad = \`<|endoftext|>\`) |
+| text_encoder | exact sparse caption matching: each word of the prompt (CLIP pieces up to \`</w>\`, plurals folded) and each word pair of an emoji name becomes, at its last token, a row of ${data.captions.dim} numbers: its weight for each of the ${data.concepts.length} emoji, the 3 styles, ${COLOUR_NAMES.length} colours, and its own weight |
+| unet | the minimum-mean-square-error denoiser of the ${n} training latents, each weighted by how much of the prompt its caption covers (word pairs count: "red heart" beats "woman: red hair"), plus one broad Gaussian that keeps img2img of unfamiliar pictures close to them; returns ε for a DDIM / Euler / DPM++ scheduler on Stable Diffusion's noise schedule |
+| vae_encoder | 2×2 average, then 256 PCA components of 32×32 emoji (${(data.explainedVariance * 100).toFixed(1)}% of their variance) as a [4, 8, 8] latent |
+| vae_decoder | the PCA picture, or, when the latent lands on a training latent, that emoji's own 16-colour 64×64 drawing (crisp, no PCA grain) |
+
+Prompts: emoji names and keywords ("smiling face with sunglasses", "frog", "party"), colours
+("blue heart", "yellow flower"; matched on the pixels), and a style word: noto (google), twemoji
+(twitter) or fluent (microsoft). An empty prompt gives any emoji. Guidance and the negative prompt
+work as usual ("heart" with negative prompt "red" gives hearts of other colours).
+
+Limits: 64×64 only (the bot upscales with Lanczos); every text-to-image result is one of the
+training drawings (a closed-form model memorises); img2img of a picture unlike any emoji keeps
+only its 256-component PCA outline. Tuning: temperature ${tuning.temperature}, specificity ${tuning.specificity},
+likelihood sharpness ${tuning.sharpness}, broad Gaussian ${tuning.gaussianWeight.max}·ᾱ^${tuning.gaussianWeight.power}.
+`;
 }
 
 function attribution(perStyle: Record<EmojiStyle, number>, concepts: number): string {

@@ -116,7 +116,7 @@ export interface EmojiSources {
  * Every base emoji (no skin-tone variants: the default yellow stands for each) that at least one
  * set draws, with its drawings in a fixed order: concepts in emojibase order, styles in STYLES order.
  */
-export function loadEmojiSources(styles: readonly EmojiStyle[] = STYLES): EmojiSources {
+export function loadEmojiSources(styles: readonly EmojiStyle[] = STYLES, maxConcepts = Infinity): EmojiSources {
   const data = readJson<EmojibaseEntry[]>('emojibase-data/en/data.json');
   const sets = new Map<EmojiStyle, { set: IconifySet; chars: Map<string, string> }>();
   for (const style of styles) {
@@ -130,6 +130,7 @@ export function loadEmojiSources(styles: readonly EmojiStyle[] = STYLES): EmojiS
   const concepts: EmojiConcept[] = [];
   const drawings: EmojiDrawing[] = [];
   for (const entry of data) {
+    if (concepts.length >= maxConcepts) break;
     // Regional indicator letters and the components (skin-tone swatches, hair styles) are not emoji of their own.
     if (entry.group === undefined || entry.group === COMPONENT_GROUP) continue;
     const hex = normaliseHexcode(entry.hexcode);
