@@ -94,14 +94,11 @@ export class RedisBackend {
     this.now = o.now ?? Date.now;
   }
 
-  /** Hands released jobs (flat id, priority pairs from a script) to BullMQ. */
-  async addReleased(flat: readonly (string | number)[]): Promise<void> {
+  /** Hands a server's released jobs (flat id, priority pairs from a script) to BullMQ. */
+  async addReleased(flat: readonly (string | number)[], serverId: string): Promise<void> {
     const jobs = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
-      const id = String(flat[i]);
-      const job = await this.redis.hget(this.scripts.key('job', id), 'serverId');
-      if (job === null) continue;
-      jobs.push({ name: 'imagine', data: { serverId: JSON.parse(job) as string }, opts: { jobId: bullIdOf(id), priority: Number(flat[i + 1]) } });
+      jobs.push({ name: 'imagine', data: { serverId }, opts: { jobId: bullIdOf(String(flat[i])), priority: Number(flat[i + 1]) } });
     }
     if (jobs.length) await this.queue.addBulk(jobs);
   }
@@ -119,14 +116,14 @@ export class RedisBackend {
   /** A job left BullMQ: frees its server slot (once) and hands the server's next jobs over. */
   async settle(jobId: string, serverId: string): Promise<void> {
     const released = await this.scripts.run<(string | number)[]>('imagineSettle', jobId, serverId, await this.capOf(serverId), this.now());
-    await this.addReleased(released);
+    await this.addReleased(released, serverId);
   }
 
   /** Releases what a raised server_max_running lets run now. */
   async refreshServer(serverId: string): Promise<void> {
     const cap = await this.capOf(serverId);
     if (cap === '') return;
-    await this.addReleased(await this.scripts.run<(string | number)[]>('imagineRelease', serverId, cap, this.now()));
+    await this.addReleased(await this.scripts.run<(string | number)[]>('imagineRelease', serverId, cap, this.now()), serverId);
   }
 
   /**
@@ -208,12 +205,13 @@ export class RedisBackend {
         const id = String(intended[i]);
         const priority = Number(intended[i + 1]);
         const bullKey = `${this.prefix}:${QUEUE_NAME}:${bullIdOf(id)}`;
-        const [current, releasedAt] = await Promise.all([
+        const [current, releasedAt, server] = await Promise.all([
           this.redis.hget(bullKey, 'priority'),
           this.redis.hget(this.scripts.key('job', id), '_rel'),
+          this.redis.hget(this.scripts.key('job', id), 'serverId'),
         ]);
         if (current === null) {
-          if (now - Number(releasedAt ?? now) > 10_000) await this.addReleased([id, priority]);
+          if (server !== null && now - Number(releasedAt ?? now) > 10_000) await this.addReleased([id, priority], JSON.parse(server) as string);
         } else if (Number(current) !== priority && (await this.queue.getJobState(bullIdOf(id))) === 'prioritized') {
           const job = await this.queue.getJob(bullIdOf(id));
           await job?.changePriority({ priority }).catch(() => undefined);

@@ -159,7 +159,7 @@ export class RedisJobQueue implements JobQueue {
       }
     }
     this.watched.set(job.id, Number(result[1]));
-    await this.backend.addReleased(result.slice(2));
+    await this.backend.addReleased(result.slice(2), job.serverId);
     return job;
   }
 

@@ -28,6 +28,7 @@
  *   P:rate:<s>:<u>      zset of the user's requests in the last minute
  *   P:usage:<day>:<s>   hash s → the server's images that UTC day, u:<user> → the user's
  *   P:gw:<instance>     set of jobs whose final event that gateway has not handled yet
+ *   P:conf              hash of tunables (rebase_at)
  * (<s>:<u> stands for a length-prefixed pair, so ids with ':' in them cannot collide.)
  */
 
@@ -45,7 +46,9 @@ local function jget(id, f)
 end
 local function jset(id, f, v) redis.call('HSET', jkey(id), f, v) end
 local FINAL = { done = true, failed = true, cancelled = true }
-local SPAN, CMAX, REBASE_AT = 299593, 3, 150000
+local SPAN, CMAX = 299593, 3
+-- Tags may run this far past a class base before it moves (P:conf rebase_at lowers it in tests).
+local REBASE_AT = tonumber(redis.call('HGET', K('conf'), 'rebase_at') or '150000')
 
 local function clamp_class(p)
   p = math.floor(tonumber(p) or 0)

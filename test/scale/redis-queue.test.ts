@@ -270,3 +270,56 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, timeout,
     expect(h.events).toEqual([]);
   });
 });
+
+describe.skipIf(!redisAvailable)('Redis queue bookkeeping', () => {
+  it('keeps BullMQ priorities in range by moving the base up, without changing the fair order', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const { RedisBackend } = await import('../../src/scale/backend.js');
+    const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
+    await probe.redis.hset(probe.scripts.key('conf'), 'rebase_at', '3');
+    await h.services.settings.set('A', 'server_max_running', 3);
+    const runner = new FakeRunner({ durationMs: 5, steps: 1 });
+    runner.hold();
+    await h.openWorker({ runner });
+    const a: JobRecord[] = [];
+    for (let i = 0; i < 12; i++) a.push(await h.queue.submit(submission('A', `a${i % 3}`)));
+    const c: JobRecord[] = [];
+    for (let i = 0; i < 3; i++) c.push(await h.queue.submit(submission('C', 'c1')));
+    runner.release();
+    await h.settled([...a, ...c].map((j) => j.id));
+    // Tags passed 3 several times: the base moved, and every priority BullMQ saw stayed near it.
+    expect(Number(await probe.redis.hget(probe.scripts.key('base'), '0'))).toBeGreaterThan(3);
+    const order = runner.finished;
+    for (const j of c) expect(order.indexOf(j.id)).toBeLessThan(order.indexOf(a[8]!.id));
+    for (const j of [...a, ...c]) expect((await h.services.jobs.get(j.id))?.status).toBe('done');
+    await probe.close();
+  });
+
+  it('upkeep adds a released job a dead process never handed to BullMQ, and fails a running job whose BullMQ job vanished', async () => {
+    h = new ScaleHarness(server.url, { daily_user_images: 100 });
+    await h.openGateway();
+    const { RedisBackend, bullIdOf, RESTART_FAILURE } = await import('../../src/scale/backend.js');
+    const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
+    // Released by the submit script, then taken out of BullMQ as if the process died before adding it.
+    const lost = await h.queue.submit(submission('S', 'ann'));
+    await probe.queue.remove(bullIdOf(lost.id));
+    await probe.redis.hset(probe.scripts.key('job', lost.id), '_rel', String(Date.now() - 60_000));
+    // Stored as running, but nothing in BullMQ: its worker and its BullMQ job are gone.
+    const ghost = await h.queue.submit(submission('T', 'bob'));
+    await probe.queue.remove(bullIdOf(ghost.id));
+    await h.services.jobs.update(ghost.id, { status: 'running', attempts: 1 });
+    await probe.upkeep();
+    expect(await probe.queue.getJobState(bullIdOf(lost.id))).toBe('prioritized');
+    await h.next((e) => e.jobId === ghost.id && e.type === 'failed');
+    expect(await h.services.jobs.get(ghost.id)).toMatchObject({ status: 'failed', error: RESTART_FAILURE });
+    expect((await h.services.usage.today('T', 'bob')).userImages).toBe(0);
+    const runner = new FakeRunner({ durationMs: 5, steps: 1 });
+    await h.openWorker({ runner });
+    // T's slot was freed: its next job runs.
+    const next = await h.queue.submit(submission('T', 'bob'));
+    await h.settled([lost.id, next.id]);
+    expect(runner.finished.sort()).toEqual([lost.id, next.id].sort());
+    await probe.close();
+  });
+});
