@@ -55,6 +55,7 @@ interface Pending {
   resolve: (msg: FromWorker) => void;
   reject: (err: Error) => void;
   onStep?: (step: number, total: number) => void;
+  lastStep?: number;
 }
 
 /** The model's sessions live in a worker thread; this side forwards requests, progress and cancellation. */
@@ -89,9 +90,14 @@ class WorkerPipeline implements Pipeline {
           case 'log':
             this.options.log?.(msg.level, msg.message);
             return;
-          case 'step':
-            this.pending.get(msg.id)?.onStep?.(msg.step, msg.total);
+          case 'step': {
+            // The worker batches fast steps; report each one, in order.
+            const p = this.pending.get(msg.id);
+            if (!p?.onStep) return;
+            for (let s = (p.lastStep ?? 0) + 1; s <= msg.step; s++) p.onStep(s, msg.total);
+            p.lastStep = msg.step;
             return;
+          }
           case 'result':
           case 'upscaled':
           case 'error': {

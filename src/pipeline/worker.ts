@@ -30,6 +30,18 @@ function transferables(images: RgbImage[]): ArrayBuffer[] {
   });
 }
 
+/** Progress messages at most every 20 ms (plus the first and last step); the caller replays the steps in between. */
+function progressSender(id: number): (step: number, total: number) => void {
+  let last = 0;
+  return (step, total) => {
+    const now = performance.now();
+    if (step === 1 || step === total || now - last >= 20) {
+      last = now;
+      send({ type: 'step', id, step, total });
+    }
+  };
+}
+
 function cancelCheck(id: number, flag: SharedArrayBuffer | undefined): () => boolean {
   runningIds.add(id);
   return () => isCancelFlagSet(flag) || cancelledIds.has(id);
@@ -56,7 +68,7 @@ port.on('message', async (msg: ToWorker) => {
     case 'generate': {
       const cancelled = cancelCheck(msg.id, msg.cancelFlag);
       try {
-        const request: GenerationRequest = { ...msg.request, onStep: (step, total) => send({ type: 'step', id: msg.id, step, total }) };
+        const request: GenerationRequest = { ...msg.request, onStep: progressSender(msg.id) };
         // With a shared flag the loop needs no event-loop turns; without one, yield so 'cancel' messages arrive.
         const result = await pipeline!.generate(request, { cancelled, yieldEachStep: msg.cancelFlag === undefined });
         send({ type: 'result', id: msg.id, result }, transferables(result.images));
