@@ -74,6 +74,13 @@ const schema = z.object({
   DISCORD_ALLOW_DMS: bool.prefault('false'),
   /** 'auto' or a fixed number of gateway shards. */
   DISCORD_SHARDS: z.string().trim().regex(/^(auto|\d{1,5})$/, "expected 'auto' or a number").default('auto'),
+  /** The shards this process runs, out of DISCORD_SHARDS, when several gateway processes split them (e.g. 0,1). */
+  DISCORD_SHARD_IDS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}(\s*,\s*\d{1,5})*$/, 'expected shard numbers separated by commas, e.g. 0,1')
+    .transform((v) => v.split(',').map((n) => Number(n.trim())))
+    .optional(),
 
   // Slack
   SLACK_BOT_TOKEN: text.optional(),
@@ -138,6 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('SLACK_APP_TOKEN: set it (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) when SLACK_BOT_TOKEN is set');
   }
   if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set');
+  if (e.DISCORD_SHARD_IDS) {
+    if (e.DISCORD_SHARDS === 'auto') throw new ConfigError('DISCORD_SHARDS: set the total shard count when DISCORD_SHARD_IDS picks some of them');
+    const bad = e.DISCORD_SHARD_IDS.find((id) => id >= Number(e.DISCORD_SHARDS));
+    if (bad !== undefined) throw new ConfigError(`DISCORD_SHARD_IDS: shard ${bad} is not below DISCORD_SHARDS (${e.DISCORD_SHARDS})`);
+  }
   if (e.QUEUE_BACKEND === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when QUEUE_BACKEND=redis');
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(e.WEB_HOST);
   if (e.WEB_PORT !== 0 && !loopback && !e.WEB_PASSWORD) {

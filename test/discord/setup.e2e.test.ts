@@ -134,6 +134,16 @@ describe('sharding', () => {
     await answersInEveryGuild(fake);
   });
 
+  it('splits a fixed shard count between two gateway processes with DISCORD_SHARD_IDS', async () => {
+    const fake = await fakeDiscord({ maxConcurrency: 2 });
+    await guildsOnEveryShard(fake, 2);
+    const a = await bot({ fake, env: { DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0', INSTANCE_ID: 'gateway-a' } });
+    const b = await bot({ fake, env: { DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '1', INSTANCE_ID: 'gateway-b' } });
+    expect([a.adapter.shardIds(), b.adapter.shardIds()]).toEqual([[0], [1]]);
+    expect(fake.identifies.map((d) => d.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    await answersInEveryGuild(fake);
+  });
+
   it('follows Discord’s recommended shard count with DISCORD_SHARDS=auto', async () => {
     const fake = await fakeDiscord({ recommendedShards: 2, maxConcurrency: 2 });
     await guildsOnEveryShard(fake, 2);

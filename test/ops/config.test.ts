@@ -28,6 +28,10 @@ describe('config validation', () => {
     [{ QUEUE_BACKEND: 'redis', REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL: expected a URL'],
     [{ DISCORD_TOKEN: 'x'.repeat(30) }, 'DISCORD_APPLICATION_ID: required when DISCORD_TOKEN is set'],
     [{ PIPELINE_DEVICE: 'tpu' }, 'PIPELINE_DEVICE: '],
+    [{ QUEUE_BACKEND: 'redis', REDIS_URL: 'localhost:6379' }, 'REDIS_URL: expected redis://'],
+    [{ DISCORD_SHARD_IDS: '0,1' }, 'DISCORD_SHARDS: set the total shard count'],
+    [{ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '1,2' }, 'DISCORD_SHARD_IDS: shard 2 is not below DISCORD_SHARDS (2)'],
+    [{ WEB_HOST: '0.0.0.0' }, 'WEB_PASSWORD: required when WEB_HOST'],
   ])('%o → one line naming the variable', (env, start) => {
     const err = configError(env);
     expect(err.message.startsWith(start)).toBe(true);

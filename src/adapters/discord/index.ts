@@ -73,7 +73,7 @@ export async function startDiscord(services: Services, options: DiscordAdapterOp
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.DISCORD_API_URL },
     allowedMentions: { parse: [] },
-    ...shardOptions(config, options),
+    ...shardOptions(config, { shards: options.shards ?? config.DISCORD_SHARD_IDS, shardCount: options.shardCount }),
   });
   const messenger = new DiscordMessenger(client.rest);
   const target = new DiscordJobTarget(config.INSTANCE_ID, services, messenger, log, now, options.progressIntervalMs ?? 2000);
