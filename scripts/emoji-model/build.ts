@@ -11,7 +11,7 @@ import type { GraphBuilder } from '../../src/onnx/graph.js';
 import { buildCaptionModel, DEFAULT_CAPTION_OPTIONS, WORD_CODE_RADIX, type CaptionModel } from './captions.js';
 import { dequantise, OPSET, quantiseColumns, quantiseRows, textEncoderGraph, unetGraph, vaeDecoderGraph, vaeEncoderGraph, type QuantisedMatrix } from './graphs.js';
 import { colourMembership, colourShares, COLOUR_NAMES } from './colours.js';
-import { matrix, OrtMath, randomisedPca } from './linalg.js';
+import { matrix, OrtMath, randomisedPca, type Matrix } from './linalg.js';
 import { packNibbles, PALETTE_SIZE, quantiseTile } from './palette.js';
 import { mapLimited, rasteriseSvg, tileToChw } from './raster.js';
 import { loadEmojiSources, STYLE_SOURCES, STYLES, type EmojiConcept, type EmojiDrawing, type EmojiStyle } from './sources.js';
@@ -54,8 +54,8 @@ export interface ModelTuning {
 export const DEFAULT_TUNING: ModelTuning = {
   temperature: 30,
   specificity: 0.25,
-  sharpness: 1.5,
-  gaussianWeight: { max: 0.5, power: 6 },
+  sharpness: 2,
+  gaussianWeight: { max: 0.05, power: 4 },
   snapFraction: 0.35,
 };
 
@@ -84,6 +84,32 @@ export function scheduleSigmas(c: typeof SCHEDULER_CONFIG): Float64Array {
     sigmas[i] = Math.sqrt((1 - cum) / cum);
   }
   return sigmas;
+}
+
+/** Per colour channel, the 2-D cosines (DCT-II) of frequencies below `f` in x and y. */
+export const GENERAL_FREQUENCIES = 4;
+
+/** Orthonormal rows: 3·f² DCT-II basis images of a size×size, 3-channel CHW picture. */
+export function lowFrequencyBasis(size: number, f: number): Matrix {
+  const plane = size * size;
+  const out = matrix(3 * f * f, 3 * plane);
+  const cos = (u: number, x: number) => (u === 0 ? Math.sqrt(1 / size) : Math.sqrt(2 / size) * Math.cos((Math.PI * (2 * x + 1) * u) / (2 * size)));
+  let row = 0;
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < f; v++) {
+      for (let u = 0; u < f; u++) {
+        for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out.data[row * 3 * plane + c * plane + y * size + x] = cos(v, y) * cos(u, x);
+        row++;
+      }
+    }
+  }
+  return out;
+}
+
+function transpose(m: Matrix): Matrix {
+  const out = matrix(m.cols, m.rows);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) out.data[c * m.rows + r] = m.data[r * m.cols + c]!;
+  return out;
 }
 
 function downsample2(chw: Float32Array, size: number): Float32Array {
@@ -173,12 +199,12 @@ export async function prepareTrainingData(options: PrepareOptions = {}): Promise
   const x = matrix(n, p);
   const imageColour = new Float32Array(n * COLOUR_NAMES.length);
   tiles.forEach((tile, i) => imageColour.set(colourMembership(colourShares(tile)), i * COLOUR_NAMES.length));
-  // A colour word weighs like a rare word when few drawings are of that colour, and twice that:
+  // A colour word weighs like a rare word when few drawings are of that colour, and three times that:
   // in a prompt it is usually the point ("yellow flower" is a sunflower before a white flower).
   const colourWeights = COLOUR_NAMES.map((_, c) => {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += imageColour[i * COLOUR_NAMES.length + c]!;
-    return 2 * Math.log(1 + n / Math.max(1, sum));
+    return 3 * Math.log(1 + n / Math.max(1, sum));
   });
   log(`colour word weights: ${COLOUR_NAMES.map((c, i) => `${c} ${colourWeights[i]!.toFixed(2)}`).join(', ')}`);
   const packedTiles = new Uint8Array((n * pixels) / 2);
@@ -192,17 +218,39 @@ export async function prepareTrainingData(options: PrepareOptions = {}): Promise
   });
   lap('palettes');
 
-  // 2. PCA latent space.
+  // 2. Latent space: the lowest 2-D cosines of each colour channel, so any picture keeps its broad
+  // colours (corners included, where no emoji ever draws), then the PCA of what the emoji have left.
   const math = await OrtMath.create(2);
   const original = Float32Array.from(x.data);
-  const pca = await randomisedPca(math, x, k, { iterations: 3, seed: 20230601 });
+  const mean = new Float32Array(p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j]! += x.data[i * p + j]!;
+  for (let j = 0; j < p; j++) mean[j]! /= n;
+  let totalVariance = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      const v = (x.data[i * p + j]! -= mean[j]!);
+      totalVariance += v * v;
+    }
+  }
+  totalVariance /= n;
+  const general = lowFrequencyBasis(half, GENERAL_FREQUENCIES);
+  const generalCoeffs = await math.mul(x, transpose(general));
+  const generalPart = await math.mul(generalCoeffs, general);
+  let generalVariance = 0;
+  for (let i = 0; i < generalCoeffs.data.length; i++) generalVariance += generalCoeffs.data[i]! ** 2;
+  generalVariance /= n;
+  for (let i = 0; i < x.data.length; i++) x.data[i]! -= generalPart.data[i]!;
+  const pca = await randomisedPca(math, x, k - general.rows, { iterations: 3, seed: 20230601 });
   lap('pca');
-  const basis = quantiseRows(pca.components.data, k, p);
+  const components = new Float32Array(k * p);
+  components.set(general.data, 0);
+  components.set(pca.components.data, general.data.length);
+  const basis = quantiseRows(components, k, p);
   const basisT = matrix(p, k);
   const deq = dequantise(basis, true);
   for (let r = 0; r < k; r++) for (let c = 0; c < p; c++) basisT.data[c * k + r] = deq[r * p + c]!;
   const centred = matrix(n, p, original);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) centred.data[i * p + j]! -= pca.mean[j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) centred.data[i * p + j]! -= mean[j]!;
   const coeffs = await math.mul(centred, basisT); // N×K, what the encoder graph computes
   await math.release();
   const latents = quantiseColumns(coeffs.data, n, k);
@@ -215,8 +263,8 @@ export async function prepareTrainingData(options: PrepareOptions = {}): Promise
   }
   const meanVariance = variances.reduce((a, b) => a + b, 0) / k;
   const scalingFactor = Math.fround(1 / Math.sqrt(meanVariance));
-  const explainedVariance = pca.variances.reduce((a, b) => a + b, 0) / pca.totalVariance;
-  log(`PCA keeps ${(explainedVariance * 100).toFixed(1)}% of the variance; scaling factor ${scalingFactor}`);
+  const explainedVariance = (generalVariance + pca.variances.reduce((a, b) => a + b, 0)) / totalVariance;
+  log(`the latent keeps ${(explainedVariance * 100).toFixed(1)}% of the variance; scaling factor ${scalingFactor}`);
   const nearest = nearestDistances(zq, n, k).sort();
   log(`nearest-neighbour distance: 5% ${nearest[Math.floor(n * 0.05)]!.toFixed(3)}, median ${nearest[Math.floor(n / 2)]!.toFixed(3)}`);
   lap('latents');
@@ -232,7 +280,7 @@ export async function prepareTrainingData(options: PrepareOptions = {}): Promise
     packedTiles,
     palettes,
     basis,
-    mean: pca.mean,
+    mean,
     latents,
     variances,
     scalingFactor,
