@@ -47,6 +47,8 @@ export interface ModelTuning {
   sharpness: number;
   /** The broad Gaussian's prior weight, max·ᾱ_t^power. */
   gaussianWeight: { max: number; power: number };
+  /** The broad Gaussian counts as a picture that matches no prompt word. */
+  promptAwareGaussian: boolean;
   /** Snap radius as a fraction of the 5th percentile of nearest-neighbour distances. */
   snapFraction: number;
 }
@@ -56,6 +58,7 @@ export const DEFAULT_TUNING: ModelTuning = {
   specificity: 0.25,
   sharpness: 2,
   gaussianWeight: { max: 0.05, power: 4 },
+  promptAwareGaussian: true,
   snapFraction: 0.35,
 };
 
@@ -336,6 +339,7 @@ export function writeModelFolder(data: TrainingData, outDir: string, tuning: Mod
       sigmas: scheduleSigmas(SCHEDULER_CONFIG),
       variances: Float32Array.from(data.variances, (v) => v * scalingFactor * scalingFactor),
       gaussianWeight: tuning.gaussianWeight,
+      promptAwareGaussian: tuning.promptAwareGaussian,
     }),
     'unet',
   );

@@ -185,6 +185,11 @@ export interface UnetSpec {
   inverseCaptionWeight: Float32Array;
   /** Prior log-weight of each image before the prompt (style balance). */
   baseLogPrior: Float32Array;
+  /**
+   * Treat the broad Gaussian as a picture no words describe: a prompt that matches some emoji
+   * then all but rules it out, so only an empty (or unmatched) prompt keeps unfamiliar pictures.
+   */
+  promptAwareGaussian: boolean;
   /** Logits per unit of prompt coverage. */
   temperature: number;
   /** Weight of caption specificity relative to coverage. */
@@ -264,7 +269,12 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const xz = g.op('MatMul', [x, g.op('Transpose', [z], { perm: [1, 0] })]); // [B,N]
   const halfInvS2 = g.op('Div', [f32(g, 0.5), s2]);
   const loglik = g.op('Sub', [g.op('Mul', [xz, g.op('Div', [a, s2])]), g.op('Mul', [g.op('Mul', [a2, halfInvS2]), g.constant(zn, 'float32', [1, n])])]);
-  const logGaussWeight = g.op('Add', [f32(g, Math.log(spec.gaussianWeight.max)), g.op('Mul', [f32(g, spec.gaussianWeight.power), g.op('Log', [a2])])]); // [B,1]
+  let logGaussWeight = g.op('Add', [f32(g, Math.log(spec.gaussianWeight.max)), g.op('Mul', [f32(g, spec.gaussianWeight.power), g.op('Log', [a2])])]); // [B,1]
+  if (spec.promptAwareGaussian) {
+    // Its prompt score is 0: relative to the images' mean prior weight, exp(0) / mean(exp(T·score)).
+    const meanPrior = g.op('Sub', [g.op('ReduceLogSumExp', [logPriorRaw, i64(g, [1])], { keepdims: 1 }), f32(g, Math.log(n))]);
+    logGaussWeight = g.op('Min', [g.op('Sub', [logGaussWeight, meanPrior]), f32(g, Math.log(0.5))]);
+  }
   const logEmojiWeight = g.op('Log', [g.op('Sub', [one, g.op('Exp', [logGaussWeight])])]);
   const sharpness = f32(g, spec.sharpness);
   const emojiLogits = g.op('Add', [g.op('Add', [g.op('Mul', [loglik, sharpness]), logPrior]), logEmojiWeight]);
