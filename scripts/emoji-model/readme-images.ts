@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadPipeline, type Pipeline } from '../../src/pipeline/pipeline.js';
 import type { GenerationRequest, RgbImage } from '../../src/pipeline/types.js';
@@ -25,7 +25,7 @@ async function sheet(rows: Row[], file: string, header?: string[]): Promise<void
   const top = header ? 34 : 0;
   const width = LABEL + cols * (CELL + GAP);
   const height = top + rows.length * (CELL + GAP);
-  const layers: sharp.OverlayOptions[] = [];
+  const layers: OverlayOptions[] = [];
   const texts: string[] = [];
   if (header) header.forEach((h, c) => texts.push(`<text x="${LABEL + c * (CELL + GAP) + CELL / 2}" y="24" text-anchor="middle">${escapeXml(h)}</text>`));
   for (const [r, row] of rows.entries()) {
