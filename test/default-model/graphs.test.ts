@@ -3,6 +3,7 @@
  * words and whole phrases, the VAE gives a training drawing back unchanged, and the UNet's noise
  * prediction denoises towards the emoji the prompt names.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ const conceptIndex = (label: string) => concepts.findIndex((c) => c.label === la
 beforeAll(async () => {
   for (const part of ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder']) sessions[part] = await ort.InferenceSession.create(join(MODEL_DIR, part, 'model.onnx'));
   tokenizer = ClipTokenizer.fromDirectory(join(MODEL_DIR, 'tokenizer'));
-  scalingFactor = (await import(join(MODEL_DIR, 'vae_decoder', 'config.json'), { with: { type: 'json' } })).default.scaling_factor;
+  scalingFactor = (JSON.parse(readFileSync(join(MODEL_DIR, 'vae_decoder', 'config.json'), 'utf8')) as { scaling_factor: number }).scaling_factor;
 });
 afterAll(async () => {
   for (const s of Object.values(sessions)) await s.release();
