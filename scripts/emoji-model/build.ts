@@ -451,9 +451,9 @@ pipeline runs it like any Stable Diffusion 1.x export.
 | vae_encoder | 2×2 average, then 256 PCA components of 32×32 emoji (${(data.explainedVariance * 100).toFixed(1)}% of their variance) as a [4, 8, 8] latent |
 | vae_decoder | the PCA picture, or, when the latent lands on a training latent, that emoji's own 16-colour 64×64 drawing (crisp, no PCA grain) |
 
-Prompts: emoji names and keywords ("smiling face with sunglasses", "frog", "party"), colours
-("blue heart", "yellow flower"; matched on the pixels), and a style word: noto (google), twemoji
-(twitter) or fluent (microsoft). An empty prompt gives any emoji. Guidance and the negative prompt
+Prompts: emoji names and keywords ("smiling face with sunglasses", "frog", "party"), the emoji
+itself ("🐱"), colours ("blue heart", "yellow flower"; matched on the pixels), and a style word:
+noto (google), twemoji (twitter) or fluent (microsoft). An empty prompt gives any emoji. Guidance and the negative prompt
 work as usual ("heart" with negative prompt "red" gives hearts of other colours).
 
 Limits: 64×64 only (the bot upscales with Lanczos); every text-to-image result is one of the

@@ -22,6 +22,8 @@ const STYLE_WORDS: Record<EmojiStyle, string[]> = {
 };
 
 export interface CaptionOptions {
+  /** Weight of the emoji character itself in a prompt ("🐱" asks for exactly that emoji). */
+  emojiWeight: number;
   /** A keyword match counts this much of a name match. */
   tagFactor: number;
   /** A word pair of the name, relative to the mean weight of its two words. */
@@ -31,7 +33,7 @@ export interface CaptionOptions {
   stopwordFactor: number;
 }
 
-export const DEFAULT_CAPTION_OPTIONS: CaptionOptions = { tagFactor: 0.6, bigramFactor: 1, styleWeight: 4, stopwordFactor: 0.1 };
+export const DEFAULT_CAPTION_OPTIONS: CaptionOptions = { emojiWeight: 10, tagFactor: 0.6, bigramFactor: 1, styleWeight: 4, stopwordFactor: 0.1 };
 
 /** One sparse row of the feature→column matrix. */
 export interface Posting {
@@ -152,6 +154,8 @@ export function buildCaptionModel(
   for (const w of [...styleAliases.keys()].sort()) feature(w);
   const colourAliases = new Map<string, ColourName>([...COLOUR_NAMES.map((c) => [c, c] as const), ...Object.entries(COLOUR_ALIASES)]);
   for (const c of COLOUR_NAMES) feature(c);
+  // The emoji characters themselves, one feature each (not words: never folded, never in pairs).
+  const emojiFeature = concepts.map((c) => feature(`emoji ${c.hexcode}`));
   const colourOfFeature = new Map<number, ColourName>(COLOUR_NAMES.map((c) => [featureOf.get(c)!, c]));
 
   // Document frequency over concepts, name and keywords together.
@@ -172,6 +176,7 @@ export function buildCaptionModel(
     if (styleAliases.has(w) && df[f] === 0) weight = options.styleWeight;
     const colour = colourOfFeature.get(f);
     if (colour) weight = colourWeights[COLOUR_NAMES.indexOf(colour)]!;
+    if (w.startsWith('emoji ')) weight = options.emojiWeight;
     wordWeight[f] = weight;
   }
 
@@ -220,6 +225,7 @@ export function buildCaptionModel(
   });
   for (const [w, s] of styleAliases) postings[featureOf.get(w)!]!.push({ column: styleColumn(s), value: wordWeight[featureOf.get(w)!]! });
   for (const [f, c] of colourOfFeature) postings[f]!.push({ column: colourColumn(c), value: wordWeight[f]! });
+  emojiFeature.forEach((f, e) => postings[f]!.push({ column: e, value: options.emojiWeight }));
   for (let f = 1; f <= featureCount; f++) {
     const weight = f <= words.length ? wordWeight[f]! : bigramWeight[f - words.length - 1]!;
     postings[f]!.push({ column: weightColumn, value: weight });
@@ -236,6 +242,10 @@ export function buildCaptionModel(
   for (const w of [...surface].sort()) addSurface(w, featureOf.get(canon(w))!);
   for (const w of [...styleAliases.keys()].sort()) addSurface(w, featureOf.get(w)!);
   for (const [w, c] of colourAliases) addSurface(w, featureOf.get(c)!);
+  concepts.forEach((c, e) => {
+    addSurface(c.emoji, emojiFeature[e]!);
+    addSurface(c.emoji.replace(/\uFE0F/g, ''), emojiFeature[e]!);
+  });
   for (const w of words) for (const p of pluralForms(w)) if (!surface.has(p)) addSurface(p, featureOf.get(w)!);
   const wordCodes = [...codes].map(([code, f]) => ({ code, feature: f })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 

@@ -21,6 +21,8 @@ export const STYLE_SOURCES: Record<EmojiStyle, { pkg: string; title: string; aut
 /** One emoji concept, shared by its drawings in every style. */
 export interface EmojiConcept {
   hexcode: string;
+  /** The emoji itself, e.g. "❤️". */
+  emoji: string;
   /** CLDR name, e.g. "red heart". */
   label: string;
   tags: string[];
@@ -55,6 +57,7 @@ interface IconifySet {
 interface EmojibaseEntry {
   label: string;
   hexcode: string;
+  emoji: string;
   tags?: string[];
   group?: number;
 }
@@ -142,7 +145,7 @@ export function loadEmojiSources(styles: readonly EmojiStyle[] = STYLES, maxConc
       if (svg) found.push({ concept: concepts.length, style, svg });
     }
     if (found.length === 0) continue;
-    concepts.push({ hexcode: entry.hexcode, label: entry.label, tags: entry.tags ?? [], group: entry.group });
+    concepts.push({ hexcode: entry.hexcode, emoji: entry.emoji, label: entry.label, tags: entry.tags ?? [], group: entry.group });
     drawings.push(...found);
   }
   return { concepts, drawings };

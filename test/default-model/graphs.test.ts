@@ -121,6 +121,13 @@ describe('text encoder', () => {
     expect(cat[conceptIndex('cat')]!).toBeGreaterThan(0);
   });
 
+  it('an emoji character asks for exactly that emoji, with or without its variation selector', async () => {
+    for (const [text, label] of [['🐱', 'cat face'], ['❤️', 'red heart'], ['❤', 'red heart'], ['🏳️‍🌈', 'rainbow flag']] as const) {
+      const scores = (await embed(text)).pooled.subarray(0, concepts.length);
+      expect(concepts[scores.indexOf(Math.max(...scores))]!.label, text).toBe(label);
+    }
+  });
+
   it('words the emoji never use embed to nothing', async () => {
     const { pooled } = await embed('xyzzyplugh qwrtp');
     expect(pooled.every((v) => v === 0)).toBe(true);
