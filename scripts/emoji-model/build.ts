@@ -33,7 +33,7 @@ export const SCHEDULER_CONFIG = {
   prediction_type: 'epsilon',
   set_alpha_to_one: false,
   steps_offset: 1,
-  timestep_spacing: 'leading',
+  timestep_spacing: 'trailing',
   trained_betas: null,
 };
 
