@@ -123,3 +123,41 @@ export function findBlockedWord(prompt: string, blocked: readonly string[]): str
   }
   return undefined;
 }
+
+/** A copy of a limits object that shares none of its lists. */
+export function copyLimits(limits: ServerLimits): ServerLimits {
+  return { ...limits, allowed_models: [...limits.allowed_models], blocked_words: [...limits.blocked_words] };
+}
+
+/** Throws, naming the limit, when `name` is no limit or `value` has the wrong type or is out of range. */
+export function assertValidLimit(defaults: ServerLimits, name: string, value: unknown): void {
+  if (!isLimitName(name)) throw new Error(`unknown limit '${String(name)}'; known: ${LIMIT_NAMES.join(', ')}`);
+  validateLimits({ ...defaults, [name]: value }, `limit ${name}`);
+}
+
+/** What a settings store logs for each stored override parseStoredOverrides drops. */
+export const DROPPED_STORED_LIMIT = 'ignoring a stored limit that is no longer valid';
+
+/**
+ * A server's stored overrides (limit name → JSON text) as limits. Unknown names are skipped; a value
+ * that does not parse, or that an upgrade has made invalid (a narrower range, say), is dropped and
+ * passed to `warn`, so the default wins.
+ */
+export function parseStoredOverrides(
+  entries: Iterable<readonly [string, string]>,
+  defaults: ServerLimits,
+  warn?: (dropped: { name: LimitName; err: string }, message: string) => void,
+): Partial<ServerLimits> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of entries) {
+    if (!isLimitName(name)) continue;
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      validateLimits({ ...defaults, [name]: parsed }, 'stored limit');
+      out[name] = parsed;
+    } catch (err) {
+      warn?.({ name, err: (err as Error).message }, DROPPED_STORED_LIMIT);
+    }
+  }
+  return out as Partial<ServerLimits>;
+}

@@ -1,12 +1,14 @@
 /**
  * The admission rules every queue backend applies at submit: what a server's limits and the
- * model allow (checked here, no I/O), and the messages for refusals by the counters.
+ * model allow (checked here, no I/O), and the messages for refusals by the counters; the record
+ * an admitted submission is stored as; who may cancel a job.
  */
-import type { JobSubmission } from '../core/jobs.js';
+import { FINISHED_STATUSES, type JobRecord, type JobSubmission } from '../core/jobs.js';
 import { findBlockedWord, type ServerLimits } from '../core/limits.js';
 import type { CatalogEntry } from '../pipeline/catalog.js';
 import type { QuotaDecision } from '../store/types.js';
-import { SubmitRefusedError } from './types.js';
+import { newJobId } from './job-id.js';
+import { SubmitRefusedError, type CancelRequest } from './types.js';
 
 /** What admission needs of the ModelCatalog. */
 export interface ModelLookup {
@@ -117,4 +119,33 @@ export function quotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>, cos
         'quota-user',
       );
   }
+}
+
+/** The record an admitted submission is stored as: a new id, waiting, never started. */
+export function newJobRecord(sub: JobSubmission, now: number): JobRecord {
+  const job: JobRecord = {
+    id: newJobId(),
+    kind: sub.kind,
+    platform: sub.platform,
+    serverId: sub.serverId,
+    channelId: sub.channelId,
+    userId: sub.userId,
+    userName: sub.userName,
+    params: sub.params,
+    status: 'queued',
+    priority: sub.priority ?? 0,
+    cost: sub.params.count,
+    createdAt: now,
+    attempts: 0,
+  };
+  if (sub.delivery) job.delivery = sub.delivery;
+  return job;
+}
+
+/** Why a stored job cannot be cancelled by this request (neither its user's nor a server admin's; already ended), or undefined. */
+export function cancelRefusal(job: JobRecord, by: CancelRequest): 'not-allowed' | 'finished' | undefined {
+  const allowed = by.userId === job.userId || (by.isServerAdmin && by.serverId === job.serverId);
+  if (!allowed) return 'not-allowed';
+  if (FINISHED_STATUSES.includes(job.status)) return 'finished';
+  return undefined;
 }

@@ -2,21 +2,17 @@
  * The single-process queue: admission under one lock, a FairScheduler for the order, p-queue
  * for running up to QUEUE_CONCURRENCY jobs, the job store as the record of every state change.
  */
-import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { AppConfig } from '../config.js';
-import { UserError } from '../core/invocation.js';
-import { FINISHED_STATUSES, type JobEvent, type JobOutput, type JobRecord, type JobSubmission } from '../core/jobs.js';
+import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
 import type { Logger } from '../log.js';
 import type { JobStore, SettingsStore, UsageLedger } from '../store/types.js';
-import { checkSubmission, formatWait, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from './admission.js';
+import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from './admission.js';
+import { JobEventHub } from './events.js';
 import { FairScheduler, type SchedulerEntry } from './fair-scheduler.js';
-import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type JobRunner, type QueueStats } from './types.js';
-
-export const GENERIC_FAILURE = 'Something went wrong while making this image; please try again.';
-export const RESTART_FAILURE = 'The bot restarted while making this; please try again.';
-/** A job found running after a restart runs again only if it has started fewer times than this. */
-export const MAX_ATTEMPTS = 2;
+import { CLOSING_MESSAGE, MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from './messages.js';
+import { runJob } from './run-job.js';
+import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type JobRunner, type QueueStats, type RunContext } from './types.js';
 
 export interface LocalJobQueueOptions {
   jobs: JobStore;
@@ -57,30 +53,13 @@ interface Running {
   done: Promise<void>;
 }
 
-const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-
-/** 10 characters, easy to read and type in /cancel. */
-export function newJobId(): string {
-  const bytes = randomBytes(10);
-  let id = '';
-  for (const b of bytes) id += ID_ALPHABET[b & 31];
-  return id;
-}
-
-/** The message a user sees for a failed job; details of unexpected errors stay in the log. */
-function userMessageOf(err: unknown): string | undefined {
-  // RequestError (the pipeline's refusals) by name, so the queue does not load onnxruntime.
-  if (err instanceof UserError || (err instanceof Error && err.name === 'RequestError')) return err.message;
-  return undefined;
-}
-
 export class LocalJobQueue implements JobQueue {
   private readonly scheduler = new FairScheduler<Entry>();
   private readonly running = new Map<string, Running>();
   private readonly workers: PQueue;
   /** Submits and cancels one at a time, so no burst overshoots a limit. */
   private readonly lock = new PQueue({ concurrency: 1 });
-  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly events: JobEventHub;
   private readonly lastPosition = new Map<string, number>();
   private readonly byStatus: Record<string, number> = {};
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
@@ -98,6 +77,7 @@ export class LocalJobQueue implements JobQueue {
     this.positionUpdates = o.positionUpdates ?? 50;
     this.now = o.now ?? Date.now;
     this.workers = new PQueue({ concurrency: this.concurrency });
+    this.events = new JobEventHub(o.log);
   }
 
   static fromConfig(config: AppConfig, deps: Omit<LocalJobQueueOptions, 'concurrency' | 'maxLength' | 'timeoutMs'>): LocalJobQueue {
@@ -110,18 +90,7 @@ export class LocalJobQueue implements JobQueue {
   }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(event: JobEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.o.log?.error({ err, jobId: event.jobId, event: event.type }, 'a job event listener threw');
-      }
-    }
+    return this.events.on(listener);
   }
 
   private count(status: string): void {
@@ -130,7 +99,7 @@ export class LocalJobQueue implements JobQueue {
 
   async submit(submission: JobSubmission): Promise<JobRecord> {
     if (this.state === 'closing' || this.state === 'closed') {
-      throw new SubmitRefusedError('The bot is restarting; please try again in a minute.', 'closing');
+      throw new SubmitRefusedError(CLOSING_MESSAGE, 'closing');
     }
     return this.lock.add(() => this.admit(submission));
   }
@@ -154,22 +123,7 @@ export class LocalJobQueue implements JobQueue {
     });
     if (!decision.ok) throw quotaRefusal(decision, cost, now);
 
-    const job: JobRecord = {
-      id: newJobId(),
-      kind: sub.kind,
-      platform: sub.platform,
-      serverId: sub.serverId,
-      channelId: sub.channelId,
-      userId: sub.userId,
-      userName: sub.userName,
-      params: sub.params,
-      status: 'queued',
-      priority: sub.priority ?? 0,
-      cost,
-      createdAt: now,
-      attempts: 0,
-    };
-    if (sub.delivery) job.delivery = sub.delivery;
+    const job = newJobRecord(sub, now);
     try {
       await this.o.jobs.insert(job);
     } catch (err) {
@@ -181,7 +135,7 @@ export class LocalJobQueue implements JobQueue {
     const position = this.scheduler.position(job.id)!;
     this.lastPosition.set(job.id, position);
     this.count('queued');
-    this.emit({ type: 'queued', jobId: job.id, position });
+    this.events.emit({ type: 'queued', jobId: job.id, position });
     this.pump();
     this.schedulePositionRefresh();
     return job;
@@ -206,9 +160,8 @@ export class LocalJobQueue implements JobQueue {
   private async cancelNow(jobId: string, by: CancelRequest): Promise<CancelResult> {
     const job = await this.o.jobs.get(jobId);
     if (!job) return 'not-found';
-    const allowed = by.userId === job.userId || (by.isServerAdmin && by.serverId === job.serverId);
-    if (!allowed) return 'not-allowed';
-    if (FINISHED_STATUSES.includes(job.status)) return 'finished';
+    const refused = cancelRefusal(job, by);
+    if (refused) return refused;
 
     const entry = this.scheduler.remove(jobId);
     if (entry) {
@@ -233,7 +186,7 @@ export class LocalJobQueue implements JobQueue {
     await this.o.jobs.update(job.id, { status, finishedAt: this.now(), ...(error ? { error } : {}) });
     await this.o.usage.refund(job.serverId, job.userId, job.cost, job.createdAt);
     this.count(status);
-    this.emit(status === 'cancelled' ? { type: 'cancelled', jobId: job.id } : { type: 'failed', jobId: job.id, message: error! });
+    this.events.emit(status === 'cancelled' ? { type: 'cancelled', jobId: job.id } : { type: 'failed', jobId: job.id, message: error! });
   }
 
   /** Starts what may start: free worker slots, servers under their cap, in the scheduler's order. */
@@ -270,25 +223,17 @@ export class LocalJobQueue implements JobQueue {
         await this.o.jobs.update(id, patch);
         r.job = { ...job, ...patch };
         this.count('running');
-        this.emit({ type: 'started', jobId: id });
+        this.events.emit({ type: 'started', jobId: id });
       });
       if (r.settled || !r.job) return;
 
-      const timer = setTimeout(() => void this.stop(r, 'timeout'), this.timeoutMs);
-      let result: { ok: true; output: JobOutput } | { ok: false; err: unknown };
-      try {
-        const output = await this.o.runner.run(r.job, {
-          signal: r.controller.signal,
-          onProgress: (step, total) => {
-            if (!r.settled) this.emit({ type: 'progress', jobId: id, step, total });
-          },
-        });
-        result = { ok: true, output };
-      } catch (err) {
-        result = { ok: false, err };
-      } finally {
-        clearTimeout(timer);
-      }
+      const ctx: RunContext = {
+        signal: r.controller.signal,
+        onProgress: (step, total) => {
+          if (!r.settled) this.events.emit({ type: 'progress', jobId: id, step, total });
+        },
+      };
+      const result = await runJob(this.o.runner, r.job, ctx, this.timeoutMs, () => void this.stop(r, 'timeout'));
       if (!r.settled) {
         r.settled = true;
         const job = r.job;
@@ -297,14 +242,10 @@ export class LocalJobQueue implements JobQueue {
           await this.transition(r, async () => {
             await this.o.jobs.update(id, { status: 'done', finishedAt: this.now(), output });
             this.count('done');
-            this.emit({ type: 'done', jobId: id });
+            this.events.emit({ type: 'done', jobId: id });
           });
         } else {
-          let message = userMessageOf(result.err);
-          if (message === undefined) {
-            message = GENERIC_FAILURE;
-            this.o.log?.error({ err: result.err, jobId: id, model: job.params.model }, 'job failed');
-          }
+          const message = failureMessage(result.err, job, this.o.log);
           await this.transition(r, () => this.finishStored(job, 'failed', message));
         }
       }
@@ -343,10 +284,7 @@ export class LocalJobQueue implements JobQueue {
       const stored = job ?? (await this.o.jobs.get(r.entry.id));
       if (!stored) return;
       if (reason === 'cancel') await this.finishStored(stored, 'cancelled');
-      else {
-        const limit = formatWait(this.timeoutMs);
-        await this.finishStored(stored, 'failed', `This took longer than the ${limit} limit and was stopped; please try again with fewer steps or a smaller size.`);
-      }
+      else await this.finishStored(stored, 'failed', timeoutMessage(this.timeoutMs));
     });
   }
 
@@ -358,7 +296,7 @@ export class LocalJobQueue implements JobQueue {
       this.scheduler.peek(this.positionUpdates).forEach((e, i) => {
         if (this.lastPosition.get(e.id) === i + 1) return;
         this.lastPosition.set(e.id, i + 1);
-        this.emit({ type: 'queued', jobId: e.id, position: i + 1 });
+        this.events.emit({ type: 'queued', jobId: e.id, position: i + 1 });
       });
     });
   }
@@ -387,7 +325,7 @@ export class LocalJobQueue implements JobQueue {
       this.scheduler.peek(this.scheduler.size).forEach((e, i) => {
         this.lastPosition.set(e.id, i + 1);
         this.count('queued');
-        this.emit({ type: 'queued', jobId: e.id, position: i + 1 });
+        this.events.emit({ type: 'queued', jobId: e.id, position: i + 1 });
       });
       this.state = 'started';
       this.pump();

@@ -7,6 +7,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { JobEvent } from '../core/jobs.js';
 import type { Logger } from '../log.js';
+import { RESTART_FAILURE } from '../queue/messages.js';
 import type { SettingsStore } from '../store/types.js';
 import { Scripts } from './redis-stores.js';
 
@@ -14,9 +15,6 @@ export const DEFAULT_PREFIX = '{imagine}';
 export const QUEUE_NAME = 'pipeline';
 /** Events kept in the stream (BullMQ trims it approximately to this length). */
 export const MAX_EVENTS = 10_000;
-export const RESTART_FAILURE = 'The bot restarted while making this; please try again.';
-/** A job whose worker died runs again only if it has started fewer times than this. */
-export const MAX_ATTEMPTS = 2;
 
 /** BullMQ ids may not be integers or contain ':'; ours are wrapped. */
 export const bullIdOf = (jobId: string) => `j.${jobId}`;

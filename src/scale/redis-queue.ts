@@ -5,25 +5,17 @@
  * event comes back through BullMQ's event stream, so every gateway sees every job and followJobs
  * keeps the ones whose delivery names this gateway.
  */
-import { randomBytes } from 'node:crypto';
 import type { QueueEvents } from 'bullmq';
 import type { AppConfig } from '../config.js';
-import { FINISHED_STATUSES, type JobEvent, type JobRecord, type JobSubmission } from '../core/jobs.js';
+import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
 import type { Logger } from '../log.js';
-import { checkSubmission, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from '../queue/admission.js';
+import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from '../queue/admission.js';
+import { JobEventHub } from '../queue/events.js';
+import { CLOSING_MESSAGE } from '../queue/messages.js';
 import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type QueueStats } from '../queue/types.js';
 import type { JobStore, SettingsStore } from '../store/types.js';
 import { MAX_EVENTS, bullIdOf, type RedisBackend } from './backend.js';
 import { decisionOf, encodeJobFields } from './redis-stores.js';
-
-const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-
-/** 10 characters, easy to read and type in /cancel (the same shape as the local queue's ids). */
-export function newJobId(): string {
-  let id = '';
-  for (const b of randomBytes(10)) id += ID_ALPHABET[b & 31];
-  return id;
-}
 
 const FINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
 
@@ -45,14 +37,14 @@ export interface RedisJobQueueOptions {
 }
 
 export class RedisJobQueue implements JobQueue {
-  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly events: JobEventHub;
   private readonly byStatus: Record<string, number> = {};
   /** Waiting jobs this gateway submitted or owns → the last place it announced. */
   private readonly watched = new Map<string, number>();
   /** Jobs whose final event was handled here (bounded), so a repeat is dropped. */
   private readonly ended = new Map<string, true>();
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
-  private events?: QueueEvents;
+  private stream?: QueueEvents;
   private refreshTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   private readonly maxLength: number;
@@ -63,6 +55,7 @@ export class RedisJobQueue implements JobQueue {
     this.backend = o.backend;
     this.maxLength = o.maxLength ?? 1000;
     this.now = o.now ?? Date.now;
+    this.events = new JobEventHub(o.log);
   }
 
   static fromConfig(config: AppConfig, deps: Omit<RedisJobQueueOptions, 'instanceId' | 'maxLength'>): RedisJobQueue {
@@ -70,18 +63,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(event: JobEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.o.log?.error({ err, jobId: event.jobId, event: event.type }, 'a job event listener threw');
-      }
-    }
+    return this.events.on(listener);
   }
 
   /** An event from the stream (or found at start): counted, deduplicated, passed on in order. */
@@ -101,34 +83,19 @@ export class RedisJobQueue implements JobQueue {
       const status = event.type === 'started' ? 'running' : event.type;
       this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
     }
-    this.emit(event);
+    this.events.emit(event);
     if (event.type !== 'progress') this.schedulePositionRefresh();
   }
 
   async submit(sub: JobSubmission): Promise<JobRecord> {
     if (this.state === 'closing' || this.state === 'closed') {
-      throw new SubmitRefusedError('The bot is restarting; please try again in a minute.', 'closing');
+      throw new SubmitRefusedError(CLOSING_MESSAGE, 'closing');
     }
     const now = this.now();
     const limits = await this.o.settings.get(sub.serverId);
     checkSubmission(sub, limits, this.o.models);
-    const cost = sub.params.count;
-    const job: JobRecord = {
-      id: newJobId(),
-      kind: sub.kind,
-      platform: sub.platform,
-      serverId: sub.serverId,
-      channelId: sub.channelId,
-      userId: sub.userId,
-      userName: sub.userName,
-      params: sub.params,
-      status: 'queued',
-      priority: sub.priority ?? 0,
-      cost,
-      createdAt: now,
-      attempts: 0,
-    };
-    if (sub.delivery) job.delivery = sub.delivery;
+    const job = newJobRecord(sub, now);
+    const cost = job.cost;
     const result = await this.backend.scripts.run<(string | number)[]>(
       'imagineSubmit',
       this.backend.eventsKey,
@@ -179,9 +146,8 @@ export class RedisJobQueue implements JobQueue {
   async cancel(jobId: string, by: CancelRequest): Promise<CancelResult> {
     const job = await this.o.jobs.get(jobId);
     if (!job) return 'not-found';
-    const allowed = by.userId === job.userId || (by.isServerAdmin && by.serverId === job.serverId);
-    if (!allowed) return 'not-allowed';
-    if (FINISHED_STATUSES.includes(job.status)) return 'finished';
+    const refused = cancelRefusal(job, by);
+    if (refused) return refused;
     const where = await this.backend.scripts.run<string>('imagineEnd', this.backend.eventsKey, MAX_EVENTS, this.now(), jobId, 'cancelled', '', '', '', '0');
     switch (where) {
       case 'missing':
@@ -228,7 +194,7 @@ export class RedisJobQueue implements JobQueue {
       }
       if (this.watched.get(id) === place) return;
       this.watched.set(id, place);
-      this.emit({ type: 'queued', jobId: id, position: place });
+      this.events.emit({ type: 'queued', jobId: id, position: place });
     });
   }
 
@@ -238,7 +204,7 @@ export class RedisJobQueue implements JobQueue {
    */
   async start(): Promise<void> {
     if (this.state !== 'new') return;
-    this.events = await this.backend.openEvents({
+    this.stream = await this.backend.openEvents({
       onJobEvent: (event) => this.receive(event),
       onBullFailed: (jobId) => void this.backend.failLost(jobId).catch((err: unknown) => this.o.log?.warn({ err, jobId }, 'could not end a lost job')),
     });

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { FINISHED_STATUSES, type JobRecord, type JobStatus } from '../core/jobs.js';
-import { LIMIT_NAMES, isLimitName, validateLimits, type LimitName, type ServerLimits } from '../core/limits.js';
+import { assertValidLimit, copyLimits, parseStoredOverrides, type LimitName, type ServerLimits } from '../core/limits.js';
 import type { Logger } from '../log.js';
 import type { JobStore, QuotaDecision, QuotaRequest, SettingsStore, UsageLedger, UsageToday } from '../store/types.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
@@ -154,10 +154,6 @@ export class RedisJobStore implements JobStore {
   }
 }
 
-function copyLimits(limits: ServerLimits): ServerLimits {
-  return { ...limits, allowed_models: [...limits.allowed_models], blocked_words: [...limits.blocked_words] };
-}
-
 /** Per-server overrides in a Redis hash over the config defaults; every value is validated on the way in and out. */
 export class RedisSettingsStore implements SettingsStore {
   constructor(
@@ -176,25 +172,12 @@ export class RedisSettingsStore implements SettingsStore {
 
   async overrides(serverId: string): Promise<Partial<ServerLimits>> {
     const stored = await this.scripts.redis.hgetall(this.keyOf(serverId));
-    const out: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(stored)) {
-      if (!isLimitName(name)) continue;
-      try {
-        const parsed = JSON.parse(value) as unknown;
-        // A value valid when set may be out of range after an upgrade narrows it: the default wins then.
-        validateLimits({ ...this.defaults, [name]: parsed }, 'stored limit');
-        out[name] = parsed;
-      } catch (err) {
-        this.log?.warn({ serverId, name, err: (err as Error).message }, 'ignoring a stored limit that is no longer valid');
-      }
-    }
-    return out as Partial<ServerLimits>;
+    return parseStoredOverrides(Object.entries(stored), this.defaults, (dropped, message) => this.log?.warn({ serverId, ...dropped }, message));
   }
 
   /** Throws (changing nothing) when the value has the wrong type or is out of range. */
   async set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void> {
-    if (!isLimitName(name)) throw new Error(`unknown limit '${String(name)}'; known: ${LIMIT_NAMES.join(', ')}`);
-    validateLimits({ ...this.defaults, [name]: value }, `limit ${name}`);
+    assertValidLimit(this.defaults, name, value);
     await this.scripts.redis.hset(this.keyOf(serverId), name, JSON.stringify(value));
   }
 

@@ -8,26 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { WaitingError, Worker, type Job } from 'bullmq';
-import { UserError } from '../core/invocation.js';
-import type { JobEvent, JobOutput } from '../core/jobs.js';
+import type { JobEvent } from '../core/jobs.js';
 import type { Logger } from '../log.js';
-import { formatWait } from '../queue/admission.js';
-import type { JobRunner } from '../queue/types.js';
-import { MAX_ATTEMPTS, MAX_EVENTS, QUEUE_NAME, RESTART_FAILURE, jobIdOf, type BullJobData, type RedisBackend } from './backend.js';
+import { MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from '../queue/messages.js';
+import { runJob } from '../queue/run-job.js';
+import type { JobRunner, RunContext } from '../queue/types.js';
+import { MAX_EVENTS, QUEUE_NAME, jobIdOf, type BullJobData, type RedisBackend } from './backend.js';
 import { decodeJob } from './redis-stores.js';
-
-export const GENERIC_FAILURE = 'Something went wrong while making this image; please try again.';
-
-/** The user's message for a job stopped at the time limit (the same words as the local queue). */
-export function timeoutMessage(timeoutMs: number): string {
-  return `This took longer than the ${formatWait(timeoutMs)} limit and was stopped; please try again with fewer steps or a smaller size.`;
-}
-
-/** The message a user sees for a failed run; details of unexpected errors stay in the log. */
-function userMessageOf(err: unknown): string | undefined {
-  if (err instanceof UserError || (err instanceof Error && err.name === 'RequestError')) return err.message;
-  return undefined;
-}
 
 export interface RedisJobWorkerOptions {
   backend: RedisBackend;
@@ -127,24 +114,16 @@ export class RedisJobWorker {
       this.o.onRun?.({ type: 'start', jobId: id, attempt: record.attempts });
       if (run.stop) run.controller.abort();
 
-      const timer = setTimeout(() => this.stop(run, 'timeout'), this.timeoutMs);
-      let result: { ok: true; output: JobOutput } | { ok: false; err: unknown };
-      try {
-        const output = await this.o.runner.run(record, {
-          signal: run.controller.signal,
-          onProgress: (step, total) => {
-            if (run.stop) return;
-            void b.scripts
-              .run('imagineProgress', b.eventsKey, MAX_EVENTS, id, runToken, step, total)
-              .catch((err: unknown) => this.o.log?.debug({ err, jobId: id }, 'could not publish progress'));
-          },
-        });
-        result = { ok: true, output };
-      } catch (err) {
-        result = { ok: false, err };
-      } finally {
-        clearTimeout(timer);
-      }
+      const ctx: RunContext = {
+        signal: run.controller.signal,
+        onProgress: (step, total) => {
+          if (run.stop) return;
+          void b.scripts
+            .run('imagineProgress', b.eventsKey, MAX_EVENTS, id, runToken, step, total)
+            .catch((err: unknown) => this.o.log?.debug({ err, jobId: id }, 'could not publish progress'));
+        },
+      };
+      const result = await runJob(this.o.runner, record, ctx, this.timeoutMs, () => this.stop(run, 'timeout'));
 
       if (run.stop === 'shutdown') {
         // Back to the queue in its old place; the slot stays taken by the job, which is still in BullMQ.
@@ -167,8 +146,7 @@ export class RedisJobWorker {
         value = JSON.stringify(result.output);
       } else {
         status = 'failed';
-        message = userMessageOf(result.err) ?? GENERIC_FAILURE;
-        if (message === GENERIC_FAILURE) this.o.log?.error({ err: result.err, jobId: id, model: record.params.model }, 'job failed');
+        message = failureMessage(result.err, record, this.o.log);
       }
       if (status === 'failed') {
         field = 'error';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LIMIT_NAMES, isLimitName, validateLimits, type LimitName, type ServerLimits } from '../core/limits.js';
+import { assertValidLimit, copyLimits, parseStoredOverrides, validateLimits, type LimitName, type ServerLimits } from '../core/limits.js';
 import type { Logger } from '../log.js';
 import type { SqliteDatabase } from './database.js';
 import type { SettingsStore } from './types.js';
@@ -14,10 +14,6 @@ export function loadDefaultLimits(file: string): ServerLimits {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected a JSON object of limits`);
   return Object.freeze(validateLimits(raw as Record<string, unknown>, file));
-}
-
-function copy(limits: ServerLimits): ServerLimits {
-  return { ...limits, allowed_models: [...limits.allowed_models], blocked_words: [...limits.blocked_words] };
 }
 
 /** Per-server overrides in SQLite over the config defaults; every value is validated on the way in. */
@@ -40,29 +36,17 @@ export class SqliteSettingsStore implements SettingsStore {
   }
 
   async get(serverId: string): Promise<ServerLimits> {
-    return { ...copy(this.defaults), ...(await this.overrides(serverId)) };
+    return { ...copyLimits(this.defaults), ...(await this.overrides(serverId)) };
   }
 
   async overrides(serverId: string): Promise<Partial<ServerLimits>> {
-    const out: Record<string, unknown> = {};
-    for (const { name, value } of this.rowsStmt.all(serverId)) {
-      if (!isLimitName(name)) continue;
-      const parsed = JSON.parse(value) as unknown;
-      // A value valid when set may be out of range after an upgrade narrows it: the default wins then.
-      try {
-        validateLimits({ ...this.defaults, [name]: parsed }, 'stored limit');
-        out[name] = parsed;
-      } catch (err) {
-        this.log?.warn({ serverId, name, err: (err as Error).message }, 'ignoring a stored limit that is no longer valid');
-      }
-    }
-    return out as Partial<ServerLimits>;
+    const rows = this.rowsStmt.all(serverId).map(({ name, value }) => [name, value] as const);
+    return parseStoredOverrides(rows, this.defaults, (dropped, message) => this.log?.warn({ serverId, ...dropped }, message));
   }
 
   /** Throws (changing nothing) when the value has the wrong type or is out of range. */
   async set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void> {
-    if (!isLimitName(name)) throw new Error(`unknown limit '${String(name)}'; known: ${LIMIT_NAMES.join(', ')}`);
-    validateLimits({ ...this.defaults, [name]: value }, `limit ${name}`);
+    assertValidLimit(this.defaults, name, value);
     this.upsertStmt.run(serverId, name, JSON.stringify(value), Date.now());
   }
 
@@ -72,6 +56,6 @@ export class SqliteSettingsStore implements SettingsStore {
 
   /** The config defaults every server starts from. */
   get defaultLimits(): ServerLimits {
-    return copy(this.defaults);
+    return copyLimits(this.defaults);
   }
 }

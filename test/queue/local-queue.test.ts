@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/invocation.js';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { GENERIC_FAILURE, RESTART_FAILURE } from '../../src/queue/local-queue.js';
+import { GENERIC_FAILURE, RESTART_FAILURE } from '../../src/queue/messages.js';
 import { SubmitRefusedError } from '../../src/queue/types.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { Harness, submission } from './harness.js';

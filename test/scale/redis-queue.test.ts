@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/invocation.js';
 import type { JobRecord } from '../../src/core/jobs.js';
+import { GENERIC_FAILURE, RESTART_FAILURE } from '../../src/queue/messages.js';
 import { SubmitRefusedError } from '../../src/queue/types.js';
-import { GENERIC_FAILURE } from '../../src/scale/redis-worker.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { ScaleHarness, submission } from './harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -299,7 +299,7 @@ describe.skipIf(!redisAvailable)('Redis queue bookkeeping', () => {
   it('upkeep adds a released job a dead process never handed to BullMQ, and fails a running job whose BullMQ job vanished', async () => {
     h = new ScaleHarness(server.url, { daily_user_images: 100 });
     await h.openGateway();
-    const { RedisBackend, bullIdOf, RESTART_FAILURE } = await import('../../src/scale/backend.js');
+    const { RedisBackend, bullIdOf } = await import('../../src/scale/backend.js');
     const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
     // Released by the submit script, then taken out of BullMQ as if the process died before adding it.
     const lost = await h.queue.submit(submission('S', 'ann'));
