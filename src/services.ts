@@ -6,7 +6,6 @@ import type { AppConfig } from './config.js';
 import type { Services } from './core/command.js';
 import type { Logger } from './log.js';
 import { ModelCatalog } from './pipeline/catalog.js';
-import type { Device } from './pipeline/onnx-session.js';
 import { LocalJobQueue } from './queue/local-queue.js';
 import type { JobQueue, JobRunner } from './queue/types.js';
 import { PipelineJobRunner } from './runner/pipeline-runner.js';
@@ -40,16 +39,7 @@ export async function createLocalRuntime(config: AppConfig, log: Logger, options
   const stores = openLocalStores({ dataDir: config.DATA_DIR, limitsFile: config.LIMITS_FILE, log, now: options.now });
   const pipelineRunner = options.runner
     ? undefined
-    : new PipelineJobRunner({
-        models,
-        images: stores.images,
-        jobs: stores.jobs,
-        device: config.PIPELINE_DEVICE as Device,
-        threads: config.PIPELINE_THREADS || undefined,
-        upscalerModel: config.UPSCALER_MODEL,
-        inProcess: options.inProcessPipeline,
-        log,
-      });
+    : PipelineJobRunner.fromConfig(config, { models, images: stores.images, jobs: stores.jobs, inProcess: options.inProcessPipeline, log });
   const runner = options.runner ?? pipelineRunner!;
   const baseQueue = LocalJobQueue.fromConfig(config, { jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: stores.jobs }) : baseQueue;

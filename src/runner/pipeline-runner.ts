@@ -15,6 +15,7 @@ import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
 import type { JobRunner, RunContext } from '../queue/types.js';
 import type { ImageStore, JobStore } from '../store/types.js';
 import type { Logger } from '../log.js';
+import type { AppConfig } from '../config.js';
 
 export interface PipelineRunnerOptions {
   models: ModelCatalog;
@@ -35,6 +36,16 @@ export class PipelineJobRunner implements JobRunner {
   private readonly pipelines = new Map<string, Promise<Pipeline>>();
 
   constructor(private readonly options: PipelineRunnerOptions) {}
+
+  /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL). */
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALER_MODEL'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+    return new PipelineJobRunner({
+      ...deps,
+      device: config.PIPELINE_DEVICE as Device,
+      threads: config.PIPELINE_THREADS || undefined,
+      upscalerModel: config.UPSCALER_MODEL,
+    });
+  }
 
   /** Loads a model ahead of the first job (start-up), so the first user does not wait for it. */
   async preload(model?: string): Promise<Pipeline> {

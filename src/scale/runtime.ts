@@ -10,7 +10,6 @@ import type { AppConfig } from '../config.js';
 import type { Services } from '../core/command.js';
 import type { Logger } from '../log.js';
 import { ModelCatalog } from '../pipeline/catalog.js';
-import type { Device } from '../pipeline/onnx-session.js';
 import type { JobRunner } from '../queue/types.js';
 import { PipelineJobRunner } from '../runner/pipeline-runner.js';
 import type { Runtime, RuntimeOptions } from '../services.js';
@@ -105,16 +104,7 @@ export async function createRedisWorkerRuntime(config: AppConfig, log: Logger, o
   const s = openShared(config, log, options);
   const pipeline = options.runner
     ? undefined
-    : new PipelineJobRunner({
-        models: s.models,
-        images: s.images,
-        jobs: s.jobs,
-        device: config.PIPELINE_DEVICE as Device,
-        threads: config.PIPELINE_THREADS || undefined,
-        upscalerModel: config.UPSCALER_MODEL,
-        inProcess: options.inProcessPipeline,
-        log,
-      });
+    : PipelineJobRunner.fromConfig(config, { models: s.models, images: s.images, jobs: s.jobs, inProcess: options.inProcessPipeline, log });
   const worker = new RedisJobWorker({
     backend: s.backend,
     runner: options.runner ?? pipeline!,
