@@ -10,7 +10,7 @@ import { GRID_SIZE, randomSeed, submitJob } from './imagine.js';
 
 export const VARY_STRENGTH = { strong: 0.75, subtle: 0.35 } as const;
 /** How much of a zoomed-out canvas img2img may repaint. */
-export const ZOOM_STRENGTH = 0.8;
+export const ZOOM_STRENGTH = 0.6;
 
 /** A fresh copy of the generation settings, without what belongs to the source job's own kind. */
 function baseParams(job: JobRecord): JobParams {

@@ -3,7 +3,7 @@ import type { RgbImage } from '../pipeline/types.js';
 
 /**
  * Zoom Out: the image shrunk by `factor` into the middle of a width×height canvas whose border
- * is the image's own edges stretched and blurred, a start that img2img can paint over. Returns
+ * is the image's own edges carried outwards and blurred, a start that img2img can paint over. Returns
  * the canvas and the shrunk image with its place, to paste back sharp after generation.
  */
 export async function zoomOutCanvas(image: RgbImage, factor: number, width: number, height: number): Promise<{ canvas: RgbImage; inner: RgbImage; left: number; top: number }> {
@@ -13,14 +13,17 @@ export async function zoomOutCanvas(image: RgbImage, factor: number, width: numb
   const top = Math.floor((height - ih) / 2);
   const raw = { raw: { width: image.width, height: image.height, channels: 3 as const } };
   const innerBuf = await sharp(image.data, raw).resize(iw, ih, { kernel: 'lanczos3', fit: 'fill' }).raw().toBuffer();
-  const backdrop = await sharp(image.data, raw)
-    .resize(width, height, { fit: 'fill' })
-    .blur(Math.max(1, Math.min(width, height) / 10))
-    .modulate({ saturation: 0.6 })
+  // The border starts as the picture's own edges carried outwards and blurred: a plain
+  // background stays plain, a scene gets its colours continued for img2img to paint over.
+  const backdrop = await sharp(innerBuf, { raw: { width: iw, height: ih, channels: 3 } })
+    .extend({ top, bottom: height - ih - top, left, right: width - iw - left, extendWith: 'copy' })
+    .blur(Math.max(1, Math.min(width, height) / 16))
     .raw()
     .toBuffer();
   const canvasBuf = await sharp(backdrop, { raw: { width, height, channels: 3 } })
     .composite([{ input: innerBuf, raw: { width: iw, height: ih, channels: 3 }, left, top }])
+    // Compositing adds an alpha channel; the pipeline takes RGB.
+    .removeAlpha()
     .raw()
     .toBuffer();
   return {

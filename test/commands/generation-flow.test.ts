@@ -1,0 +1,151 @@
+/**
+ * The generation flow every platform shares, through dispatch and the real queue, pipeline
+ * runner and tiny ONNX model: /imagine, then each button under the grid and under one image.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../commands/index.js';
+import { decodeButtonId } from '../../src/core/buttons.js';
+import type { CommandOutcome, Invocation, Reply } from '../../src/core/invocation.js';
+import type { JobRecord } from '../../src/core/jobs.js';
+import { createTestServices, type TestServices } from '../fixtures/services.js';
+
+let t: TestServices;
+beforeAll(async () => {
+  t = await createTestServices({ limits: { user_requests_per_minute: 0, user_max_queued: 10 } });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function inv(command: string, options: Invocation['options'], who: Partial<Invocation> = {}): Invocation {
+  return { platform: 'web', serverId: 'srv', channelId: 'general', userId: 'ann', userName: 'ann', isServerAdmin: false, command, options, ...who };
+}
+
+async function finished(outcome: CommandOutcome): Promise<JobRecord> {
+  if (outcome.kind !== 'job') throw new Error(`expected a job, got: ${outcome.reply.text}`);
+  const { queue, jobs } = t.services;
+  await new Promise<void>((resolve) => {
+    const off = queue.onEvent((e) => {
+      if (e.jobId === outcome.jobId && (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled')) {
+        off();
+        resolve();
+      }
+    });
+    void jobs.get(outcome.jobId).then((j) => {
+      if (j && ['done', 'failed', 'cancelled'].includes(j.status)) {
+        off();
+        resolve();
+      }
+    });
+  });
+  return (await jobs.get(outcome.jobId))!;
+}
+
+function button(reply: Reply, label: string): string {
+  const b = reply.buttons?.flat().find((x) => x.label === label || x.emoji === label);
+  if (!b) throw new Error(`no button ${label} in ${JSON.stringify(reply.buttons)}`);
+  return b.id;
+}
+
+async function click(job: JobRecord, label: string, who: Partial<Invocation> = {}): Promise<CommandOutcome> {
+  const { renderJob } = await import('../../src/core/render.js');
+  const reply = await renderJob(job, t.services.images);
+  return dispatch(inv('button', { id: button(reply, label) }, who), t.services);
+}
+
+async function size(key: string): Promise<[number, number]> {
+  const m = await sharp(await t.services.images.get(key)).metadata();
+  return [m.width!, m.height!];
+}
+
+describe('the generation flow', () => {
+  let grid: JobRecord;
+
+  beforeAll(async () => {
+    grid = await finished(await dispatch(inv('imagine', { prompt: 'red heart --seed 40' }), t.services));
+  });
+
+  it('/imagine makes four images with consecutive seeds and a grid of them', async () => {
+    expect(grid.status).toBe('done');
+    expect(grid.output!.seeds).toEqual([40, 41, 42, 43]);
+    expect(grid.output!.images).toHaveLength(4);
+    for (const key of grid.output!.images) expect(await size(key)).toEqual([64, 64]);
+    const [w, h] = await size(grid.output!.grid!);
+    expect(w).toBeGreaterThanOrEqual(2 * 256);
+    expect(h).toBe(w);
+  });
+
+  it('U2 upscales image 2 to twice its size, under the single-image buttons', async () => {
+    const up = await finished(await click(grid, 'U2'));
+    expect(up.kind).toBe('upscale');
+    expect(up.params.source).toEqual({ jobId: grid.id, index: 1 });
+    expect(await size(up.output!.images[0]!)).toEqual([128, 128]);
+    const { renderJob } = await import('../../src/core/render.js');
+    const labels = (await renderJob(up, t.services.images)).buttons!.flat().map((b) => b.label);
+    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+
+    const up4 = await finished(await click(up, 'Upscale 4×'));
+    expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);
+  });
+
+  it('Zoom Out keeps the picture in the middle of a new grid of four', async () => {
+    const up = await finished(await click(grid, 'U1'));
+    const zoom = await finished(await click(up, 'Zoom Out 2×'));
+    expect(zoom.kind).toBe('zoom');
+    expect(zoom.output!.images).toHaveLength(4);
+    const original = await sharp(await t.services.images.get(up.output!.images[0]!)).resize(32, 32).removeAlpha().raw().toBuffer();
+    for (const key of zoom.output!.images) {
+      expect(await size(key)).toEqual([64, 64]);
+      const middle = await sharp(await t.services.images.get(key)).extract({ left: 16, top: 16, width: 32, height: 32 }).removeAlpha().raw().toBuffer();
+      let diff = 0;
+      for (let i = 0; i < middle.length; i++) diff += Math.abs(middle[i]! - original[i]!);
+      expect(diff / middle.length).toBeLessThan(25);
+    }
+  });
+
+  it('V3 and Vary (Subtle) make variations of one image with new seeds, subtle with a lower strength', async () => {
+    const strong = await finished(await click(grid, 'V3'));
+    expect(strong.kind).toBe('variation');
+    expect(strong.params.source).toEqual({ jobId: grid.id, index: 2 });
+    expect(strong.output!.seeds).not.toContain(42);
+    const up = await finished(await click(grid, 'U3'));
+    const subtle = await finished(await click(up, 'Vary (Subtle)'));
+    expect(subtle.params.strength).toBeLessThan(strong.params.strength!);
+    // How close each stays is the model's business: test/default-model checks it on real pictures.
+    expect(subtle.output!.images).toHaveLength(4);
+  });
+
+  it('🔄 makes the same prompt again with new seeds, for whoever clicks', async () => {
+    const again = await finished(await click(grid, '🔄', { userId: 'bob', userName: 'bob' }));
+    expect(again.kind).toBe('imagine');
+    expect(again.userId).toBe('bob');
+    expect(again.params.prompt).toBe('red heart');
+    expect(again.output!.seeds[0]).not.toBe(40);
+  });
+
+  it('refuses a click on another server’s job, and nothing is queued', async () => {
+    const before = (await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length;
+    const out = await click(grid, 'U1', { serverId: 'elsewhere' });
+    expect(out).toMatchObject({ kind: 'reply', reply: { ephemeral: true } });
+    expect(out.reply.text).toMatch(/another server/);
+    expect((await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length).toBe(before);
+  });
+
+  it('answers a button id it did not make, without a crash', async () => {
+    const out = await dispatch(inv('button', { id: 'up:nope:9:2' }), t.services);
+    expect(out.reply).toMatchObject({ ephemeral: true });
+    expect(decodeButtonId('up:nope:9:2')).toBeDefined();
+    expect(out.reply.text).toMatch(/no longer available/);
+  });
+
+  it('refuses an aspect ratio the model cannot make, naming it, and queues nothing', async () => {
+    const out = await dispatch(inv('imagine', { prompt: 'red heart --ar 16:9' }), t.services);
+    // The tiny model has no fixed size: 16:9 works and gives a wide picture.
+    const job = await finished(out);
+    expect(job.params.width).toBeGreaterThan(job.params.height);
+    const bad = await dispatch(inv('imagine', { prompt: 'red heart --ar 99:1' }), t.services);
+    expect(bad.reply).toMatchObject({ ephemeral: true });
+    expect(bad.reply.text).toMatch(/--ar 99:1/);
+  });
+});
