@@ -18,6 +18,8 @@ import { loadEmojiSources, STYLE_SOURCES, STYLES, type EmojiConcept, type EmojiD
 
 export const MODEL_NAME = 'emoji-diffusion';
 export const TILE_SIZE = 64;
+/** Longest side of a picture; the other side stays TILE_SIZE or more. */
+export const MAX_SIDE = 112;
 /** Latent channels × 8 × 8 at 64×64 pixels: 256 PCA components. */
 export const LATENT_SHAPE: [number, number, number] = [4, 8, 8];
 
@@ -394,9 +396,11 @@ export function writeModelFolder(data: TrainingData, outDir: string, tuning: Mod
   const perStyle = Object.fromEntries(STYLES.map((s) => [s, drawings.filter((d) => d.style === s).length])) as Record<EmojiStyle, number>;
   writeJson(join(dir, 'imagine.json'), {
     name: MODEL_NAME,
-    description: `Emoji from a prompt: a closed-form diffusion model over ${n} Noto, Twemoji and Fluent emoji (64×64). Add noto, twemoji or fluent to pick a style.`,
+    description: `Emoji from a prompt: a closed-form diffusion model over ${n} Noto, Twemoji and Fluent emoji (64×64; other shapes up to ${MAX_SIDE} pixels add white margins). Add noto, twemoji or fluent to pick a style.`,
     defaults: { steps: 20, guidance: 3, width: size, height: size, scheduler: 'ddim' },
-    limits: { maxSteps: 100, maxBatch: 8, fixedSize: { width: size, height: size } },
+    // Other shapes put the emoji in the centred square on white (--ar 16:9 gives 88×64); nothing larger
+    // than 112 pixels, where a bigger emoji would only be the 64-pixel drawing enlarged.
+    limits: { maxSteps: 100, maxBatch: 8, minSize: size, maxSize: MAX_SIDE, maxPixels: MAX_SIDE * size },
   });
   writeFileSync(join(dir, 'ATTRIBUTION.md'), attribution(perStyle, concepts.length));
   writeFileSync(join(dir, 'README.md'), modelCard(data, perStyle, tuning));
@@ -448,7 +452,7 @@ pipeline runs it like any Stable Diffusion 1.x export.
 | tokenizer | OpenAI's CLIP BPE vocabulary (pad = \`<|endoftext|>\`) |
 | text_encoder | exact sparse caption matching: each word of the prompt (CLIP pieces up to \`</w>\`, plurals folded) and each word pair of an emoji name becomes, at its last token, a row of ${data.captions.dim} numbers: its weight for each of the ${data.concepts.length} emoji, the 3 styles, ${COLOUR_NAMES.length} colours, and its own weight |
 | unet | the minimum-mean-square-error denoiser of the ${n} training latents, each weighted by how much of the prompt its caption covers (word pairs count: "red heart" beats "woman: red hair"), plus one broad Gaussian that keeps img2img of unfamiliar pictures close to them; returns ε for a DDIM / Euler / DPM++ scheduler on Stable Diffusion's noise schedule |
-| vae_encoder | 2×2 average, then 256 PCA components of 32×32 emoji (${(data.explainedVariance * 100).toFixed(1)}% of their variance) as a [4, 8, 8] latent |
+| vae_encoder | the centred square at 64×64, 2×2 average, then 48 low-frequency cosines and 208 PCA components of 32×32 emoji (together ${(data.explainedVariance * 100).toFixed(1)}% of their variance) as a [4, 8, 8] latent |
 | vae_decoder | the PCA picture, or, when the latent lands on a training latent, that emoji's own 16-colour 64×64 drawing (crisp, no PCA grain) |
 
 Prompts: emoji names and keywords ("smiling face with sunglasses", "frog", "party"), the emoji
@@ -456,9 +460,15 @@ itself ("🐱"), colours ("blue heart", "yellow flower"; matched on the pixels),
 noto (google), twemoji (twitter) or fluent (microsoft). An empty prompt gives any emoji. Guidance and the negative prompt
 work as usual ("heart" with negative prompt "red" gives hearts of other colours).
 
-Limits: 64×64 only (the bot upscales with Lanczos); every text-to-image result is one of the
-training drawings (a closed-form model memorises); img2img of a picture unlike any emoji keeps
-only its 256-component PCA outline. Tuning: temperature ${tuning.temperature}, specificity ${tuning.specificity},
+Sizes: 64×64 natively. Other shapes up to ${MAX_SIDE} pixels a side (and ${MAX_SIDE * TILE_SIZE} pixels in all) take the
+latent [4, H/8, W/8] whose top-left [4, 8, 8] block is the emoji and the rest a margin whose clean
+value is 0: the picture is the emoji in the centred square on white (\`--ar 16:9\` gives 88×64).
+
+Limits: every text-to-image result is one of the training drawings (a closed-form model
+memorises); img2img of a picture unlike any emoji keeps only its low-frequency colours and
+PCA outline (256 numbers); bigger pictures are the 64-pixel drawing enlarged.
+
+Tuning: temperature ${tuning.temperature}, specificity ${tuning.specificity},
 likelihood sharpness ${tuning.sharpness}, broad Gaussian ${tuning.gaussianWeight.max}·ᾱ^${tuning.gaussianWeight.power}.
 `;
 }

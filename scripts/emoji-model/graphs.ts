@@ -62,6 +62,21 @@ function dequantised(g: GraphBuilder, q: QuantisedMatrix, byRow: boolean, factor
 }
 
 const f32 = (g: GraphBuilder, v: number) => g.constant(v);
+
+/** Pad amounts (ONNX order) that grow a [B, C, h, w] block at the top left to the size in `shape`. */
+function marginPads(g: GraphBuilder, shape: string, h: number, w: number): string {
+  const hw = g.op('Slice', [shape, g.int64([2]), g.int64([4])]);
+  return g.op('Concat', [g.int64([0, 0, 0, 0, 0, 0]), g.op('Sub', [hw, g.int64([h, w])])], { axis: 0 });
+}
+
+/** [B, 3, H, W] pictures: the centred square of side min(H, W) and its place. */
+function centredSquare(g: GraphBuilder, shape: string): { side: string; top: string; left: string; height: string; width: string } {
+  const height = g.op('Slice', [shape, g.int64([2]), g.int64([3])]);
+  const width = g.op('Slice', [shape, g.int64([3]), g.int64([4])]);
+  const side = g.op('Min', [height, width]);
+  const two = g.int64([2]);
+  return { side, top: g.op('Div', [g.op('Sub', [height, side]), two]), left: g.op('Div', [g.op('Sub', [width, side]), two]), height, width };
+}
 const i64 = (g: GraphBuilder, v: number[] | number) => g.int64(v);
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +230,9 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const [c, h, w] = spec.latentShape;
   const d = c * h * w;
   const n = spec.latents.rows;
-  const sample = g.input('sample', 'float32', ['batch', c, h, w]);
+  // Any latent size of at least [c, h, w]: the emoji's PCA coefficients are the top-left
+  // [c, h, w] block, everything else is margin whose clean value is 0 (see the VAE).
+  const sample = g.input('sample', 'float32', ['batch', c, 'height', 'width']);
   const timestep = g.input('timestep', 'float32', ['batch']);
   const text = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', spec.textDim]);
 
@@ -256,7 +273,8 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const s2 = g.op('Mul', [s, s]);
   const a2 = g.op('Mul', [a, a]);
 
-  const x = g.op('Reshape', [sample, i64(g, [-1, d])]); // [B,D]
+  const block = g.op('Slice', [sample, i64(g, [0, 0]), i64(g, [h, w]), i64(g, [2, 3])]);
+  const x = g.op('Reshape', [block, i64(g, [-1, d])]); // [B,D]
   const z = dequantised(g, spec.latents, false, spec.latentFactor); // [N,D]
   const zn = new Float32Array(n);
   const zf = dequantise(spec.latents, false, spec.latentFactor);
@@ -298,7 +316,12 @@ export function unetGraph(spec: UnetSpec): GraphBuilder {
   const meanGauss = g.op('Mul', [g.op('Div', [g.op('Mul', [a, variances]), gv]), x]);
   const denoised = g.op('Add', [meanEmoji, g.op('Mul', [wGauss, meanGauss])]);
   const eps = g.op('Div', [g.op('Sub', [x, g.op('Mul', [a, denoised])]), s]);
-  g.output(g.op('Reshape', [eps, g.op('Shape', [sample])]), 'out_sample', 'float32', ['batch', c, h, w]);
+  // Outside the block the denoised value is 0, so ε = x / s there.
+  const pads = marginPads(g, g.op('Shape', [sample]), h, w);
+  const inBlock = g.op('Pad', [g.constant(new Float32Array(h * w).fill(1), 'float32', [1, 1, h, w]), pads, f32(g, 0)]);
+  const margin = g.op('Mul', [g.op('Div', [sample, g.op('Reshape', [s, i64(g, [-1, 1, 1, 1])])]), g.op('Sub', [one, inBlock])]);
+  const blockEps = g.op('Pad', [g.op('Reshape', [eps, i64(g, [-1, c, h, w])]), pads, f32(g, 0)]);
+  g.output(g.op('Add', [blockEps, margin]), 'out_sample', 'float32', ['batch', c, 'height', 'width']);
   return g;
 }
 
@@ -318,12 +341,20 @@ export interface VaeSpec {
 export function vaeEncoderGraph(spec: VaeSpec): GraphBuilder {
   const g = new GraphBuilder('emoji_vae_encoder');
   const [c, h, w] = spec.latentShape;
-  const sample = g.input('sample', 'float32', ['batch', 3, spec.size, spec.size]);
-  const small = g.op('AveragePool', [sample], { kernel_shape: [2, 2], strides: [2, 2] });
+  // Any picture size: its centred square, resized to the tile size, gives the emoji block of the latent.
+  const sample = g.input('sample', 'float32', ['batch', 3, 'height', 'width']);
+  const shape = g.op('Shape', [sample]);
+  const sq = centredSquare(g, shape);
+  const square = g.op('Slice', [sample, g.op('Concat', [sq.top, sq.left], { axis: 0 }), g.op('Concat', [g.op('Add', [sq.top, sq.side]), g.op('Add', [sq.left, sq.side])], { axis: 0 }), i64(g, [2, 3])]);
+  const tileSizes = g.op('Concat', [g.op('Slice', [shape, i64(g, [0]), i64(g, [2])]), i64(g, [spec.size, spec.size])], { axis: 0 });
+  const tile = g.op('Resize', [square, '', '', tileSizes], { mode: 'linear', antialias: 1 });
+  const small = g.op('AveragePool', [tile], { kernel_shape: [2, 2], strides: [2, 2] });
   const flat = g.op('Sub', [g.op('Reshape', [small, i64(g, [-1, spec.basis.cols])]), g.constant(spec.mean, 'float32', [1, spec.basis.cols])]);
   const basis = dequantised(g, spec.basis, true);
   const coeffs = g.op('MatMul', [flat, g.op('Transpose', [basis], { perm: [1, 0] })]);
-  g.output(g.op('Reshape', [coeffs, i64(g, [-1, c, h, w])]), 'latent_sample', 'float32', ['batch', c, h, w]);
+  const latentShape = g.op('Concat', [g.op('Slice', [shape, i64(g, [0]), i64(g, [2])]), g.op('Div', [g.op('Slice', [shape, i64(g, [2]), i64(g, [4])]), i64(g, [8])])], { axis: 0 });
+  const block = g.op('Reshape', [coeffs, i64(g, [-1, c, h, w])]);
+  g.output(g.op('Pad', [block, marginPads(g, latentShape, h, w), f32(g, 0)]), 'latent_sample', 'float32', ['batch', c, 'latent_height', 'latent_width']);
   return g;
 }
 
@@ -350,8 +381,8 @@ export function vaeDecoderGraph(spec: VaeDecoderSpec): GraphBuilder {
   const half = spec.size / 2;
   const pixels = spec.size * spec.size;
   const n = spec.latents.rows;
-  const latent = g.input('latent_sample', 'float32', ['batch', c, h, w]);
-  const u = g.op('Reshape', [latent, i64(g, [-1, k])]); // [B,K]
+  const latent = g.input('latent_sample', 'float32', ['batch', c, 'latent_height', 'latent_width']);
+  const u = g.op('Reshape', [g.op('Slice', [latent, i64(g, [0, 0]), i64(g, [h, w]), i64(g, [2, 3])]), i64(g, [-1, k])]); // [B,K]
   const basis = dequantised(g, spec.basis, true); // [K,P]
   const mean = g.constant(spec.mean, 'float32', [1, spec.basis.cols]);
 
@@ -402,7 +433,17 @@ export function vaeDecoderGraph(spec: VaeDecoderSpec): GraphBuilder {
   const weighted = g.op('ReduceSum', [g.op('Mul', [tiles, g.op('Unsqueeze', [nearWeights, i64(g, [2, 3])])]), i64(g, [1])], { keepdims: 0 }); // [B,3,pixels]
   const noneWeight = g.op('Slice', [allWeights, i64(g, [spec.neighbours]), i64(g, [spec.neighbours + 1]), i64(g, [1])]); // [B,1]
   const out = g.op('Add', [g.op('Mul', [base, g.op('Unsqueeze', [noneWeight, i64(g, [2, 3])])]), g.op('Reshape', [weighted, i64(g, [-1, 3, spec.size, spec.size])])]);
-  g.output(g.op('Clip', [out, f32(g, -1), one(g)]), 'sample', 'float32', ['batch', 3, spec.size, spec.size]);
+  // Other sizes: the emoji fills the centred square of side min(H, W) on a white picture.
+  const latentShapeOf = g.op('Shape', [latent]);
+  const pictureShape = g.op('Concat', [g.op('Slice', [latentShapeOf, i64(g, [0]), i64(g, [2])]), g.op('Mul', [g.op('Slice', [latentShapeOf, i64(g, [2]), i64(g, [4])]), i64(g, [8])])], { axis: 0 });
+  const sq = centredSquare(g, pictureShape);
+  const squareSizes = g.op('Concat', [g.op('Slice', [g.op('Shape', [out]), i64(g, [0]), i64(g, [2])]), sq.side, sq.side], { axis: 0 });
+  const square = g.op('Resize', [g.op('Clip', [out, f32(g, -1), one(g)]), '', '', squareSizes], { mode: 'cubic', cubic_coeff_a: { float: -0.75 }, antialias: 1 });
+  const bottom = g.op('Sub', [g.op('Sub', [sq.height, sq.side]), sq.top]);
+  const right = g.op('Sub', [g.op('Sub', [sq.width, sq.side]), sq.left]);
+  const pads = g.op('Concat', [i64(g, [0, 0]), sq.top, sq.left, i64(g, [0, 0]), bottom, right], { axis: 0 });
+  const picture = g.op('Pad', [square, pads, one(g)]);
+  g.output(g.op('Clip', [picture, f32(g, -1), one(g)]), 'sample', 'float32', ['batch', 3, 'height', 'width']);
   return g;
 }
 

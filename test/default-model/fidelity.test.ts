@@ -28,7 +28,7 @@ describe('the default model follows the prompt', () => {
   it('loads with the defaults its imagine.json declares', () => {
     expect(pipeline.info.name).toBe('emoji-diffusion');
     expect(pipeline.info.defaults).toMatchObject({ width: 64, height: 64, steps: 20, scheduler: 'ddim' });
-    expect(pipeline.info.limits.fixedSize).toEqual({ width: 64, height: 64 });
+    expect(pipeline.info.limits).toMatchObject({ minSize: 64, maxSize: 112, maxPixels: 7168 });
     expect(pipeline.info.canImg2Img).toBe(true);
   });
 
@@ -92,6 +92,38 @@ describe('the default model follows the prompt', () => {
         expect(nearest.distance).toBeLessThan(150);
       }
     }
+  });
+});
+
+describe('other shapes', () => {
+  /** Whether column (or row) `i` of the picture is all white. */
+  const whiteColumn = (img: RgbImage, x: number) => Array.from({ length: img.height }, (_, y) => img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)).every((p) => Math.min(...p) > 245);
+  const whiteRow = (img: RgbImage, y: number) => Array.from({ length: img.width }, (_, x) => img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)).every((p) => Math.min(...p) > 245);
+
+  it('a wide or tall picture is the emoji in the middle with white margins', async () => {
+    for (const img of await images({ prompt: 'red heart', seed: 4, batch: 2, width: 88, height: 64 })) {
+      expect([img.width, img.height]).toEqual([88, 64]);
+      for (const x of [0, 5, 11, 76, 82, 87]) expect(whiteColumn(img, x)).toBe(true);
+      expect(colourShare(img, 'red')).toBeGreaterThan(0.6);
+    }
+    for (const img of await images({ prompt: 'green apple', seed: 4, batch: 2, width: 64, height: 112 })) {
+      expect([img.width, img.height]).toEqual([64, 112]);
+      for (const y of [0, 10, 23, 88, 100, 111]) expect(whiteRow(img, y)).toBe(true);
+      expect(colourShare(img, 'green')).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('img2img keeps a wide picture at low strength', async () => {
+    const wide = (await pipeline.generate({ prompt: 'frog', seed: 2, batch: 1, width: 88, height: 64 })).images[0]!;
+    for (const img of await images({ prompt: 'frog', seed: 9, batch: 4, initImage: wide, strength: 0.3 })) {
+      expect([img.width, img.height]).toEqual([88, 64]);
+      expect(mse(img, wide)).toBeLessThan(30);
+    }
+  });
+
+  it('refuses sizes it cannot make, saying why', async () => {
+    await expect(pipeline.generate({ prompt: 'frog', width: 128, height: 128 })).rejects.toThrow(/112/);
+    await expect(pipeline.generate({ prompt: 'frog', width: 48, height: 64 })).rejects.toThrow(/64/);
   });
 });
 

@@ -62,12 +62,14 @@ describe('models/emoji-diffusion', () => {
     expect(shipped.padTokenId).toBe(49407);
   });
 
-  it('tells the bot its name, defaults and fixed 64×64 size', () => {
+  it('tells the bot its name, defaults and sizes (64×64, other shapes up to 112 pixels)', () => {
     const entry = describeModelFolder(MODEL_DIR)!;
     expect(entry.name).toBe('emoji-diffusion');
     expect(entry.description).toMatch(/emoji/i);
     expect(entry.defaults).toMatchObject({ width: 64, height: 64, steps: 20, scheduler: 'ddim' });
-    expect(entry.limits).toMatchObject({ minSize: 64, maxSize: 64, maxPixels: 4096, maxBatch: 8, fixedSize: { width: 64, height: 64 } });
+    expect(entry.limits).toMatchObject({ minSize: 64, maxSize: 112, maxPixels: 112 * 64, maxBatch: 8 });
+    // Not fixed: the bot offers --ar, and skips the pointless detail pass of a 128-pixel upscale.
+    expect(entry.limits.fixedSize).toBeUndefined();
   });
 
   it('credits each emoji set under its licence', () => {

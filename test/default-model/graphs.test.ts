@@ -171,6 +171,28 @@ describe('UNet', () => {
     }
   });
 
+  it('outside the emoji block (wider latents) the clean value is the white margin, 0', async () => {
+    const { hidden, dim } = await embed('frog');
+    const x = noise(3, 4 * 8 * 11);
+    const t = 400;
+    const out = await sessions.unet!.run({
+      sample: new ort.Tensor('float32', x, [1, 4, 8, 11]),
+      timestep: new ort.Tensor('float32', Float32Array.of(t), [1]),
+      encoder_hidden_states: new ort.Tensor('float32', hidden, [1, 77, dim]),
+    });
+    expect(out.out_sample!.dims).toEqual([1, 4, 8, 11]);
+    const eps = out.out_sample!.data as Float32Array;
+    const ab = alphaBar(t);
+    for (let c = 0; c < 4; c++) {
+      for (let y = 0; y < 8; y++) {
+        for (let xx = 8; xx < 11; xx++) {
+          const i = (c * 8 + y) * 11 + xx;
+          expect((x[i]! - Math.sqrt(1 - ab) * eps[i]!) / Math.sqrt(ab)).toBeCloseTo(0, 4);
+        }
+      }
+    }
+  });
+
   it('at high noise the prompt decides what the estimate looks like', async () => {
     const t = 950;
     const red = (await Promise.all([1, 2, 3].map(async (seed) => decode(Float32Array.from(await denoise(noise(seed), t, 'red heart'), (v) => v / scalingFactor))))).map((img) => colourShare(img, 'red'));
