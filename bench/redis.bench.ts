@@ -44,7 +44,8 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
     children.map(
       (c) =>
         new Promise<void>((resolve) => {
-          if (c.exitCode !== null) return resolve();
+          // A child killed by a signal keeps exitCode null: check both, or this waits for an exit that already happened.
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
           c.once('exit', () => resolve());
           c.kill('SIGKILL');
         }),

@@ -50,7 +50,7 @@ export async function startRedis(): Promise<RedisServer> {
       url,
       port,
       async stop() {
-        if (child.exitCode === null) {
+        if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise((resolve) => child.once('exit', resolve));
           child.kill('SIGKILL');
           await exited;
