@@ -22,16 +22,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY scripts/prune-node-modules.sh scripts/
 
 # ---- Production dependencies for CPU. onnxruntime-node ships its CPU binaries in the package;
 # .npmrc (onnxruntime-node-install=skip) skips its download step.
 FROM build-base AS deps
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
-# Keep this platform's onnxruntime binaries only, and better-sqlite3's addon without its build files.
-RUN find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 2 -maxdepth 2 -type d ! -path "*/linux/$(node -p process.arch)" -exec rm -rf {} + \
- && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
- && find node_modules/better-sqlite3/build -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} + \
- && find node_modules/better-sqlite3/build/Release -mindepth 1 ! -name better_sqlite3.node -exec rm -rf {} +
+RUN sh scripts/prune-node-modules.sh
 
 # ---- Production dependencies for CUDA 12: onnxruntime-node's install step also fetches its CUDA
 # and TensorRT execution provider libraries (from NuGet; the environment variable wins over .npmrc).
@@ -39,10 +36,7 @@ FROM build-base AS deps-cuda
 ENV ONNXRUNTIME_NODE_INSTALL=cuda12
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
  && test -f node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so
-RUN find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 2 -maxdepth 2 -type d ! -path "*/linux/$(node -p process.arch)" -exec rm -rf {} + \
- && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
- && find node_modules/better-sqlite3/build -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} + \
- && find node_modules/better-sqlite3/build/Release -mindepth 1 ! -name better_sqlite3.node -exec rm -rf {} +
+RUN sh scripts/prune-node-modules.sh
 
 # ---- CUDA runtime: CUDA 12 + cuDNN 9 from NVIDIA, Node copied in from the official image (glibc
 # builds; Ubuntu 24.04's glibc is newer than Debian 12's, so the native modules built above load).
