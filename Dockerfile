@@ -59,7 +59,7 @@ VOLUME ["/data", "/app/models"]
 EXPOSE 8080 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "src/ops/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "src/runtime/main.ts"]
 
 # ---- CPU runtime (the default target).
 FROM node AS cpu
@@ -76,4 +76,4 @@ VOLUME ["/data", "/app/models"]
 EXPOSE 8080 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "src/ops/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "src/runtime/main.ts"]

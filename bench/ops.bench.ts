@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import type { JobEvent, JobRecord } from '../src/core/jobs.js';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/log/index.js';
 import { createMetrics } from '../src/ops/metrics.js';
 import type { JobQueue } from '../src/queue/types.js';
 import type { JobStore } from '../src/store/types.js';

@@ -3,6 +3,7 @@
  * command is answered (the chat platforms' 3 s budget), how long a grid takes end to end, and how
  * long one job's result takes to reach many open tabs.
  */
+import { commandLayer } from '../commands/index.js';
 import { startWeb } from '../src/adapters/web/index.js';
 import { createTestServices } from '../test/fixtures/services.js';
 import { command, openTab } from '../test/web/client.js';
@@ -12,7 +13,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 export default async (): Promise<void> => {
   const t = await createTestServices({ limits: { user_requests_per_minute: 0, user_max_queued: 1000, daily_user_images: 0, daily_server_images: 0 } });
-  const web = await startWeb(t.services, { port: 0, progressIntervalMs: 50 });
+  const web = await startWeb(t.services, commandLayer, { port: 0, progressIntervalMs: 50 });
   const url = web.url;
   try {
     const me = await openTab(url, 'local');

@@ -1,23 +1,19 @@
-import type { CommandDefinition } from '../src/core/command.js';
-import { UserError, replyOf, type OptionValue } from '../src/core/invocation.js';
+import { UserError } from '../src/core/errors.js';
+import { replyOf } from '../src/core/invocation.js';
+import { md } from '../src/core/markup.js';
+import type { Command } from './command.js';
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** /cancel [job]: stops the user's newest queued or running job, or the named one (admins: anyone's here). */
-export const cancelCommand: CommandDefinition = {
+export const cancelCommand: Command = {
   name: 'cancel',
   description: 'Cancel your newest queued or running job, or the one named',
   options: [{ name: 'job', description: 'Job id (default: your newest)', type: 'string', required: false, maxLength: 64 }],
 
-  parseText(text): { subcommand?: string; options: Record<string, OptionValue> } {
-    const id = text.trim().replace(/^`|`$/g, '');
-    if (id === '') return { options: {} };
-    if (!JOB_ID.test(id)) throw new UserError('Usage: `/cancel` (your newest job) or `/cancel <job id>` (ids are shown by `/info`).');
-    return { options: { job: id } };
-  },
-
   async execute(inv, services) {
     let id = String(inv.options.job ?? '').trim();
+    if (id !== '' && !JOB_ID.test(id)) throw new UserError(md`Usage: \`/cancel\` (your newest job) or \`/cancel <job id>\` (ids are shown by \`/info\`).`, 'usage');
     if (id === '') {
       const mine = await services.jobs.listForUser(inv.serverId, inv.userId, ['queued', 'running']);
       const newest = mine.at(-1);
@@ -27,13 +23,13 @@ export const cancelCommand: CommandDefinition = {
     const result = await services.queue.cancel(id, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: inv.isServerAdmin });
     switch (result) {
       case 'cancelled':
-        return replyOf(`Cancelled \`${id}\`.`, true);
+        return replyOf(md`Cancelled \`${id}\`.`, true);
       case 'finished':
-        return replyOf(`\`${id}\` has already finished.`, true);
+        return replyOf(md`\`${id}\` has already finished.`, true);
       case 'not-allowed':
-        return replyOf(`Only the person who asked for \`${id}\` or a server admin can cancel it.`, true);
+        return replyOf(md`Only the person who asked for \`${id}\` or a server admin can cancel it.`, true);
       case 'not-found':
-        return replyOf(`There is no job \`${id}\`; \`/info\` lists yours.`, true);
+        return replyOf(md`There is no job \`${id}\`; \`/info\` lists yours.`, true);
     }
   },
 };

@@ -2,28 +2,33 @@
  * The slash commands every platform offers, and the one entry point adapters call. A command
  * file exports its definition; this file maps names to them (as the discord.js guide's loader does).
  */
-import type { CommandDefinition, Services } from '../src/core/command.js';
-import { UserError, type CommandOutcome, type Invocation, type OptionValue } from '../src/core/invocation.js';
-import { SubmitRefusedError } from '../src/queue/types.js';
+import { parseCommandText as parseBySpec } from '../src/core/command.js';
+import { SOMETHING_WENT_WRONG, UserError } from '../src/core/errors.js';
+import { BUTTON_COMMAND, type CommandOutcome, type Invocation, type OptionValue } from '../src/core/invocation.js';
+import { code, joinMarkup, md } from '../src/core/markup.js';
+import type { Services } from '../src/services.js';
 import { handleButton } from './buttons.js';
 import { cancelCommand } from './cancel.js';
+import type { Command, CommandLayer } from './command.js';
 import { imagineCommand } from './imagine.js';
 import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
 
-export const slashCommands: readonly CommandDefinition[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand];
+export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand];
 
 const byName = new Map(slashCommands.map((c) => [c.name, c]));
 
-export function findCommand(name: string): CommandDefinition | undefined {
+export function findCommand(name: string): Command | undefined {
   return byName.get(name);
 }
+
+const commandList = () => joinMarkup(slashCommands.map((c) => code(`/${c.name}`)), ', ');
 
 /** Free text (Slack, the playground) → subcommand and options; throws UserError on text it cannot read. */
 export function parseCommandText(name: string, text: string): { subcommand?: string; options: Record<string, OptionValue> } {
   const command = byName.get(name);
-  if (!command) throw new UserError(`Unknown command \`/${name}\`. Commands: ${slashCommands.map((c) => `/${c.name}`).join(', ')}.`);
-  return command.parseText(text.trim());
+  if (!command) throw new UserError(md`Unknown command \`/${name}\`. Commands: ${commandList()}.`, 'usage');
+  return parseBySpec(command, text);
 }
 
 /**
@@ -32,13 +37,16 @@ export function parseCommandText(name: string, text: string): { subcommand?: str
  */
 export async function dispatch(inv: Invocation, services: Services): Promise<CommandOutcome> {
   try {
-    if (inv.command === 'button') return await handleButton(inv, services);
+    if (inv.command === BUTTON_COMMAND) return await handleButton(inv, services);
     const command = byName.get(inv.command);
-    if (!command) throw new UserError(`Unknown command \`/${inv.command}\`.`);
+    if (!command) throw new UserError(md`Unknown command \`/${inv.command}\`. Commands: ${commandList()}.`, 'usage');
     return await command.execute(inv, services);
   } catch (err) {
-    if (err instanceof UserError || err instanceof SubmitRefusedError) return { kind: 'reply', reply: { text: err.message, ephemeral: true } };
+    if (err instanceof UserError) return { kind: 'reply', reply: { text: err.markup, ephemeral: true } };
     services.log.error({ err, command: inv.command, platform: inv.platform, serverId: inv.serverId }, 'command failed');
-    return { kind: 'reply', reply: { text: 'Something went wrong while handling that; please try again.', ephemeral: true } };
+    return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
   }
 }
+
+/** The command layer every adapter is started with. */
+export const commandLayer: CommandLayer = { commands: slashCommands, parseText: parseCommandText, dispatch };

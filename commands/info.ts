@@ -1,13 +1,14 @@
-import type { CommandDefinition } from '../src/core/command.js';
 import { replyOf } from '../src/core/invocation.js';
 import type { JobRecord } from '../src/core/jobs.js';
+import { concat, md, type MarkupPart } from '../src/core/markup.js';
 import { formatWait } from '../src/queue/admission.js';
+import type { Command } from './command.js';
 
 const PROMPT_PREVIEW = 60;
 
-function quota(used: number, limit: number): string {
-  if (limit === 0) return `**${used}** images (no daily limit)`;
-  return `**${used}** images · ${Math.max(0, limit - used)} of ${limit} left`;
+function quota(used: number, limit: number): MarkupPart {
+  if (limit === 0) return md`**${used}** images (no daily limit)`;
+  return md`**${used}** images · ${Math.max(0, limit - used)} of ${limit} left`;
 }
 
 function promptPreview(job: JobRecord): string {
@@ -16,13 +17,9 @@ function promptPreview(job: JobRecord): string {
 }
 
 /** /info: the user's usage today, what is left of the quotas, their queued and running jobs. */
-export const infoCommand: CommandDefinition = {
+export const infoCommand: Command = {
   name: 'info',
   description: 'Your usage today, quota left, and your queued and running jobs',
-
-  parseText() {
-    return { options: {} };
-  },
 
   async execute(inv, services) {
     const [usage, limits, jobs] = await Promise.all([
@@ -30,20 +27,20 @@ export const infoCommand: CommandDefinition = {
       services.settings.get(inv.serverId),
       services.jobs.listForUser(inv.serverId, inv.userId, ['queued', 'running']),
     ]);
-    const lines = [
-      `**Today (UTC)**, resets at 00:00 UTC (in ${formatWait(usage.resetsAt - Date.now())})`,
-      `You: ${quota(usage.userImages, limits.daily_user_images)}`,
-      `This server: ${quota(usage.serverImages, limits.daily_server_images)}`,
+    const lines: MarkupPart[] = [
+      md`**Today (UTC)**, resets at 00:00 UTC (in ${formatWait(usage.resetsAt - Date.now())})`,
+      md`You: ${quota(usage.userImages, limits.daily_user_images)}`,
+      md`This server: ${quota(usage.serverImages, limits.daily_server_images)}`,
       `Up to ${limits.user_requests_per_minute || 'any number of'} requests a minute, ${limits.user_max_queued} jobs waiting at once.`,
       '',
-      '**Your jobs**',
+      md`**Your jobs**`,
     ];
     if (jobs.length === 0) lines.push('None queued or running.');
     for (const job of jobs) {
       const where = job.status === 'running' ? 'running' : `queued, place ${(await services.queue.position(job.id)) ?? '?'}`;
-      lines.push(`\`${job.id}\` ${where}: ${promptPreview(job)} (${job.params.count} ${job.params.count === 1 ? 'image' : 'images'}, ${job.params.model})`);
+      lines.push(md`\`${job.id}\` ${where}: ${promptPreview(job)} (${job.params.count} ${job.params.count === 1 ? 'image' : 'images'}, ${job.params.model})`);
     }
-    if (jobs.length) lines.push('Cancel one with `/cancel <job>`.');
-    return replyOf(lines.join('\n'), true);
+    if (jobs.length) lines.push(md`Cancel one with \`/cancel <job>\`.`);
+    return replyOf(concat(...lines.flatMap((l, i) => (i ? ['\n', l] : [l]))), true);
   },
 };

@@ -7,19 +7,19 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import sharp from 'sharp';
+import { DEFAULT_MODEL_DIR } from '../src/config.js';
+import { UserError } from '../src/core/errors.js';
 import {
-  DEFAULT_MODEL_DIR,
   DEVICES,
   GenerationCancelledError,
   ModelLoadError,
-  RequestError,
   SCHEDULER_NAMES,
   loadPipeline,
   type Device,
   type GenerationRequest,
   type RgbImage,
   type SchedulerName,
-} from '../src/index.js';
+} from '../src/pipeline/index.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -127,7 +127,7 @@ program.action(async (words: string[], o: Record<string, unknown>) => {
     }
     await pipeline.release();
   } catch (err) {
-    if (err instanceof RequestError || err instanceof ModelLoadError || err instanceof GenerationCancelledError) {
+    if (err instanceof UserError || err instanceof ModelLoadError || err instanceof GenerationCancelledError) {
       console.error(`imagine: ${err.message}`);
       process.exit(1);
     }

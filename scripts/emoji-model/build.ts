@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIP_EOS_TOKEN, clipVocabulary, readClipBpeMerges, writeClipTokenizerFolder } from '../../src/pipeline/clip-vocab.js';
 import { ClipTokenizer } from '../../src/pipeline/tokenizer.js';
-import type { GraphBuilder } from '../../src/onnx/graph.js';
+import type { GraphBuilder } from '../onnx-writer/graph.js';
 import { buildCaptionModel, DEFAULT_CAPTION_OPTIONS, WORD_CODE_RADIX, type CaptionModel } from './captions.js';
 import { dequantise, OPSET, quantiseColumns, quantiseRows, textEncoderGraph, unetGraph, vaeDecoderGraph, vaeEncoderGraph, type QuantisedMatrix } from './graphs.js';
 import { colourMembership, colourShares, COLOUR_NAMES } from './colours.js';

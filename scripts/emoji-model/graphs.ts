@@ -6,7 +6,7 @@
  *  - VAE encoder: 2×2 average pool → PCA coefficients;
  *  - VAE decoder: PCA reconstruction, or near a training latent that tile itself.
  */
-import { GraphBuilder, type TensorData } from '../../src/onnx/graph.js';
+import { GraphBuilder, type TensorData } from '../onnx-writer/graph.js';
 
 export const OPSET = 18;
 

@@ -3,7 +3,7 @@
  * both cores), small decompositions in plain TypeScript. Matrices are row-major Float32Arrays.
  */
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '../../src/onnx/graph.js';
+import { GraphBuilder } from '../onnx-writer/graph.js';
 
 export interface Matrix {
   rows: number;

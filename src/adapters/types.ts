@@ -1,8 +1,16 @@
-import type { Services } from '../core/command.js';
+/**
+ * What every adapter (discord/, slack/, web/) is given and gives back. Each has the same rooms:
+ * invocation.ts (platform event → Invocation), message.ts (Reply → the platform's message),
+ * delivery.ts (a job's updates to where its Delivery points), index.ts (start and stop).
+ */
+import type { CommandLayer } from '../../commands/command.js';
+import type { Invocation } from '../core/invocation.js';
+
+export type { CommandLayer };
 
 export type AdapterState = 'starting' | 'connected' | 'disconnected' | 'stopped';
 
-/** A running platform adapter, as src/main.ts sees it. */
+/** A running platform adapter, as the runtime sees it. */
 export interface AdapterHandle {
   readonly name: 'discord' | 'slack' | 'web';
   /** For /healthz and the adapter-connection metric. */
@@ -11,5 +19,7 @@ export interface AdapterHandle {
   stop(): Promise<void>;
 }
 
-/** Every adapter module exports a function of this shape (startDiscord, startSlack, startWeb). */
-export type StartAdapter = (services: Services) => Promise<AdapterHandle>;
+/** Whether an invocation's outcome is usually a job everyone in the channel sees. */
+export function startsJob(layer: CommandLayer, invocation: Pick<Invocation, 'command'>, buttonCommand: string): boolean {
+  return invocation.command === buttonCommand || layer.commands.some((c) => c.name === invocation.command && c.startsJob);
+}

@@ -1,9 +1,9 @@
 /**
  * Button ids carry what a click needs later — action, job, image index, and a variant — so
  * nothing lives only in memory: a click after a restart finds the job in the job store.
- * Form: `<action>:<jobId>:<index>[:<variant>]`, at most 100 characters (Discord's custom_id limit).
+ * Form: `<action>:<jobId>:<index>[:<variant>]`, short enough for any platform's id field.
  */
-import type { ReplyButton } from './invocation.js';
+import type { ReplyButton } from './reply.js';
 
 export type ButtonAction =
   /** Upscale image `index` by `variant` ('2' or '4'). */
@@ -23,7 +23,8 @@ export interface ButtonRef {
 }
 
 const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo']);
-export const MAX_BUTTON_ID = 100;
+/** Ids this bot makes are short; a longer one is not ours. */
+export const MAX_BUTTON_ID = 64;
 
 export function encodeButtonId(ref: ButtonRef): string {
   if (!/^[A-Za-z0-9_-]+$/.test(ref.jobId)) throw new Error(`job id ${ref.jobId} cannot go in a button id`);

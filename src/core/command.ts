@@ -1,21 +1,11 @@
-import type { CommandOutcome, Invocation, OptionValue } from './invocation.js';
-import type { AppConfig } from '../config.js';
-import type { Logger } from '../log.js';
-import type { ModelCatalog } from '../pipeline/catalog.js';
-import type { JobQueue } from '../queue/types.js';
-import type { ImageStore, JobStore, SettingsStore, UsageStore } from '../store/types.js';
-
-/** What commands may use; built once by src/main.ts (or a test) and handed to every adapter. */
-export interface Services {
-  config: AppConfig;
-  queue: JobQueue;
-  jobs: JobStore;
-  images: ImageStore;
-  settings: SettingsStore;
-  usage: UsageStore;
-  models: ModelCatalog;
-  log: Logger;
-}
+/**
+ * What a slash command looks like to every platform: its typed options (Discord registers them;
+ * Slack and the playground send free text, read by parseCommandText against the same spec),
+ * whether it starts a job, whether it is for admins. The handler lives in commands/.
+ */
+import { UserError } from './errors.js';
+import type { OptionValue } from './invocation.js';
+import { md, type Markup } from './markup.js';
 
 export interface CommandOptionSpec {
   name: string;
@@ -26,6 +16,10 @@ export interface CommandOptionSpec {
   minValue?: number;
   maxValue?: number;
   maxLength?: number;
+  /** In free text this option takes the rest of the line (a prompt, a list), not one word. */
+  rest?: boolean;
+  /** What to tell a user who left this required option out (else the usage). */
+  whenMissing?: Markup;
 }
 
 export interface SubcommandSpec {
@@ -34,18 +28,97 @@ export interface SubcommandSpec {
   options?: CommandOptionSpec[];
 }
 
-/** One slash command, the same for Discord, Slack and the playground. */
-export interface CommandDefinition {
+export interface CommandSpec {
   name: string;
   description: string;
   options?: CommandOptionSpec[];
   subcommands?: SubcommandSpec[];
+  /** The subcommand free text without one means ('/limits' → show). */
+  defaultSubcommand?: string;
   /** Discord: default_member_permissions = Manage Server. The handler checks again at run time. */
   adminOnly?: boolean;
-  /**
-   * Free text as Slack and the playground deliver it ('/limits set max_steps 30') → subcommand
-   * and options. Throws UserError for text it cannot read.
-   */
-  parseText(text: string): { subcommand?: string; options: Record<string, OptionValue> };
-  execute(invocation: Invocation, services: Services): Promise<CommandOutcome>;
+  /** Its outcome is usually a job, whose status everyone in the channel sees (Discord defers publicly). */
+  startsJob?: boolean;
+}
+
+/** Options free text can reach: in order, up to the first that takes the rest of the line. */
+function textOptions(options: readonly CommandOptionSpec[] = []): CommandOptionSpec[] {
+  const end = options.findIndex((o) => o.rest);
+  return end < 0 ? [...options] : options.slice(0, end + 1);
+}
+
+/** `/limits set <name> <value>` lines for a usage message. */
+export function usageOf(spec: CommandSpec): string[] {
+  const line = (words: string[], options: CommandOptionSpec[] = []) =>
+    `/${[...words, ...textOptions(options).map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`))].join(' ')}`;
+  if (spec.subcommands?.length) return spec.subcommands.map((s) => line([spec.name, s.name], s.options));
+  return [line([spec.name], spec.options)];
+}
+
+function usageError(spec: CommandSpec, why?: Markup): UserError {
+  const lines = usageOf(spec);
+  const usage = md`Usage: ${lines.map((l, i) => md`${i ? ', ' : ''}\`${l}\``).flat()}.`;
+  return new UserError(why ? md`${why} ${usage}` : usage, 'usage');
+}
+
+function convert(option: CommandOptionSpec, raw: string): OptionValue {
+  switch (option.type) {
+    case 'string':
+      return raw;
+    case 'boolean': {
+      const v = raw.toLowerCase();
+      if (['true', 'yes', 'on', '1'].includes(v)) return true;
+      if (['false', 'no', 'off', '0'].includes(v)) return false;
+      throw new UserError(md`\`${option.name}\` is true or false (got \`${raw}\`).`);
+    }
+    case 'integer':
+    case 'number': {
+      const n = Number(raw);
+      if (raw === '' || !Number.isFinite(n) || (option.type === 'integer' && !Number.isInteger(n))) {
+        throw new UserError(md`\`${option.name}\` is a ${option.type === 'integer' ? 'whole number' : 'number'} (got \`${raw}\`).`);
+      }
+      return n;
+    }
+  }
+}
+
+/**
+ * Free text as Slack and the playground deliver it ('set max_steps 30') → subcommand and options,
+ * by the spec: a subcommand word first, then the options in order, one word each, an option marked
+ * `rest` taking what is left. Throws UserError with the usage for text it cannot read.
+ */
+export function parseCommandText(spec: CommandSpec, text: string): { subcommand?: string; options: Record<string, OptionValue> } {
+  let rest = text.trim();
+  let subcommand: string | undefined;
+  let options = spec.options ?? [];
+  if (spec.subcommands?.length) {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(rest);
+    const word = m?.[1]?.toLowerCase() ?? spec.defaultSubcommand;
+    const sub = spec.subcommands.find((s) => s.name === word);
+    if (!sub) throw usageError(spec, word === undefined ? undefined : md`Unknown \`/${spec.name} ${m?.[1] ?? ''}\`.`);
+    subcommand = sub.name;
+    options = sub.options ?? [];
+    rest = m?.[2]?.trim() ?? '';
+  }
+  const out: Record<string, OptionValue> = {};
+  options = textOptions(options);
+  for (const option of options) {
+    if (rest === '') {
+      if (option.required) throw option.whenMissing ? new UserError(option.whenMissing, 'usage') : usageError(spec);
+      continue;
+    }
+    let raw: string;
+    if (option.rest) {
+      raw = rest;
+      rest = '';
+    } else {
+      const m = /^(\S+)\s*([\s\S]*)$/.exec(rest)!;
+      // Ids copied from a message come with their code backticks.
+      raw = m[1]!.replace(/^`([^`]*)`$/, '$1');
+      rest = m[2]!;
+    }
+    out[option.name] = convert(option, raw);
+  }
+  if (rest !== '' && options.length > 0) throw usageError(spec);
+  return subcommand === undefined ? { options: out } : { subcommand, options: out };
 }

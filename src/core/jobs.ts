@@ -1,5 +1,5 @@
 import type { Delivery, Platform } from './invocation.js';
-import type { SchedulerName } from '../pipeline/schedulers/types.js';
+import type { SchedulerName } from './samplers.js';
 
 /**
  * imagine: a text-to-image grid (🔄 re-roll is an imagine with new seeds).
@@ -101,3 +101,8 @@ export type JobEvent =
   | { type: 'done'; jobId: string }
   | { type: 'failed'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };
+
+/** The events that end a job: nothing follows them. */
+export function isFinalEvent(event: Pick<JobEvent, 'type'>): event is Extract<JobEvent, { type: 'done' | 'failed' | 'cancelled' }> {
+  return event.type === 'done' || event.type === 'failed' || event.type === 'cancelled';
+}

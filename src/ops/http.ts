@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Health } from './health.js';
 import type { Metrics } from './metrics.js';
-import { maskSecrets, secretValues } from './redact.js';
+import { maskSecrets, secretValues } from '../log/redact.js';
 
 /** Answers the paths it knows and returns true; returns false for every other path. */
 export type OpsRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;

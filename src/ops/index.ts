@@ -1,10 +1,10 @@
 /**
- * Operations in one call for src/main.ts (and `npm run worker`): metrics fed by the queue, the
+ * Operations in one call for src/runtime/main.ts (and `npm run worker`): metrics fed by the queue, the
  * health report, the /healthz and /metrics routes, job logs, and the ops server when OPS_PORT is set.
  */
 import type { AdapterHandle } from '../adapters/types.js';
 import type { AppConfig } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { JobQueue } from '../queue/types.js';
 import type { JobStore } from '../store/types.js';
 import { createHealth, type Health } from './health.js';
@@ -16,7 +16,7 @@ export { createHealth, type Health, type HealthReport, type HealthStatus, type M
 export { createOpsRoutes, startOpsServer, HEALTH_PATH, METRICS_PATH, type OpsRoutes, type OpsServer } from './http.js';
 export { logJobEvents } from './job-log.js';
 export { createMetrics, type Metrics, type MetricsOptions, type ObserveOptions } from './metrics.js';
-export { maskSecrets, redactingDestination, secretValues } from './redact.js';
+export { maskSecrets, redactingDestination, secretValues } from '../log/redact.js';
 export { installShutdown, type Closable, type ShutdownController, type ShutdownOptions, type SignalSource } from './shutdown.js';
 
 export interface OpsOptions {

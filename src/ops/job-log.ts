@@ -3,7 +3,7 @@
  * job id, so an operator can follow any job through the logs. Prompts stay out of info level.
  */
 import type { JobEvent } from '../core/jobs.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { JobQueue } from '../queue/types.js';
 import type { JobStore } from '../store/types.js';
 

@@ -6,7 +6,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdapterHandle, AdapterState } from '../adapters/types.js';
 import type { JobEvent, JobRecord } from '../core/jobs.js';
-import { SubmitRefusedError, type JobQueue } from '../queue/types.js';
+import { UserError } from '../core/errors.js';
+import type { JobQueue } from '../queue/types.js';
 import type { JobStore } from '../store/types.js';
 
 const ADAPTER_STATES: readonly AdapterState[] = ['starting', 'connected', 'disconnected', 'stopped'];
@@ -40,10 +41,10 @@ export interface Metrics {
   readonly contentType: string;
   /** Subscribes to a queue's events and exports its depth; returns an unsubscribe function. */
   observeQueue(queue: JobQueue, jobs: JobStore, options?: ObserveOptions): () => void;
-  /** Counts a refused submit by SubmitRefusedError.reason (instrumentQueue calls it for you). */
+  /** Counts a refused submit by UserError.reason (instrumentQueue calls it for you). */
   recordRefusal(reason: string): void;
   /**
-   * The same queue, except that every SubmitRefusedError from submit is counted by reason before
+   * The same queue, except that every UserError from submit is counted by reason before
    * it reaches the command layer. Hand this one to Services.queue.
    */
   instrumentQueue(queue: JobQueue): JobQueue;
@@ -350,7 +351,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         try {
           return await queue.submit(submission);
         } catch (err) {
-          if (err instanceof SubmitRefusedError) recordRefusal(err.reason);
+          if (err instanceof UserError) recordRefusal(err.reason);
           throw err;
         }
       };

@@ -9,7 +9,7 @@
  * A second signal exits at once; so does a shutdown that hangs past the deadline plus a grace.
  */
 import type { AdapterHandle } from '../adapters/types.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { JobQueue } from '../queue/types.js';
 
 export interface SignalSource {

@@ -1,10 +1,15 @@
 import type * as ort from 'onnxruntime-node';
-import { loadModel, RequestError, type LoadedModel, type ModelInfo } from './model.js';
+import { UserError } from '../core/errors.js';
+import { randomSeed } from '../core/parameters.js';
+import type { SchedulerName } from '../core/samplers.js';
+import { checkGeneration } from './capabilities.js';
+import type { ModelDescription } from './model-folder.js';
+import { loadModel, type LoadedModel } from './model.js';
 import { readFloat, RunTimer, type ModelSession, type SessionOptions } from './onnx-session.js';
 import { createTorchGenerator, type TorchGenerator } from './random.js';
 import { resizeRgb } from './rgb.js';
-import { createScheduler, SCHEDULER_NAMES } from './schedulers/index.js';
-import type { Scheduler, SchedulerName } from './schedulers/types.js';
+import { createScheduler } from './schedulers/index.js';
+import type { Scheduler } from './schedulers/types.js';
 import { chunksFor, encodePrompt, zerosLike, type TextConditioning } from './text-conditioning.js';
 import {
   GenerationCancelledError,
@@ -28,66 +33,33 @@ export interface ResolvedRequest {
   strength: number;
 }
 
-const MAX_SEED = 2 ** 32 - 1;
-
-export function randomSeed(): number {
-  return Math.floor(Math.random() * MAX_SEED);
-}
-
 function roundTo8(v: number): number {
   return Math.max(8, Math.round(v / 8) * 8);
 }
 
-/** Fills defaults from the model and refuses, with a message for the user, anything outside its limits. */
-export function resolveRequest(info: ModelInfo, req: GenerationRequest): ResolvedRequest {
+/** Fills defaults from the model and refuses (UserError) anything outside what it can make. */
+export function resolveRequest(info: ModelDescription, req: GenerationRequest): ResolvedRequest {
   const d = info.defaults;
-  const l = info.limits;
+  const fixed = info.limits.fixedSize;
   const r: ResolvedRequest = {
     prompt: req.prompt ?? '',
     negativePrompt: req.negativePrompt ?? '',
     seed: req.seed ?? randomSeed(),
     steps: req.steps ?? d.steps,
     guidance: req.guidance ?? d.guidance,
-    width: req.width ?? (req.initImage && !l.fixedSize ? roundTo8(req.initImage.width) : d.width),
-    height: req.height ?? (req.initImage && !l.fixedSize ? roundTo8(req.initImage.height) : d.height),
+    width: req.width ?? (req.initImage && !fixed ? roundTo8(req.initImage.width) : d.width),
+    height: req.height ?? (req.initImage && !fixed ? roundTo8(req.initImage.height) : d.height),
     batch: req.batch ?? 1,
     scheduler: req.scheduler ?? d.scheduler,
     strength: req.strength ?? 0.75,
   };
-  const int = (v: number) => Number.isInteger(v);
-  if (typeof r.prompt !== 'string' || typeof r.negativePrompt !== 'string') throw new RequestError('the prompt must be text');
-  if (!int(r.seed) || r.seed < 0 || r.seed > MAX_SEED) throw new RequestError(`seed must be a whole number from 0 to ${MAX_SEED}`);
-  if (!int(r.steps) || r.steps < 1 || r.steps > l.maxSteps) throw new RequestError(`steps must be a whole number from 1 to ${l.maxSteps} for ${info.name}`);
-  if (!Number.isFinite(r.guidance) || r.guidance < 0 || r.guidance > 30) throw new RequestError('guidance must be between 0 and 30');
-  if (!int(r.batch) || r.batch < 1 || r.batch > l.maxBatch) throw new RequestError(`batch must be from 1 to ${l.maxBatch} for ${info.name}`);
-  if (!SCHEDULER_NAMES.includes(r.scheduler)) throw new RequestError(`unknown sampler '${r.scheduler}'; use one of ${SCHEDULER_NAMES.join(', ')}`);
-  if (!(r.strength > 0 && r.strength <= 1)) throw new RequestError('strength must be more than 0 and at most 1');
-  if (r.seed + r.batch - 1 > MAX_SEED) throw new RequestError(`seed + batch must stay below ${MAX_SEED}`);
-  if (l.fixedSize) {
-    if (r.width !== l.fixedSize.width || r.height !== l.fixedSize.height) {
-      throw new RequestError(`${info.name} only makes ${l.fixedSize.width}×${l.fixedSize.height} images`);
-    }
-  } else {
-    for (const [name, v] of [['width', r.width], ['height', r.height]] as const) {
-      if (!int(v) || v % info.vaeScaleFactor !== 0) throw new RequestError(`${name} must be a multiple of ${info.vaeScaleFactor} (got ${v})`);
-      if (v < l.minSize || v > l.maxSize) throw new RequestError(`${name} must be from ${l.minSize} to ${l.maxSize} for ${info.name}`);
-    }
-    if (r.width * r.height > l.maxPixels) throw new RequestError(`${r.width}×${r.height} is larger than ${info.name} allows (${l.maxPixels} pixels)`);
-  }
+  if (typeof r.prompt !== 'string' || typeof r.negativePrompt !== 'string') throw new UserError('The prompt must be text.', 'prompt');
+  checkGeneration(info, { ...r, count: r.batch, strength: req.initImage ? r.strength : undefined });
   if (req.initImage) {
-    if (!info.canImg2Img) throw new RequestError(`${info.name} has no VAE encoder, so it cannot start from an image`);
     const img = req.initImage;
     if (!(img.width > 0 && img.height > 0) || img.data?.length !== img.width * img.height * 3) {
-      throw new RequestError('the starting image must be 8-bit RGB pixels of its stated size');
+      throw new UserError('The starting image must be 8-bit RGB pixels of its stated size.', 'image');
     }
-  }
-  // The sampler's own limits (e.g. LCM's 50 steps, or a strength too low for the step count) are checked now, before any work.
-  const probe = createScheduler(r.scheduler, info.schedulerConfig);
-  try {
-    const timesteps = req.initImage ? probe.setTimestepsForStrength(r.steps, r.strength) : (probe.setTimesteps(r.steps), probe.timesteps);
-    if (timesteps.length === 0) throw new Error(`strength ${r.strength} is too low for ${r.steps} steps: nothing would change`);
-  } catch (err) {
-    throw new RequestError((err as Error).message);
   }
   return r;
 }
@@ -115,6 +87,35 @@ export interface StepControl {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
+interface LatentShape {
+  /** [1, channels, height, width] of one image. */
+  dims: number[];
+  /** Elements of one image's latents. */
+  size: number;
+  lh: number;
+  lw: number;
+}
+
+interface PreparedLatents {
+  latents: Float32Array[];
+  schedulers: Scheduler[];
+  generators: TorchGenerator[];
+  timesteps: number[];
+  shape: LatentShape;
+}
+
+/**
+ * The timestep as the UNet declares it: a scalar, one per batch entry, or a fixed length (old
+ * exports declare [1], which the model broadcasts over the batch, as diffusers' ONNX pipeline feeds it).
+ */
+function timestepTensor(unet: ModelSession, t: number, batch: number): ort.Tensor {
+  const declared = unet.input('timestep')?.shape ?? [batch];
+  if (declared.length === 0) return unet.numberTensor('timestep', [t], []);
+  const fixed = unet.fixedDim('timestep', 0);
+  const n = fixed ?? batch;
+  return unet.numberTensor('timestep', new Array<number>(n).fill(t), [n]);
+}
+
 interface UnetEntry {
   image: number;
   cond: TextConditioning;
@@ -136,11 +137,11 @@ interface UnetGroup {
 export class DiffusionPipeline {
   private constructor(readonly model: LoadedModel) {}
 
-  static async load(dir: string, options: SessionOptions = {}): Promise<DiffusionPipeline> {
-    return new DiffusionPipeline(await loadModel(dir, options));
+  static async load(folder: string | ModelDescription, options: SessionOptions = {}): Promise<DiffusionPipeline> {
+    return new DiffusionPipeline(await loadModel(folder, options));
   }
 
-  get info(): ModelInfo {
+  get info(): ModelDescription {
     return this.model.info;
   }
 
@@ -148,10 +149,13 @@ export class DiffusionPipeline {
     return this.model.release();
   }
 
+  /**
+   * The stages of diffusers' __call__: check the request, encode the prompts, prepare the
+   * latents (noise, or the noised start image), denoise step by step, decode.
+   */
   async generate(request: GenerationRequest, control: StepControl = {}): Promise<GenerationResult> {
     const started = performance.now();
-    const { model } = this;
-    const info = model.info;
+    const info = this.model.info;
     const r = resolveRequest(info, request);
     const cancelled = control.cancelled ?? (() => request.signal?.aborted === true);
     const yieldEachStep = control.yieldEachStep ?? control.cancelled === undefined;
@@ -164,89 +168,21 @@ export class DiffusionPipeline {
     const doCfg = r.guidance > 1 && !isLcm;
     check();
 
-    const { chunks, truncated } = chunksFor(model, doCfg ? [r.prompt, r.negativePrompt] : [r.prompt]);
-    if (truncated) warnings.push(`the prompt was cut to ${chunks * 75} tokens, the most this model takes`);
-    const cond = await encodePrompt(model, r.prompt, chunks, timer);
-    let uncond: TextConditioning | undefined;
-    if (doCfg) {
-      uncond = info.forceZerosForEmptyPrompt && r.negativePrompt === '' ? zerosLike(cond) : await encodePrompt(model, r.negativePrompt, chunks, timer);
-    }
+    const { cond, uncond, truncatedTo } = await this.encodePrompts(r, doCfg, timer);
+    if (truncatedTo) warnings.push(`the prompt was cut to ${truncatedTo} tokens, the most this model takes`);
     check();
 
-    const lh = r.height / info.vaeScaleFactor;
-    const lw = r.width / info.vaeScaleFactor;
-    const latentShape = [1, info.latentChannels, lh, lw];
-    const latentSize = info.latentChannels * lh * lw;
-
-    // One generator and one scheduler per image, so image i is exactly the single image of seed + i.
-    const generators: TorchGenerator[] = [];
-    const schedulers: Scheduler[] = [];
-    const latents: Float32Array[] = [];
-    let timesteps: number[] = [];
-    const initLatents = request.initImage ? await this.encodeImage(request.initImage, r, timer) : undefined;
-    for (let i = 0; i < r.batch; i++) {
-      const gen = createTorchGenerator(r.seed + i);
-      const scheduler = createScheduler(r.scheduler, info.schedulerConfig);
-      if (initLatents) {
-        timesteps = scheduler.setTimestepsForStrength(r.steps, r.strength);
-        const scaling = Math.fround(info.vaeScalingFactor);
-        const start = model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, latentShape, scaling) : scaleBy(initLatents, scaling);
-        latents.push(scheduler.addNoise(start, gen.randn(latentShape), timesteps[0]!));
-      } else {
-        scheduler.setTimesteps(r.steps);
-        timesteps = scheduler.timesteps;
-        const noise = gen.randn(latentShape);
-        const sigma = scheduler.initNoiseSigma;
-        if (sigma !== 1) for (let k = 0; k < noise.length; k++) noise[k]! *= sigma;
-        latents.push(noise);
-      }
-      generators.push(gen);
-      schedulers.push(scheduler);
-    }
-
-    const groups = this.unetGroups(r, cond, uncond, latentSize, isLcm);
-    const total = timesteps.length;
-    const tsRank = model.unet.input('timestep')?.shape.length ?? 1;
-    const preds: Float32Array[] = new Array(groups.reduce((n, g) => n + g.real, 0));
-    const noisePred = doCfg ? Array.from({ length: r.batch }, () => new Float32Array(latentSize)) : [];
-
-    for (let step = 0; step < total; step++) {
+    const { latents, schedulers, generators, timesteps, shape } = await this.prepareLatents(r, request.initImage, timer);
+    const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm);
+    for (let step = 0; step < timesteps.length; step++) {
       check();
-      const t = timesteps[step]!;
-      const inputs = latents.map((l, i) => schedulers[i]!.scaleModelInput(l, t));
-      let p = 0;
-      for (const g of groups) {
-        g.entries.forEach((e, k) => g.sample.set(inputs[e.image]!, k * latentSize));
-        const b = g.entries.length;
-        const feeds: Record<string, ort.Tensor> = {
-          ...g.constantFeeds,
-          sample: model.unet.floatTensor('sample', g.sample, [b, info.latentChannels, lh, lw]),
-          timestep: tsRank === 0 ? model.unet.numberTensor('timestep', [t], []) : model.unet.numberTensor('timestep', new Array<number>(b).fill(t), [b]),
-        };
-        const result = await model.unet.run(feeds, [model.io.unetOut], timer, 'unet');
-        const out = readFloat(result[model.io.unetOut]!).data;
-        for (let k = 0; k < g.real; k++) preds[p++] = out.subarray(k * latentSize, (k + 1) * latentSize);
-      }
-      for (let i = 0; i < r.batch; i++) {
-        let eps: Float32Array;
-        if (doCfg) {
-          // Entries are ordered (uncond, cond) per image.
-          const u = preds[2 * i]!;
-          const c = preds[2 * i + 1]!;
-          eps = noisePred[i]!;
-          const w = Math.fround(r.guidance);
-          for (let k = 0; k < latentSize; k++) eps[k] = u[k]! + Math.fround(w * Math.fround(c[k]! - u[k]!));
-        } else {
-          eps = preds[i]!;
-        }
-        latents[i] = schedulers[i]!.step(eps, t, latents[i]!, generators[i]).prevSample;
-      }
-      request.onStep?.(step + 1, total);
+      await this.denoiseStep(r, groups, latents, schedulers, generators, timesteps[step]!, doCfg, shape, timer);
+      request.onStep?.(step + 1, timesteps.length);
       if (yieldEachStep) await yieldToEventLoop();
     }
     check();
 
-    const images = await this.decode(latents, r, lh, lw, timer);
+    const images = await this.decodeLatents(latents, r, shape, timer);
     return {
       images,
       model: info.name,
@@ -258,6 +194,99 @@ export class DiffusionPipeline {
       warnings,
       timings: { wallMs: performance.now() - started, stages: timer.toJSON() },
     };
+  }
+
+  /** encode_prompt: the prompt's embeddings, and the negative prompt's when guidance is on. */
+  private async encodePrompts(r: ResolvedRequest, doCfg: boolean, timer: RunTimer): Promise<{ cond: TextConditioning; uncond?: TextConditioning; truncatedTo?: number }> {
+    const { model } = this;
+    const { chunks, truncated } = chunksFor(model, doCfg ? [r.prompt, r.negativePrompt] : [r.prompt]);
+    const cond = await encodePrompt(model, r.prompt, chunks, timer);
+    let uncond: TextConditioning | undefined;
+    if (doCfg) {
+      uncond = model.info.forceZerosForEmptyPrompt && r.negativePrompt === '' ? zerosLike(cond) : await encodePrompt(model, r.negativePrompt, chunks, timer);
+    }
+    return { cond, uncond, truncatedTo: truncated ? chunks * 75 : undefined };
+  }
+
+  /**
+   * prepare_latents: one generator and one scheduler per image, so image i is exactly the single
+   * image of seed + i; pure noise, or the start image encoded and noised to the first timestep.
+   */
+  private async prepareLatents(r: ResolvedRequest, initImage: RgbImage | undefined, timer: RunTimer): Promise<PreparedLatents> {
+    const info = this.model.info;
+    const lh = r.height / info.vaeScaleFactor;
+    const lw = r.width / info.vaeScaleFactor;
+    const shape: LatentShape = { dims: [1, info.latentChannels, lh, lw], size: info.latentChannels * lh * lw, lh, lw };
+    const generators: TorchGenerator[] = [];
+    const schedulers: Scheduler[] = [];
+    const latents: Float32Array[] = [];
+    let timesteps: number[] = [];
+    const initLatents = initImage ? await this.encodeImage(initImage, r, timer) : undefined;
+    for (let i = 0; i < r.batch; i++) {
+      const gen = createTorchGenerator(r.seed + i);
+      const scheduler = createScheduler(r.scheduler, info.schedulerConfig);
+      if (initLatents) {
+        timesteps = scheduler.setTimestepsForStrength(r.steps, r.strength);
+        const scaling = Math.fround(info.vaeScalingFactor);
+        const start = this.model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, shape.dims, scaling) : scaleBy(initLatents, scaling);
+        latents.push(scheduler.addNoise(start, gen.randn(shape.dims), timesteps[0]!));
+      } else {
+        scheduler.setTimesteps(r.steps);
+        timesteps = scheduler.timesteps;
+        const noise = gen.randn(shape.dims);
+        const sigma = scheduler.initNoiseSigma;
+        if (sigma !== 1) for (let k = 0; k < noise.length; k++) noise[k]! *= sigma;
+        latents.push(noise);
+      }
+      generators.push(gen);
+      schedulers.push(scheduler);
+    }
+    return { latents, schedulers, generators, timesteps, shape };
+  }
+
+  /** One step of the denoising loop: the UNet on every (image, prompt) entry, guidance, the scheduler's step. */
+  private async denoiseStep(
+    r: ResolvedRequest,
+    groups: UnetGroup[],
+    latents: Float32Array[],
+    schedulers: Scheduler[],
+    generators: TorchGenerator[],
+    t: number,
+    doCfg: boolean,
+    shape: LatentShape,
+    timer: RunTimer,
+  ): Promise<void> {
+    const { model } = this;
+    const { unet } = model;
+    const size = shape.size;
+    const inputs = latents.map((l, i) => schedulers[i]!.scaleModelInput(l, t));
+    const preds: Float32Array[] = [];
+    for (const g of groups) {
+      g.entries.forEach((e, k) => g.sample.set(inputs[e.image]!, k * size));
+      const b = g.entries.length;
+      const feeds: Record<string, ort.Tensor> = {
+        ...g.constantFeeds,
+        sample: unet.floatTensor('sample', g.sample, [b, model.info.latentChannels, shape.lh, shape.lw]),
+        timestep: timestepTensor(unet, t, b),
+      };
+      const result = await unet.run(feeds, [model.io.unetOut], timer, 'unet');
+      const out = readFloat(result[model.io.unetOut]!).data;
+      for (let k = 0; k < g.real; k++) preds.push(out.subarray(k * size, (k + 1) * size));
+    }
+    const w = Math.fround(r.guidance);
+    for (let i = 0; i < r.batch; i++) {
+      let eps: Float32Array;
+      if (doCfg) {
+        // Entries are ordered (uncond, cond) per image.
+        const u = preds[2 * i]!;
+        const c = preds[2 * i + 1]!;
+        eps = new Float32Array(size);
+        for (let k = 0; k < size; k++) eps[k] = u[k]! + Math.fround(w * Math.fround(c[k]! - u[k]!));
+      } else {
+        eps = preds[i]!;
+      }
+      latents[i] = schedulers[i]!.step(eps, t, latents[i]!, generators[i]).prevSample;
+    }
   }
 
   /** Splits the (image, prompt) entries into UNet calls as its batch axis allows, with their constant inputs built once. */
@@ -293,7 +322,9 @@ export class DiffusionPipeline {
     return Float32Array.from(readFloat(result[this.model.io.vaeEncoderOut!]!).data);
   }
 
-  private async decode(latents: Float32Array[], r: ResolvedRequest, lh: number, lw: number, timer: RunTimer): Promise<GeneratedImage[]> {
+  /** decode: each image's latents through the VAE decoder to 8-bit RGB. */
+  private async decodeLatents(latents: Float32Array[], r: ResolvedRequest, shape: LatentShape, timer: RunTimer): Promise<GeneratedImage[]> {
+    const { lh, lw } = shape;
     const { vaeDecoder, info } = this.model;
     const images: GeneratedImage[] = [];
     // torch divides a float32 tensor by the scaling factor as a float32.

@@ -2,8 +2,3 @@
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
-
-/** Thrown before any work for a request outside the model's limits; the message is meant for the user. */
-export class RequestError extends Error {
-  override name = 'RequestError';
-}

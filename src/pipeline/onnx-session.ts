@@ -24,6 +24,13 @@ export interface TensorInfo {
   shape: readonly (number | string)[];
 }
 
+let activity: Int32Array | undefined;
+
+/** A shared counter of sessions running now in this thread, which the thread's owner reads (ThreadedPipeline.busy). */
+export function setSessionActivityCounter(counter: SharedArrayBuffer): void {
+  activity = new Int32Array(counter);
+}
+
 /** Sums the time spent inside session.run per stage, for the overhead benchmark. */
 export class RunTimer {
   readonly stages = new Map<string, { ms: number; runs: number }>();
@@ -113,10 +120,13 @@ export class ModelSession {
   ): Promise<Record<string, ort.Tensor>> {
     const start = performance.now();
     let result: Record<string, ort.Tensor>;
+    if (activity) Atomics.add(activity, 0, 1);
     try {
       result = await (outputNames ? this.session.run(feeds, outputNames as string[]) : this.session.run(feeds));
     } catch (err) {
       throw new Error(`the ${stage} model failed in onnxruntime: ${firstLine(err)}`);
+    } finally {
+      if (activity) Atomics.sub(activity, 0, 1);
     }
     timer?.add(stage, performance.now() - start);
     return result;

@@ -129,6 +129,12 @@ export class ClipTokenizer {
     this.commaId = this.vocab.get(',</w>');
   }
 
+  /** The pad token a HF tokenizer folder names ('!' for SD 2.x's OpenCLIP), without reading its vocabulary. */
+  static padTokenOf(dir: string): string {
+    const pick = (key: string) => tokenContent(readJsonIfExists(join(dir, 'special_tokens_map.json'))[key]) ?? tokenContent(readJsonIfExists(join(dir, 'tokenizer_config.json'))[key]);
+    return pick('pad_token') ?? CLIP_EOS_TOKEN;
+  }
+
   /** Reads a HF tokenizer folder: vocab.json, merges.txt and the pad token from tokenizer_config.json or special_tokens_map.json. */
   static fromDirectory(dir: string): ClipTokenizer {
     const vocabFile = join(dir, 'vocab.json');

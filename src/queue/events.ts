@@ -1,6 +1,6 @@
 /** The job-event fan-out every JobQueue backend offers through onEvent. */
 import type { JobEvent } from '../core/jobs.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 
 export type JobEventListener = (event: JobEvent) => void;
 

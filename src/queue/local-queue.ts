@@ -4,15 +4,16 @@
  */
 import PQueue from 'p-queue';
 import type { AppConfig } from '../config.js';
+import { UserError } from '../core/errors.js';
 import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { JobStore, SettingsStore, UsageLedger } from '../store/types.js';
 import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from './admission.js';
 import { JobEventHub } from './events.js';
 import { FairScheduler, type SchedulerEntry } from './fair-scheduler.js';
 import { CLOSING_MESSAGE, MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from './messages.js';
-import { runJob } from './run-job.js';
-import { SubmitRefusedError, type CancelRequest, type CancelResult, type JobQueue, type JobRunner, type QueueStats, type RunContext } from './types.js';
+import { runWithTimeout } from './run-with-timeout.js';
+import type { CancelRequest, CancelResult, JobQueue, JobRunner, QueueStats, RunContext } from './types.js';
 
 export interface LocalJobQueueOptions {
   jobs: JobStore;
@@ -99,7 +100,7 @@ export class LocalJobQueue implements JobQueue {
 
   async submit(submission: JobSubmission): Promise<JobRecord> {
     if (this.state === 'closing' || this.state === 'closed') {
-      throw new SubmitRefusedError(CLOSING_MESSAGE, 'closing');
+      throw new UserError(CLOSING_MESSAGE, 'closing');
     }
     return this.lock.add(() => this.admit(submission));
   }
@@ -233,7 +234,7 @@ export class LocalJobQueue implements JobQueue {
           if (!r.settled) this.events.emit({ type: 'progress', jobId: id, step, total });
         },
       };
-      const result = await runJob(this.o.runner, r.job, ctx, this.timeoutMs, () => void this.stop(r, 'timeout'));
+      const result = await runWithTimeout(this.o.runner, r.job, ctx, this.timeoutMs, () => void this.stop(r, 'timeout'));
       if (!r.settled) {
         r.settled = true;
         const job = r.job;

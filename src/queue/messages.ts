@@ -2,12 +2,11 @@
  * What users read when a job does not finish, the same from every queue backend, and the rule of
  * which errors carry a message meant for them.
  */
-import { UserError } from '../core/invocation.js';
+import { JOB_FAILED, UserError } from '../core/errors.js';
 import type { JobRecord } from '../core/jobs.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import { formatWait } from './admission.js';
 
-export const GENERIC_FAILURE = 'Something went wrong while making this image; please try again.';
 export const RESTART_FAILURE = 'The bot restarted while making this; please try again.';
 /** The refusal of a submit while the bot shuts down. */
 export const CLOSING_MESSAGE = 'The bot is restarting; please try again in a minute.';
@@ -24,8 +23,7 @@ export function timeoutMessage(timeoutMs: number): string {
  * the generic message (its details go to the log, not to the user).
  */
 export function failureMessage(err: unknown, job: JobRecord, log?: Logger): string {
-  // RequestError (the pipeline's refusals) by name, so the queue does not load onnxruntime.
-  if (err instanceof UserError || (err instanceof Error && err.name === 'RequestError')) return err.message;
+  if (err instanceof UserError) return err.message;
   log?.error({ err, jobId: job.id, model: job.params.model }, 'job failed');
-  return GENERIC_FAILURE;
+  return JOB_FAILED;
 }

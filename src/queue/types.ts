@@ -1,17 +1,5 @@
 import type { JobEvent, JobOutput, JobRecord, JobSubmission } from '../core/jobs.js';
 
-/** A refusal at submit time (limit, quota, blocked word, queue full); `message` is meant for the user. */
-export class SubmitRefusedError extends Error {
-  override name = 'SubmitRefusedError';
-  constructor(
-    message: string,
-    /** Short machine-readable reason for metrics: 'quota-server', 'quota-user', 'rate', 'queue-full', 'blocked-word', ... */
-    readonly reason: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface CancelRequest {
   userId: string;
   serverId: string;
@@ -32,7 +20,7 @@ export interface QueueStats {
  * persisted. The in-process backend sits on p-queue; the scale-out backend on BullMQ/Redis.
  */
 export interface JobQueue {
-  /** Checks every limit atomically, stores the job and queues it; throws SubmitRefusedError. */
+  /** Checks every limit atomically, stores the job and queues it; throws UserError with the reason. */
   submit(submission: JobSubmission): Promise<JobRecord>;
   cancel(jobId: string, by: CancelRequest): Promise<CancelResult>;
   /** 1-based place in the queue of a queued job; undefined once it runs or ends. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { LocalImageStore } from './local-images.js';
 import { SqliteJobStore } from './sqlite-jobs.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { ImageStore, JobStore } from './types.js';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { assertValidLimit, copyLimits, parseStoredOverrides, validateLimits, type LimitName, type ServerLimits } from '../core/limits.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/index.js';
 import type { SqliteDatabase } from './database.js';
 import type { SettingsStore } from './types.js';
 

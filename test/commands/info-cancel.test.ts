@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cancelCommand } from '../../commands/cancel.js';
-import { dispatch } from '../../commands/index.js';
+import { dispatch, parseCommandText } from '../../commands/index.js';
 import { encodeButtonId } from '../../src/core/buttons.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import { runImageRetention } from '../../src/store/retention.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
+import { shown } from '../fixtures/markup.js';
 import { Harness, invocation, submission } from '../queue/harness.js';
 
 let h: Harness;
@@ -16,7 +16,7 @@ async function text(inv: Invocation): Promise<string> {
   const outcome = await dispatch(inv, h.services());
   expect(outcome.kind).toBe('reply');
   expect(outcome.reply.ephemeral).toBe(true);
-  return outcome.reply.text;
+  return shown(outcome.reply.text);
 }
 
 describe('/info', () => {
@@ -46,9 +46,9 @@ describe('/info', () => {
 
 describe('/cancel', () => {
   it('reads an optional job id from text', () => {
-    expect(cancelCommand.parseText('')).toEqual({ options: {} });
-    expect(cancelCommand.parseText(' abc123 ')).toEqual({ options: { job: 'abc123' } });
-    expect(() => cancelCommand.parseText('two words')).toThrow(/Usage/);
+    expect(parseCommandText('cancel', '')).toEqual({ options: {} });
+    expect(parseCommandText('cancel', ' abc123 ')).toEqual({ options: { job: 'abc123' } });
+    expect(() => parseCommandText('cancel', 'two words')).toThrow(/Usage/);
   });
 
   it('cancels the user’s newest job, or a named one; strangers are refused and nothing changes', async () => {

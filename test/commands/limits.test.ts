@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { limitsCommand } from '../../commands/limits.js';
 import { dispatch, parseCommandText } from '../../commands/index.js';
-import type { Services } from '../../src/core/command.js';
+import { shown } from '../fixtures/markup.js';
+import type { Services } from '../../src/services.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import { LIMIT_NAMES } from '../../src/core/limits.js';
 import { Harness, invocation, submission } from '../queue/harness.js';
@@ -17,23 +18,23 @@ afterEach(async () => {
   await h.dispose();
 });
 
-/** Runs /limits as Slack or the playground would: free text through parseText, then dispatch. */
+/** Runs /limits as Slack or the playground would: free text read by the command's spec, then dispatch. */
 async function typed(text: string, fields: Partial<Invocation> = {}) {
   const { subcommand, options } = parseCommandText('limits', text);
   const outcome = await dispatch(invocation('limits', { subcommand, options, ...fields }), services);
   expect(outcome.kind).toBe('reply');
-  return outcome.reply;
+  return { ...outcome.reply, text: shown(outcome.reply.text) };
 }
 
 describe('/limits', () => {
   it('reads free text the way Slack and the playground send it', () => {
-    expect(limitsCommand.parseText('')).toEqual({ subcommand: 'show', options: {} });
-    expect(limitsCommand.parseText('show')).toEqual({ subcommand: 'show', options: {} });
-    expect(limitsCommand.parseText('set max_steps 30')).toEqual({ subcommand: 'set', options: { name: 'max_steps', value: '30' } });
-    expect(limitsCommand.parseText('set blocked_words cat, dog ')).toEqual({ subcommand: 'set', options: { name: 'blocked_words', value: 'cat, dog' } });
-    expect(limitsCommand.parseText('reset blocked_words')).toEqual({ subcommand: 'reset', options: { name: 'blocked_words' } });
-    expect(() => limitsCommand.parseText('set max_steps')).toThrow(/Usage/);
-    expect(() => limitsCommand.parseText('frobnicate')).toThrow(/Unknown `\/limits frobnicate`/);
+    expect(parseCommandText('limits', '')).toEqual({ subcommand: 'show', options: {} });
+    expect(parseCommandText('limits', 'show')).toEqual({ subcommand: 'show', options: {} });
+    expect(parseCommandText('limits', 'set max_steps 30')).toEqual({ subcommand: 'set', options: { name: 'max_steps', value: '30' } });
+    expect(parseCommandText('limits', 'set blocked_words cat, dog ')).toEqual({ subcommand: 'set', options: { name: 'blocked_words', value: 'cat, dog' } });
+    expect(parseCommandText('limits', 'reset blocked_words')).toEqual({ subcommand: 'reset', options: { name: 'blocked_words' } });
+    expect(() => parseCommandText('limits', 'set max_steps')).toThrow(/Usage/);
+    expect(() => parseCommandText('limits', 'frobnicate')).toThrow(/Unknown `\/limits frobnicate`/);
   });
 
   it('offers Discord a set subcommand whose name option lists every limit', () => {
@@ -93,7 +94,7 @@ describe('/limits', () => {
       invocation('limits', { subcommand: 'set', options: { name: 'upscale_allowed', value: 'off' }, isServerAdmin: true }),
       services,
     );
-    expect(outcome.kind === 'reply' && outcome.reply.text).toBe('`upscale_allowed` is now **false** (was true).');
+    expect(outcome.kind === 'reply' && shown(outcome.reply.text)).toBe('`upscale_allowed` is now **false** (was true).');
     expect((await services.settings.get('S')).upscale_allowed).toBe(false);
   });
 });

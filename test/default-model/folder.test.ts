@@ -6,8 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, loadConfig } from '../../src/config.js';
-import { describeModelFolder } from '../../src/pipeline/catalog.js';
-import { inspectModelFolder } from '../../src/pipeline/model.js';
+import { readModelFolder } from '../../src/pipeline/model-folder.js';
 import { ClipTokenizer } from '../../src/pipeline/tokenizer.js';
 import { MODEL_DIR } from './helpers.js';
 
@@ -26,7 +25,7 @@ describe('models/emoji-diffusion', () => {
   it('is the model a fresh install runs when no MODEL_DIR is set', () => {
     expect(loadConfig({}).MODEL_DIR).toBe(DEFAULT_MODEL_DIR);
     expect(MODEL_DIR).toBe(DEFAULT_MODEL_DIR);
-    expect(() => inspectModelFolder(MODEL_DIR)).not.toThrow();
+    expect(() => readModelFolder(MODEL_DIR)).not.toThrow();
   });
 
   it('has the diffusers ONNX layout of a Stable Diffusion 1.x export', () => {
@@ -63,7 +62,7 @@ describe('models/emoji-diffusion', () => {
   });
 
   it('tells the bot its name, defaults and sizes (64×64, other shapes up to 112 pixels)', () => {
-    const entry = describeModelFolder(MODEL_DIR)!;
+    const entry = readModelFolder(MODEL_DIR);
     expect(entry.name).toBe('emoji-diffusion');
     expect(entry.description).toMatch(/emoji/i);
     expect(entry.defaults).toMatchObject({ width: 64, height: 64, steps: 20, scheduler: 'ddim' });

@@ -3,9 +3,10 @@
  * a tiny ONNX model): commands registered as `npm run deploy-commands` does, then a started adapter.
  */
 import { REST } from 'discord.js';
-import { slashCommands } from '../../commands/index.js';
+import { commandLayer, slashCommands } from '../../commands/index.js';
 import { deployCommands } from '../../src/adapters/discord/commands-json.js';
 import { startDiscord, type DiscordAdapterHandle, type DiscordAdapterOptions } from '../../src/adapters/discord/index.js';
+import type { CommandLayer } from '../../src/adapters/types.js';
 import { createTestServices, type TestServices, type TestServicesOptions } from '../fixtures/services.js';
 import { FakeDiscord, type FakeInteraction, type FakeMessage } from './fake-discord.js';
 
@@ -22,7 +23,8 @@ export function discordEnv(fake: FakeDiscord, extra: Record<string, string> = {}
   return { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, ...extra };
 }
 
-export async function startBot(options: { adapter?: DiscordAdapterOptions; services?: TestServicesOptions; env?: Record<string, string>; fake?: FakeDiscord } = {}): Promise<Bot> {
+export async function startBot(options: { adapter?: DiscordAdapterOptions; commands?: CommandLayer; services?: TestServicesOptions; env?: Record<string, string>; fake?: FakeDiscord } = {}): Promise<Bot> {
+  const commands = options.commands ?? commandLayer;
   const fake = options.fake ?? (await FakeDiscord.start());
   const env = discordEnv(fake, options.env);
   // Tests make many requests in a minute; the per-minute limit has its own tests in the queue.
@@ -36,11 +38,11 @@ export async function startBot(options: { adapter?: DiscordAdapterOptions; servi
   const bot: Bot = {
     fake,
     ts,
-    adapter: await startDiscord(ts.services, options.adapter),
+    adapter: await startDiscord(ts.services, commands, options.adapter),
     async restart(adapterOptions = options.adapter) {
       await bot.adapter.stop();
       bot.ts = await bot.ts.restart();
-      bot.adapter = await startDiscord(bot.ts.services, adapterOptions);
+      bot.adapter = await startDiscord(bot.ts.services, commands, adapterOptions);
     },
     async close() {
       await bot.adapter.stop();

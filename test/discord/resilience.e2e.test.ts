@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/log/index.js';
 import type { ImageStore } from '../../src/store/types.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { FakeDiscord, type FakeInteraction, type FakeMessage } from './fake-discord.js';

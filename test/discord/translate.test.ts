@@ -2,18 +2,19 @@
  * The translations between the neutral contracts and Discord's shapes, case by case.
  */
 import { describe, expect, it } from 'vitest';
-import type { CommandDefinition } from '../../src/core/command.js';
+import type { CommandSpec } from '../../src/core/command.js';
+import { md, mention } from '../../src/core/markup.js';
 import { toDiscordCommand } from '../../src/adapters/discord/commands-json.js';
 import { shardOptions } from '../../src/adapters/discord/index.js';
 import { readOptions } from '../../src/adapters/discord/invocation.js';
-import { discordDeliveryData } from '../../src/adapters/discord/job-target.js';
+import { discordDeliveryData } from '../../src/adapters/discord/delivery.js';
 import { renderMessage, toEmoji, truncateContent } from '../../src/adapters/discord/message.js';
 
 describe('renderMessage', () => {
   it('pings only the people meant, whatever the text contains', async () => {
-    const m = await renderMessage({ text: '**cat** - <@111> @everyone <@222>' }, { ping: ['111'] });
+    const m = await renderMessage({ text: md`**cat** - ${mention('111')} @everyone ${mention('222')}` }, { ping: ['111'] });
     expect(m.body.allowed_mentions).toEqual({ parse: [], users: ['111'] });
-    const none = await renderMessage({ text: '<@111>' });
+    const none = await renderMessage({ text: [mention('111')] });
     expect(none.body.allowed_mentions.users).toEqual([]);
   });
 
@@ -28,22 +29,22 @@ describe('renderMessage', () => {
 
   it('lays buttons out in rows of at most five, at most five rows, with styles and emoji', async () => {
     const row = Array.from({ length: 7 }, (_, i) => ({ id: `b${i}`, label: `B${i}` }));
-    const m = await renderMessage({ text: 'x', buttons: [row, [{ id: 'rr', label: 'Re-roll', emoji: '🔄', style: 'primary' }]] });
+    const m = await renderMessage({ text: md`x`, buttons: [row, [{ id: 'rr', label: 'Re-roll', emoji: '🔄', style: 'primary' }]] });
     expect(m.body.components.map((r) => r.components.length)).toEqual([5, 2, 1]);
     expect(m.body.components[2]!.components[0]).toEqual({ type: 2, style: 1, custom_id: 'rr', label: 'Re-roll', emoji: { name: '🔄' } });
     expect(m.body.components[0]!.components[0]!.style).toBe(2);
-    const many = await renderMessage({ text: 'x', buttons: Array.from({ length: 7 }, (_, i) => [{ id: `r${i}`, label: 'r' }]) });
+    const many = await renderMessage({ text: md`x`, buttons: Array.from({ length: 7 }, (_, i) => [{ id: `r${i}`, label: 'r' }]) });
     expect(many.body.components).toHaveLength(5);
   });
 
   it('reads custom emoji and marks private replies ephemeral', async () => {
     expect(toEmoji('<a:party:123456789012345678>')).toEqual({ name: 'party', id: '123456789012345678', animated: true });
-    expect((await renderMessage({ text: 'no', ephemeral: true })).body.flags).toBe(64);
-    expect((await renderMessage({ text: 'yes' })).body.flags).toBeUndefined();
+    expect((await renderMessage({ text: md`no`, ephemeral: true })).body.flags).toBe(64);
+    expect((await renderMessage({ text: md`yes` })).body.flags).toBeUndefined();
   });
 
   it('clears old buttons and images when a reply has none (edits replace the whole message)', async () => {
-    const m = await renderMessage({ text: 'failed' });
+    const m = await renderMessage({ text: md`failed` });
     expect(m.body.components).toEqual([]);
     expect(m.body.attachments).toEqual([]);
     expect(m.files).toEqual([]);
@@ -51,15 +52,13 @@ describe('renderMessage', () => {
 });
 
 describe('toDiscordCommand', () => {
-  const def: CommandDefinition = {
+  const def: CommandSpec = {
     name: 'demo',
     description: 'd'.repeat(150),
     options: [
       { name: 'extra', description: 'optional first in the definition', type: 'integer', minValue: 1, maxValue: 9 },
       { name: 'text', description: 'required', type: 'string', required: true, maxLength: 100 },
     ],
-    parseText: () => ({ options: {} }),
-    execute: async () => ({ kind: 'reply', reply: { text: '' } }),
   };
 
   it('puts required options first and keeps ranges, lengths and a 100-character description', () => {

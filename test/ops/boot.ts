@@ -1,17 +1,18 @@
-/** Boots one bot process the way src/main.ts does, on real stores, queue, runner and playground. */
+/** Boots one bot process the way src/runtime/main.ts does, on real stores, queue, runner and playground. */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { startWeb } from '../../src/adapters/web/index.js';
-import type { Services } from '../../src/core/command.js';
+import type { Services } from '../../src/services.js';
 import type { JobEvent, JobRecord, JobSubmission } from '../../src/core/jobs.js';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/log/index.js';
 import { createOps, installShutdown, type SignalSource } from '../../src/ops/index.js';
 import { ModelCatalog } from '../../src/pipeline/catalog.js';
 import { LocalJobQueue } from '../../src/queue/local-queue.js';
 import type { JobRunner, RunContext } from '../../src/queue/types.js';
-import { PipelineJobRunner } from '../../src/runner/pipeline-runner.js';
+import { PipelineJobRunner } from '../../src/jobs/runner.js';
 import { openLocalStores } from '../../src/store/index.js';
+import { commandLayer } from '../../commands/index.js';
 
 /**
  * The real pipeline runner, except that a job whose prompt starts with "slow" waits at the door
@@ -36,7 +37,7 @@ export class DoorRunner implements JobRunner {
   }
 }
 
-/** One bot process on a data directory, built the way src/main.ts builds it. */
+/** One bot process on a data directory, built the way src/runtime/main.ts builds it. */
 export async function boot(dataDir: string, modelDir: string, signals: SignalSource | undefined, deadlineMs: number, exit?: (code: number) => void) {
   const config = loadConfig({ DATA_DIR: dataDir, MODEL_DIR: modelDir, LOG_LEVEL: 'silent' });
   const log = createLogger({ level: 'silent', env: {} });
@@ -47,7 +48,7 @@ export async function boot(dataDir: string, modelDir: string, signals: SignalSou
   const rawQueue = new LocalJobQueue({ jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, concurrency: 1, log });
   const ops = createOps({ config, queue: rawQueue, jobs: stores.jobs, log, modelName: () => models.defaultModel.name, defaultMetrics: false });
   const services: Services = { config, queue: ops.queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, log };
-  const web = await startWeb(services, { routes: ops.routes, port: 0, host: '127.0.0.1' });
+  const web = await startWeb(services, commandLayer, { routes: ops.routes, port: 0, host: '127.0.0.1' });
   ops.addAdapter(web);
   const exits: number[] = [];
   const shutdown = installShutdown({

@@ -59,7 +59,7 @@ describe('config validation', () => {
   });
 });
 
-const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
+const MAIN = join(PROJECT_ROOT, 'src', 'runtime', 'main.ts');
 
 describe.skipIf(!existsSync(MAIN))('the bot started with a bad environment', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'imagine-config-'));

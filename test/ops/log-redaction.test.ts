@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { maskSecrets, secretValues } from '../../src/ops/redact.js';
+import { createLogger } from '../../src/log/index.js';
+import { maskSecrets, secretValues } from '../../src/log/redact.js';
 
 const ENV = {
   DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.discord-token-secret',

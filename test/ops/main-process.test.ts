@@ -1,5 +1,5 @@
 /**
- * The bot as the Docker image runs it: `node --import tsx src/main.ts` in its own process, with a
+ * The bot as the Docker image runs it: `node --import tsx src/runtime/main.ts` in its own process, with a
  * tiny model, checked from outside through the playground, /healthz, /metrics, the HEALTHCHECK
  * script and SIGTERM.
  */
@@ -48,7 +48,7 @@ describe('the bot process', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_SECONDS: '30',
     };
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'src', 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMetrics } from '../../src/ops/metrics.js';
-import { SubmitRefusedError } from '../../src/queue/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { MemoryJobs, ScriptedQueue, adapter, jobRecord, parseMetrics, sample } from './fakes.js';
 
 function setup(options: { maxServerLabels?: number; gateway?: string; start?: number } = {}) {
@@ -159,12 +159,12 @@ describe('refusals and adapters', () => {
     const reasons = ['quota-user', 'quota-user', 'queue-full'];
     t.queue.submitImpl = async () => {
       const reason = reasons.shift();
-      if (reason) throw new SubmitRefusedError(`refused: ${reason}`, reason);
+      if (reason) throw new UserError(`refused: ${reason}`, reason);
       throw new Error('database is locked');
     };
     const queue = t.metrics.instrumentQueue(t.queue);
     const submission = { kind: 'imagine' as const, platform: 'discord' as const, serverId: 's', channelId: 'c', userId: 'u', userName: 'U', isServerAdmin: false, params: jobRecord('x').params };
-    for (let i = 0; i < 3; i++) await expect(queue.submit(submission)).rejects.toBeInstanceOf(SubmitRefusedError);
+    for (let i = 0; i < 3; i++) await expect(queue.submit(submission)).rejects.toBeInstanceOf(UserError);
     await expect(queue.submit(submission)).rejects.toThrow('database is locked');
     // The instrumented queue is the same queue otherwise.
     t.queue.statsValue = { queued: 5, running: 0, byStatus: {} };

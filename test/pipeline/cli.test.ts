@@ -37,7 +37,7 @@ describe('npm run imagine', () => {
   it('explains a request the model refuses and a missing model folder, with exit code 1', async () => {
     const refused = await imagine('x', '--steps', '200', '--model', model).catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 1 });
-    expect((refused as { stderr: string }).stderr).toMatch(/imagine: steps must be a whole number from 1 to 150/);
+    expect((refused as { stderr: string }).stderr).toMatch(/imagine: 200 steps is more than the model `model` allows \(at most 150\)/);
     const missing = await imagine('x', '--model', join(root, 'none')).catch((e: { code: number; stderr: string }) => e);
     expect(missing).toMatchObject({ code: 1 });
     expect((missing as { stderr: string }).stderr).toMatch(/model folder .*none does not exist/);

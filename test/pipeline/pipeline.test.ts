@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeModelFolder } from '../../src/pipeline/catalog.js';
+import { readModelFolder } from '../../src/pipeline/model-folder.js';
 import { DiffusionPipeline } from '../../src/pipeline/diffusion.js';
-import { ModelLoadError, RequestError } from '../../src/pipeline/errors.js';
+import { UserError } from '../../src/core/errors.js';
+import { ModelLoadError } from '../../src/pipeline/errors.js';
 import { supportedBackends, type ModelSession } from '../../src/pipeline/onnx-session.js';
 import type { GenerationRequest, RgbImage } from '../../src/pipeline/types.js';
 import { GenerationCancelledError } from '../../src/pipeline/types.js';
@@ -79,7 +80,7 @@ describe('every export generation × family loads without editing and makes imag
         const p = await pipelineFor(`${generation}-${family}`, { generation, family });
         expect(p.info.family).toBe(family);
         // The catalog (JSON only, no sessions) offers the defaults the loaded model will use.
-        expect(describeModelFolder(p.info.dir)?.defaults).toEqual(p.info.defaults);
+        expect(readModelFolder(p.info.dir).defaults).toEqual(p.info.defaults);
         const a = await p.generate(base);
         expect(a.images).toHaveLength(1);
         expect(a.images[0]!.width).toBe(64);
@@ -320,16 +321,16 @@ describe('clear errors', () => {
     const lcm = await pipelineFor('optimum-2025-lcm', { generation: 'optimum-2025', family: 'lcm' });
     const counts = [countRuns(p), countRuns(fixed), countRuns(lcm)];
     const refused: [DiffusionPipeline, GenerationRequest, RegExp][] = [
-      [p, { ...base, steps: 0 }, /steps must be a whole number from 1 to 150/],
-      [p, { ...base, steps: 500 }, /steps must be/],
-      [p, { ...base, width: 60 }, /width must be a multiple of 8/],
-      [p, { ...base, height: 4096 }, /height must be from 64 to 1536/],
+      [p, { ...base, steps: 0 }, /Steps must be a whole number from 1 to 150/],
+      [p, { ...base, steps: 500 }, /500 steps is more than the model `optimum-2023-sd1` allows \(at most 150\)/],
+      [p, { ...base, width: 60 }, /60×64 is not a size .* width and height are multiples of 8 pixels/],
+      [p, { ...base, height: 4096 }, /each side from 64 to 1536 pixels/],
       [p, { ...base, width: 1536, height: 1536 }, /larger than/],
-      [p, { ...base, batch: 9 }, /batch must be from 1 to 8/],
-      [p, { ...base, seed: -1 }, /seed must be/],
-      [p, { ...base, guidance: 31 }, /guidance/],
-      [p, { ...base, scheduler: 'heun' as never }, /unknown sampler 'heun'/],
-      [p, { ...base, strength: 0, initImage: { width: 1, height: 1, data: new Uint8Array(3) } }, /strength/],
+      [p, { ...base, batch: 9 }, /makes 1 to 8 images at a time \(asked for 9\)/],
+      [p, { ...base, seed: -1 }, /seed must be a whole number from 0 to 4294967295/],
+      [p, { ...base, guidance: 31 }, /Guidance \(cfg\) must be a number from 0 to 30/],
+      [p, { ...base, scheduler: 'heun' as never }, /Unknown sampler `heun`/],
+      [p, { ...base, strength: 0, initImage: { width: 1, height: 1, data: new Uint8Array(3) } }, /Strength must be more than 0 and at most 1/],
       [p, { ...base, scheduler: 'euler', steps: 3, strength: 0.2, initImage: { width: 1, height: 1, data: new Uint8Array(3) } }, /too low/],
       [p, { ...base, initImage: { width: 2, height: 2, data: new Uint8Array(3) } }, /8-bit RGB/],
       [fixed, { ...base, width: 128, height: 128 }, /only makes 64×64 images/],
@@ -337,7 +338,7 @@ describe('clear errors', () => {
     ];
     for (const [pipeline, request, message] of refused) {
       const err = await pipeline.generate(request).catch((e: unknown) => e);
-      expect(err, String(message)).toBeInstanceOf(RequestError);
+      expect(err, String(message)).toBeInstanceOf(UserError);
       expect((err as Error).message).toMatch(message);
     }
     for (const c of counts) expect(c).toEqual({});
@@ -348,12 +349,12 @@ describe('clear errors', () => {
     const p = await pipelineFor('hinted', { generation: 'optimum-2023', family: 'sd1', hints });
     expect(p.info.name).toBe('hinted');
     expect(p.info.defaults).toMatchObject({ steps: 6, scheduler: 'ddim', width: 64, height: 64 });
-    expect(describeModelFolder(p.info.dir)?.defaults).toEqual(p.info.defaults);
+    expect(readModelFolder(p.info.dir).defaults).toEqual(p.info.defaults);
     const r = await p.generate({ prompt: 'a cat', seed: 1 });
     expect([r.steps, r.scheduler, r.width]).toEqual([6, 'ddim', 64]);
     await expect(p.generate({ ...base, width: 128, height: 128 })).rejects.toThrow(/only makes 64×64/);
-    await expect(p.generate({ ...base, steps: 31 })).rejects.toThrow(/from 1 to 30/);
-    await expect(p.generate({ ...base, batch: 3 })).rejects.toThrow(/from 1 to 2/);
+    await expect(p.generate({ ...base, steps: 31 })).rejects.toThrow(/31 steps is more than the model `hinted` allows \(at most 30\)/);
+    await expect(p.generate({ ...base, batch: 3 })).rejects.toThrow(/makes 1 to 2 images at a time/);
   });
 
   it('cancellation stops between steps', async () => {

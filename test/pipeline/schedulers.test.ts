@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTorchGenerator } from '../../src/pipeline/random.js';
-import { createScheduler, schedulerNameFromClass, SCHEDULER_NAMES, type SchedulerName } from '../../src/pipeline/schedulers/index.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../src/core/samplers.js';
+import { createScheduler, schedulerNameFromClass } from '../../src/pipeline/schedulers/index.js';
 import { DdimScheduler } from '../../src/pipeline/schedulers/ddim.js';
 import { PndmScheduler } from '../../src/pipeline/schedulers/pndm.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../src/onnx/graph.js';
+import { GraphBuilder } from '../../scripts/onnx-writer/graph.js';
 import { ModelSession } from '../../src/pipeline/onnx-session.js';
 import type { RgbImage } from '../../src/pipeline/types.js';
 import { esrganUpscale, lanczosResize, upscale } from '../../src/pipeline/upscale.js';

@@ -6,9 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../src/onnx/graph.js';
-import { ModelLoadError, RequestError } from '../../src/pipeline/errors.js';
+import { GraphBuilder } from '../../scripts/onnx-writer/graph.js';
+import { UserError } from '../../src/core/errors.js';
+import { ModelLoadError } from '../../src/pipeline/errors.js';
 import { loadPipeline, type Pipeline } from '../../src/pipeline/pipeline.js';
+import type { ThreadedPipeline } from '../../src/pipeline/threaded.js';
 import { GenerationCancelledError, type GenerationRequest, type RgbImage } from '../../src/pipeline/types.js';
 import { writeTinyModel } from '../fixtures/tiny-models.js';
 
@@ -59,8 +61,8 @@ describe('worker pipeline', () => {
     expect(ok.images).toHaveLength(1);
   });
 
-  it('refusals cross the thread as RequestError and load failures as ModelLoadError', async () => {
-    await expect(fragile.generate({ ...base, steps: 1000 })).rejects.toBeInstanceOf(RequestError);
+  it('refusals cross the thread as UserError and load failures as ModelLoadError', async () => {
+    await expect(fragile.generate({ ...base, steps: 1000 })).rejects.toBeInstanceOf(UserError);
     const err = await loadPipeline(join(root, 'nothing-here')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelLoadError);
     expect((err as Error).message).toMatch(/does not exist/);
@@ -87,13 +89,20 @@ describe('worker pipeline', () => {
   });
 
   it('keeps the main event loop free while images are made', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 1);
-    const r = await slow.generate({ ...base, steps: 12 });
-    clearInterval(timer);
-    const unetRuns = r.timings.stages.unet!.runs;
-    // Timers kept firing throughout, many times per UNet call (a blocked loop fires about once per call).
-    expect(ticks).toBeGreaterThan(3 * unetRuns);
+    // This thread's loop runs while the inference thread is inside session.run: a loop blocked by
+    // the run (as in-process inference would block it) could never see the thread busy.
+    expect((slow as ThreadedPipeline).busy).toBe(false);
+    let sawBusy = false;
+    let polling = true;
+    const poll = () => {
+      if ((slow as ThreadedPipeline).busy) sawBusy = true;
+      if (polling && !sawBusy) setImmediate(poll);
+    };
+    setImmediate(poll);
+    await slow.generate({ ...base, steps: 12 });
+    polling = false;
+    expect(sawBusy).toBe(true);
+    expect((slow as ThreadedPipeline).busy).toBe(false);
   });
 
   it('upscales with the configured ONNX upscaler, resizing when its own scale differs', async () => {

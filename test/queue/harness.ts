@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
-import type { Services } from '../../src/core/command.js';
+import type { Services } from '../../src/services.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import type { JobEvent, JobParams, JobSubmission } from '../../src/core/jobs.js';
 import type { ServerLimits } from '../../src/core/limits.js';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log/index.js';
 import { ModelCatalog } from '../../src/pipeline/catalog.js';
 import { LocalJobQueue, type LocalJobQueueOptions } from '../../src/queue/local-queue.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
@@ -155,6 +155,7 @@ export function invocation(command: string, fields: Partial<Invocation> = {}): I
     userId: 'ann',
     userName: 'ann',
     isServerAdmin: false,
+    admins: 'members with the Manage Server permission',
     command,
     options: {},
     ...fields,

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/invocation.js';
+import { JOB_FAILED, UserError } from '../../src/core/errors.js';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { GENERIC_FAILURE, RESTART_FAILURE } from '../../src/queue/messages.js';
-import { SubmitRefusedError } from '../../src/queue/types.js';
+import { RESTART_FAILURE } from '../../src/queue/messages.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { Harness, submission } from './harness.js';
 
@@ -11,13 +10,13 @@ afterEach(async () => {
   await h?.dispose();
 });
 
-async function refusal(p: Promise<unknown>): Promise<SubmitRefusedError> {
+async function refusal(p: Promise<unknown>): Promise<UserError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(SubmitRefusedError);
-  return err as SubmitRefusedError;
+  expect(err).toBeInstanceOf(UserError);
+  return err as UserError;
 }
 
 describe('fairness', () => {
@@ -80,7 +79,7 @@ describe('admission', () => {
     // One user: 20 submits of 4 images at once against a quota of 10.
     const one = await Promise.allSettled(Array.from({ length: 20 }, () => h.queue.submit(submission('S', 'ann'))));
     expect(one.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    const userRefusals = one.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as SubmitRefusedError);
+    const userRefusals = one.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as UserError);
     expect(new Set(userRefusals.map((e) => e.reason))).toEqual(new Set(['quota-user']));
     expect(userRefusals[0]!.message).toMatch(/^This needs 4 images, but only 2 of your daily 10 are left; resets at 00:00 UTC \(in .+\)\.$/);
     // Many users at once against the server's 20.
@@ -213,8 +212,8 @@ describe('life-cycle', () => {
     const b = await h.queue.submit(submission('S', 'ann', { prompt: 'boom' }));
     await h.settled([a.id, b.id]);
     expect(h.eventsOf(a.id).at(-1)).toEqual({ type: 'failed', jobId: a.id, message: 'The image this starts from has expired or was removed.' });
-    expect(h.eventsOf(b.id).at(-1)).toEqual({ type: 'failed', jobId: b.id, message: GENERIC_FAILURE });
-    expect((await h.stores.jobs.get(b.id))?.error).toBe(GENERIC_FAILURE);
+    expect(h.eventsOf(b.id).at(-1)).toEqual({ type: 'failed', jobId: b.id, message: JOB_FAILED });
+    expect((await h.stores.jobs.get(b.id))?.error).toBe(JOB_FAILED);
     expect(h.logLines.join('')).toContain('onnx exploded at node 42');
     // Failed jobs give their images back.
     expect((await h.stores.usage.today('S', 'ann')).userImages).toBe(0);

@@ -6,11 +6,11 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config.js';
-import { followJobs } from '../../src/core/job-updates.js';
+import { followJobs } from '../../src/replies/follow.js';
 import type { JobSubmission } from '../../src/core/jobs.js';
-import { createLogger } from '../../src/log.js';
-import { SubmitRefusedError } from '../../src/queue/types.js';
-import { createRedisRuntime } from '../../src/scale/runtime.js';
+import { createLogger } from '../../src/log/index.js';
+import { UserError } from '../../src/core/errors.js';
+import { createRedisRuntime } from '../../src/runtime/redis.js';
 
 const env = process.env;
 const config = loadConfig(env);
@@ -34,7 +34,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   services.queue.submit(cmd.sub).then(
     (job) => say({ ev: 'submitted', tag: cmd.tag, id: job.id }),
     (err: unknown) =>
-      say(err instanceof SubmitRefusedError ? { ev: 'refused', tag: cmd.tag, reason: err.reason, message: err.message } : { ev: 'error', tag: cmd.tag, message: String(err) }),
+      say(err instanceof UserError ? { ev: 'refused', tag: cmd.tag, reason: err.reason, message: err.message } : { ev: 'error', tag: cmd.tag, message: String(err) }),
   );
 });
 process.once('SIGTERM', () => {

@@ -13,8 +13,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent, JobSubmission } from '../../src/core/jobs.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { RedisBackend } from '../../src/scale/backend.js';
-import { RedisJobStore, RedisSettingsStore, Scripts } from '../../src/scale/redis-stores.js';
+import { RedisBackend } from '../../src/queue/redis/backend.js';
+import { RedisJobStore, RedisSettingsStore, Scripts } from '../../src/queue/redis/stores.js';
 import { writeTestModels } from '../fixtures/fake-runner.js';
 import { OPEN_LIMITS, submission } from '../queue/harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -175,17 +175,24 @@ describe.skipIf(!redisAvailable)('Redis backend with gateway and worker processe
   it('keeps fairness across worker processes: server B, arriving after A\'s burst of 20, gets every other start', async () => {
     // A may use both workers at once; fairness, not its cap, must keep B from waiting behind all of A.
     await settings.set('A', 'server_max_running', 4);
-    const a: string[] = [];
-    for (let i = 0; i < 20; i++) a.push((await submitVia(gw1, submission('A', `a${i % 4}`))).id as string);
+    // The workers hold what they start until both bursts are queued, so "B arrives after A's
+    // burst" is an order of events, not a race between the submits and the workers.
+    for (const w of [w1, w2]) {
+      const held = w.lines.length;
+      w.send({ op: 'hold' });
+      await w.waitFor((l) => l.ev === 'hold' && w.lines.indexOf(l) >= held);
+    }
+    const a = (await Promise.all(Array.from({ length: 20 }, (_, i) => submitVia(gw1, submission('A', `a${i % 4}`))))).map((l) => l.id as string);
     const b: string[] = [];
     for (let i = 0; i < 4; i++) b.push((await submitVia(gw2, submission('B', 'b1'))).id as string);
+    for (const w of [w1, w2]) w.send({ op: 'release' });
     for (const id of [...a, ...b]) await gw1.waitFor((l) => l.ev === 'event' && (l.event as JobEvent).jobId === id && (l.event as JobEvent).type === 'done');
     // The stream's order of starts is the one order every process sees.
     const starts = gw1.lines
       .filter((l) => l.ev === 'event' && (l.event as JobEvent).type === 'started')
       .map((l) => (l.event as JobEvent).jobId)
       .filter((id) => a.includes(id) || b.includes(id));
-    const tenthOfA = starts.indexOf(a[9]!);
+    const tenthOfA = starts.indexOf(starts.filter((id) => a.includes(id))[9]!);
     for (const id of b) expect(starts.indexOf(id)).toBeLessThan(tenthOfA);
     // Both worker processes took part.
     const ranOn = new Set([...w1.lines, ...w2.lines].filter((l) => l.ev === 'run' && l.type === 'start' && a.includes(l.jobId as string)).map((l) => l.worker));

@@ -3,10 +3,9 @@
  * and worker runtimes with FakeRunners, talking only through Redis and BullMQ.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/invocation.js';
+import { JOB_FAILED, UserError } from '../../src/core/errors.js';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { GENERIC_FAILURE, RESTART_FAILURE } from '../../src/queue/messages.js';
-import { SubmitRefusedError } from '../../src/queue/types.js';
+import { RESTART_FAILURE } from '../../src/queue/messages.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { ScaleHarness, submission } from './harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -25,13 +24,13 @@ afterEach(async () => {
   await h?.dispose();
 });
 
-async function refusal(p: Promise<unknown>): Promise<SubmitRefusedError> {
+async function refusal(p: Promise<unknown>): Promise<UserError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(SubmitRefusedError);
-  return err as SubmitRefusedError;
+  expect(err).toBeInstanceOf(UserError);
+  return err as UserError;
 }
 
 describe.skipIf(!redisAvailable)('Redis queue, one process', () => {
@@ -125,7 +124,7 @@ describe.skipIf(!redisAvailable)('Redis queue admission (same rules and words as
     const both = [first, second];
     const one = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => both[i % 2]!.submit(submission('S', 'ann'))));
     expect(one.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    const refusals = one.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as SubmitRefusedError);
+    const refusals = one.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as UserError);
     expect(new Set(refusals.map((e) => e.reason))).toEqual(new Set(['quota-user']));
     expect(refusals[0]!.message).toMatch(/^This needs 4 images, but only 2 of your daily 10 are left; resets at 00:00 UTC \(in .+\)\.$/);
     const many = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => both[i % 2]!.submit(submission('S', `user${i}`))));
@@ -212,7 +211,7 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, timeout,
     const b = await h.queue.submit(submission('T', 'ann', { prompt: 'boom' }));
     await h.settled([a.id, b.id]);
     expect(h.eventsOf(a.id).at(-1)).toEqual({ type: 'failed', jobId: a.id, message: 'The image this starts from has expired or was removed.' });
-    expect(h.eventsOf(b.id).at(-1)).toEqual({ type: 'failed', jobId: b.id, message: GENERIC_FAILURE });
+    expect(h.eventsOf(b.id).at(-1)).toEqual({ type: 'failed', jobId: b.id, message: JOB_FAILED });
     expect(h.logLines.join('')).toContain('onnx exploded at node 42');
     expect((await h.services.usage.today('S', 'ann')).userImages).toBe(0);
 
@@ -275,7 +274,7 @@ describe.skipIf(!redisAvailable)('Redis queue bookkeeping', () => {
   it('keeps BullMQ priorities in range by moving the base up, without changing the fair order', async () => {
     h = new ScaleHarness(server.url);
     await h.openGateway();
-    const { RedisBackend } = await import('../../src/scale/backend.js');
+    const { RedisBackend } = await import('../../src/queue/redis/backend.js');
     const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
     await probe.redis.hset(probe.scripts.key('conf'), 'rebase_at', '3');
     await h.services.settings.set('A', 'server_max_running', 3);
@@ -299,7 +298,7 @@ describe.skipIf(!redisAvailable)('Redis queue bookkeeping', () => {
   it('upkeep adds a released job a dead process never handed to BullMQ, and fails a running job whose BullMQ job vanished', async () => {
     h = new ScaleHarness(server.url, { daily_user_images: 100 });
     await h.openGateway();
-    const { RedisBackend, bullIdOf } = await import('../../src/scale/backend.js');
+    const { RedisBackend, bullIdOf } = await import('../../src/queue/redis/backend.js');
     const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
     // Released by the submit script, then taken out of BullMQ as if the process died before adding it.
     const lost = await h.queue.submit(submission('S', 'ann'));

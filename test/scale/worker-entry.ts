@@ -1,14 +1,16 @@
 /**
  * Test-only `npm run worker`: the real worker runtime (BullMQ, Lua, the shared image folder) with
  * a FakeRunner instead of the models. Prints one JSON line per run start/end on stdout, 'ready'
- * once it takes jobs; SIGTERM closes it gracefully (TEST_DEADLINE_MS for running jobs).
+ * once it takes jobs; SIGTERM closes it gracefully (TEST_DEADLINE_MS for running jobs). Reads
+ * {"op":"hold"} (new runs wait at their start) and {"op":"release"} as JSON lines on stdin.
  * Env: the bot's (REDIS_URL, DATA_DIR, INSTANCE_ID, QUEUE_CONCURRENCY…) plus TEST_PREFIX,
  * TEST_DURATION_MS, TEST_STEPS, TEST_SLOW_MS, TEST_LOCK_MS, TEST_STALLED_MS, TEST_DEADLINE_MS.
  */
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createRedisWorkerRuntime } from '../../src/scale/runtime.js';
+import { createLogger } from '../../src/log/index.js';
+import { createRedisWorkerRuntime } from '../../src/runtime/redis.js';
 import type { JobRunner } from '../../src/queue/types.js';
 import { LocalImageStore } from '../../src/store/index.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
@@ -36,6 +38,12 @@ process.once('SIGTERM', () => {
     say({ ev: 'closed' });
     process.exit(0);
   });
+});
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const cmd = JSON.parse(line) as { op: 'hold' | 'release' };
+  if (cmd.op === 'hold') fast.hold();
+  else fast.release();
+  say({ ev: cmd.op });
 });
 await runtime.start();
 say({ ev: 'ready' });

@@ -3,7 +3,7 @@
  * scripted command layer so each step of a job can be watched in the fake's channel.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapterHandle } from '../../src/adapters/slack/app.js';
+import { startSlack, type SlackAdapterHandle } from '../../src/adapters/slack/index.js';
 import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
 import { freePort, stubWorld, type StubWorld } from './stub-layer.js';
 
@@ -27,7 +27,7 @@ async function startHttp(extraEnv: Record<string, string> = {}) {
     SLACK_ADMIN_USERS: LISTED,
     ...extraEnv,
   });
-  adapter = await createSlackAdapter(world.services, world.layer, { listen: { port, host: '127.0.0.1' } });
+  adapter = await startSlack(world.services, world.layer, { listen: { port, host: '127.0.0.1' } });
   url = `http://127.0.0.1:${port}/slack/events`;
 }
 
@@ -238,7 +238,7 @@ describe('Slack over HTTP (signed requests)', () => {
 describe('Slack over Socket Mode', () => {
   async function startSocket() {
     world = stubWorld({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl });
-    adapter = await createSlackAdapter(world.services, world.layer);
+    adapter = await startSlack(world.services, world.layer);
   }
 
   it('connects with the app token, acks envelopes and delivers the grid', async () => {
@@ -284,15 +284,15 @@ describe('Slack over Socket Mode', () => {
 
   it('refuses to start with a wrong bot token or app token, naming the problem', async () => {
     world = stubWorld({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl });
-    await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
+    await expect(startSlack(world.services, world.layer)).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
     world = stubWorld({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: 'xapp-wrong', SLACK_API_URL: fake.apiUrl });
-    await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/SLACK_APP_TOKEN.*invalid_auth/);
+    await expect(startSlack(world.services, world.layer)).rejects.toThrow(/SLACK_APP_TOKEN.*invalid_auth/);
     expect(fake.openSockets).toBe(0);
   });
 
   it('gives up soon with a clear error when Slack cannot be reached', async () => {
     const closed = await freePort();
     world = stubWorld({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: `http://127.0.0.1:${closed}/api/` });
-    await expect(createSlackAdapter(world.services, world.layer)).rejects.toThrow(/Slack is not reachable at http:\/\/127\.0\.0\.1:\d+\/api\//);
+    await expect(startSlack(world.services, world.layer)).rejects.toThrow(/Slack is not reachable at http:\/\/127\.0\.0\.1:\d+\/api\//);
   });
 });

@@ -11,6 +11,7 @@ import { FakeRunner } from '../fixtures/fake-runner.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
 import { freePort } from './stub-layer.js';
+import { commandLayer } from '../../commands/index.js';
 
 const CHANNEL = 'C0ART';
 const ALICE = 'U0ALICE';
@@ -40,7 +41,7 @@ async function start(mode: 'http' | 'socket', runner?: FakeRunner): Promise<{ fa
       ? { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_API_URL: fake.apiUrl, SLACK_PORT: String(port) }
       : { SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl };
   ts = await createTestServices({ env, runner, limits: { user_requests_per_minute: 0, user_max_queued: 10 } });
-  adapter = await startSlack(ts.services, mode === 'http' ? { listen: { port, host: '127.0.0.1' } } : undefined);
+  adapter = await startSlack(ts.services, commandLayer, mode === 'http' ? { listen: { port, host: '127.0.0.1' } } : undefined);
   return { fake, ts, url: `http://127.0.0.1:${port}/slack/events`, port };
 }
 
@@ -194,7 +195,7 @@ describe('Slack end to end', () => {
     await adapter!.stop();
     ts = await first.ts.restart();
     store.current = ts.services.images;
-    adapter = await startSlack(ts.services, { listen: { port: first.port, host: '127.0.0.1' } });
+    adapter = await startSlack(ts.services, commandLayer, { listen: { port: first.port, host: '127.0.0.1' } });
     runner.release();
 
     const grid = await first.fake.waitFor(() => gridMessages(first.fake)[0], 30_000, 'grid after restart');

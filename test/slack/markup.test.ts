@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { gridButtons, singleImageButtons } from '../../src/core/buttons.js';
-import { escapeMarkup } from '../../src/core/render.js';
-import { buttonBlocks, fallbackText, replyBlocks } from '../../src/adapters/slack/blocks.js';
+import { bold, code, md, mention } from '../../src/core/markup.js';
 import { scrubSecrets } from '../../src/adapters/slack/bolt-logger.js';
-import { commandTextFromSlack, splitForSections, toMrkdwn, toPlainFallback } from '../../src/adapters/slack/markup.js';
+import { buttonBlocks, commandTextFromSlack, fallbackText, replyBlocks, splitForSections, toMrkdwn, toPlainFallback } from '../../src/adapters/slack/message.js';
 import { blockErrors } from './fake-slack.js';
 
 describe('neutral markup to Slack mrkdwn', () => {
   it('turns bold into single asterisks and keeps Slack mentions', () => {
-    expect(toMrkdwn('**red heart** - <@U012AB3CD> (Waiting to start)')).toBe('*red heart* - <@U012AB3CD> (Waiting to start)');
+    expect(toMrkdwn(md`**red heart** - ${mention('U012AB3CD')} (Waiting to start)`)).toBe('*red heart* - <@U012AB3CD> (Waiting to start)');
   });
 
   it('escapes &, < and > from user text so Slack shows them literally', () => {
-    const prompt = escapeMarkup('cats & dogs <3 >_<');
-    expect(toMrkdwn(`**${prompt}**`)).toBe('*cats &amp; dogs &lt;3 &gt;_&lt;*');
+    expect(toMrkdwn([bold('cats & dogs <3 >_<')])).toBe('*cats &amp; dogs &lt;3 &gt;_&lt;*');
   });
 
   it('shows an escaped asterisk from a prompt without opening bold', () => {
-    const head = `**${escapeMarkup('a *shiny* cat')}** - <@U1ABC>`;
+    const head = md`${bold('a *shiny* cat')} - ${mention('U1ABC')}`;
     const out = toMrkdwn(head);
     // Exactly the two bold markers remain.
     expect(out.split('*').length - 1).toBe(2);
@@ -26,8 +24,8 @@ describe('neutral markup to Slack mrkdwn', () => {
   });
 
   it('keeps code spans literal and leaves non-Slack mentions as text', () => {
-    expect(toMrkdwn('use `/imagine **x** <y>` now')).toBe('use `/imagine **x** &lt;y&gt;` now');
-    expect(toMrkdwn('<@web-user-7> hi')).toBe('&lt;@web-user-7&gt; hi');
+    expect(toMrkdwn(md`use ${code('/imagine **x** <y>')} now`)).toBe('use `/imagine **x** &lt;y&gt;` now');
+    expect(toMrkdwn(md`${mention('web-user-7')} hi`)).toBe('@web-user-7 hi');
   });
 
   it('splits long text into sections without cutting an entity', () => {
@@ -63,7 +61,7 @@ describe('Block Kit for replies', () => {
 
   it('passes Slack block validation for grid and single-image results', () => {
     for (const buttons of [gridButtons('j2', 4), singleImageButtons('j3')]) {
-      const blocks = replyBlocks({ text: `**${escapeMarkup('x'.repeat(4000))}** - <@U1>`, buttons });
+      const blocks = replyBlocks({ text: md`${bold('x'.repeat(4000))} - ${mention('U1')}`, buttons });
       expect(blockErrors(blocks)).toEqual([]);
     }
   });
@@ -87,7 +85,7 @@ describe('Block Kit for replies', () => {
   });
 
   it('gives a plain fallback text for notifications', () => {
-    expect(fallbackText({ text: '**red heart** - <@U1AB> (42% · step 5/12)' })).toBe('red heart - <@U1AB> (42% · step 5/12)');
+    expect(fallbackText({ text: md`**red heart** - ${mention('U1AB')} (42% · step 5/12)` })).toBe('red heart - <@U1AB> (42% · step 5/12)');
   });
 });
 

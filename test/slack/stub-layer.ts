@@ -1,20 +1,22 @@
 /**
  * A small scripted command layer and in-memory services for adapter-level tests: the queue only
- * moves when the test says so, so each Slack message can be checked at each step. The real
- * followJobs and renderJob run on top of it. (The end-to-end test uses the real command layer.)
+ * moves when the test says so, so each Slack message can be checked at each step. The commands'
+ * specs and text parsing are the real ones; only dispatch is scripted. The real followJobs and
+ * renderJob run on top of it. (The end-to-end test uses the real command layer.)
  */
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
-import type { CommandLayer } from '../../src/adapters/slack/app.js';
-import type { Services } from '../../src/core/command.js';
-import { UserError, type CommandOutcome, type Invocation, type OptionValue } from '../../src/core/invocation.js';
-import { followJobs } from '../../src/core/job-updates.js';
+import { parseCommandText, slashCommands } from '../../commands/index.js';
+import type { CommandLayer } from '../../src/adapters/types.js';
+import type { Services } from '../../src/services.js';
+import type { CommandOutcome, Invocation } from '../../src/core/invocation.js';
+import { md } from '../../src/core/markup.js';
 import type { JobEvent, JobRecord, JobStatus } from '../../src/core/jobs.js';
-import { renderJob } from '../../src/core/render.js';
+import { renderJob } from '../../src/replies/render.js';
 import { gridButtons } from '../../src/core/buttons.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/log/index.js';
 import type { CancelRequest, CancelResult, JobQueue, QueueStats } from '../../src/queue/types.js';
 import type { ImageStore, JobStore } from '../../src/store/types.js';
 
@@ -180,38 +182,27 @@ export function stubWorld(env: Record<string, string>): StubWorld {
   };
 
   const layer: CommandLayer = {
-    commandNames: ['imagine', 'limits', 'info', 'cancel'],
-    parseCommandText(name: string, text: string) {
-      if (name === 'imagine') {
-        if (!text) throw new UserError('Describe the image you want, e.g. `/imagine red heart`.');
-        return { options: { prompt: text } };
-      }
-      const [sub, ...rest] = text.split(/\s+/).filter(Boolean);
-      const options: Record<string, OptionValue> = {};
-      if (rest[0]) options.name = rest[0];
-      if (rest[1]) options.value = rest[1];
-      return { subcommand: sub ?? 'show', options };
-    },
+    commands: slashCommands,
+    parseText: parseCommandText,
     async dispatch(inv) {
       invocations.push(structuredClone(inv));
       switch (inv.command) {
         case 'imagine':
           return submit(inv, 'imagine', String(inv.options.prompt));
         case 'limits':
-          if (inv.subcommand === 'set' && !inv.isServerAdmin) return { kind: 'reply', reply: { text: 'Only server admins can change limits.', ephemeral: true } };
-          return { kind: 'reply', reply: { text: `**max_steps** = \`${inv.options.value ?? 50}\``, ephemeral: true } };
+          if (inv.subcommand === 'set' && !inv.isServerAdmin) return { kind: 'reply', reply: { text: md`Only server admins can change limits.`, ephemeral: true } };
+          return { kind: 'reply', reply: { text: md`**max_steps** = \`${String(inv.options.value ?? 50)}\``, ephemeral: true } };
         case 'info':
-          return { kind: 'reply', reply: { text: 'Queue: 0 waiting' } };
+          return { kind: 'reply', reply: { text: md`Queue: 0 waiting` } };
         case 'button': {
           const source = [...jobs.rows.values()].find((j) => gridButtons(j.id, 4).flat().some((b) => b.id === inv.options.id));
-          if (!source) return { kind: 'reply', reply: { text: 'This button is no longer valid.', ephemeral: true } };
+          if (!source) return { kind: 'reply', reply: { text: md`This button is no longer valid.`, ephemeral: true } };
           return submit(inv, 'variation', source.params.prompt);
         }
         default:
           throw new Error(`unexpected command ${inv.command}`);
       }
     },
-    followJobs,
   };
   return { services, layer, queue, jobs, invocations, logs };
 }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { click, command, openTab, post, type Tab } from './client.js';
+import { commandLayer } from '../../commands/index.js';
+import { shown } from '../fixtures/markup.js';
 
 /** The HTTP status a WebSocket handshake gets (101 when it opens). */
 function handshake(httpUrl: string, origin: string): Promise<number> {
@@ -35,7 +37,7 @@ const tab = async (server = 'local') => {
 
 beforeAll(async () => {
   t = await createTestServices({ env: { WEB_PASSWORD: 'open sesame' } });
-  web = await startWeb(t.services, { port: 0, progressIntervalMs: 50 });
+  web = await startWeb(t.services, commandLayer, { port: 0, progressIntervalMs: 50 });
   url = web.url;
 });
 
@@ -69,7 +71,7 @@ describe('playground API on loopback', () => {
     expect(sent.body.message).toMatchObject({ jobId: expect.any(String), invokedBy: { userName: 'Alice', action: 'used /imagine red heart --seed 7' } });
 
     const done = await bob.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the second tab');
-    expect(done.text).toMatch(/^\*\*red heart\*\* - <@alice>\nseeds 7–10/);
+    expect(shown(done.text)).toMatch(/^\*\*red heart\*\* - <@alice>\nseeds 7–10/);
     expect(done.mentions).toEqual({ alice: 'Alice' });
     expect(done.buttons.map((row) => row.map((b) => b.label))).toEqual([['U1', 'U2', 'U3', 'U4', 'Re-roll'], ['V1', 'V2', 'V3', 'V4']]);
     await alice.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the asking tab');
@@ -93,14 +95,14 @@ describe('playground API on loopback', () => {
     const up = await click(url, alice, 'local', 'Alice', grid, 'U1');
     expect(up.body.message?.invokedBy?.action).toBe('clicked U1');
     const upscaled = await alice.waitFor((m) => m.id === up.body.message!.id && m.job?.status === 'done', 'the upscale');
-    expect(upscaled.text).toContain('Image #1 (upscaled 2×)');
+    expect(shown(upscaled.text)).toContain('Image #1 (upscaled 2×)');
     expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
     const upJob = (await t.services.jobs.get(upscaled.jobId!))!;
     expect(upJob).toMatchObject({ kind: 'upscale', output: { width: 128, height: 128 } });
 
     const vary = await click(url, alice, 'local', 'Alice', grid, 'V1');
     const varied = await alice.waitFor((m) => m.id === vary.body.message!.id && m.job?.status === 'done', 'the variations');
-    expect(varied.text).toContain('Variations (Strong)');
+    expect(shown(varied.text)).toContain('Variations (Strong)');
     expect(varied.images).toHaveLength(1);
     expect((await t.services.jobs.get(varied.jobId!))?.params.source).toEqual({ jobId: grid.jobId, index: 0 });
   });
@@ -109,25 +111,25 @@ describe('playground API on loopback', () => {
     const [alice, bob] = [await tab(), await tab()];
     const bad = await command(url, alice, 'local', 'Alice', '/imagine red heart --seed x');
     expect(bad.body.message).toMatchObject({ visibleTo: alice.clientId });
-    expect(bad.body.message!.text).toContain('Invalid `--seed x`');
+    expect(shown(bad.body.message!.text)).toContain('Invalid `--seed x`');
     const unknown = await command(url, alice, 'local', 'Alice', '/paint a cat');
-    expect(unknown.body.message!.text).toContain('Unknown command `/paint`');
+    expect(shown(unknown.body.message!.text)).toContain('Unknown command `/paint`');
     const chat = await command(url, alice, 'local', 'Alice', 'hello?');
-    expect(chat.body.message!.text).toContain('Commands start with a slash');
+    expect(shown(chat.body.message!.text)).toContain('Commands start with a slash');
     await alice.waitFor((m) => m.id === chat.body.message!.id, 'the hint');
     // bob's own answer, sent after them, reaches his tab; alice's private ones never did.
     const info = await command(url, bob, 'local', 'Bob', '/info');
     await bob.waitFor((m) => m.id === info.body.message!.id, "bob's own /info");
     const seenByBob = new Set(bob.received.map((m) => m.id));
     for (const m of [bad, unknown, chat]) expect(seenByBob.has(m.body.message!.id)).toBe(false);
-    expect(info.body.message!.text).toContain('**Your jobs**');
+    expect(shown(info.body.message!.text)).toContain('**Your jobs**');
   });
 
   it('lets a local user change limits without a password', async () => {
     const admin = await tab();
     const set = await command(url, admin, 'local', 'Root', '/limits set max_steps 30');
     expect(set.body).toMatchObject({ admin: true });
-    expect(set.body.message!.text).toBe('`max_steps` is now **30** (was 50).');
+    expect(shown(set.body.message!.text)).toBe('`max_steps` is now **30** (was 50).');
     expect((await t.services.settings.get('local')).max_steps).toBe(30);
     expect((await t.services.settings.get('second')).max_steps).toBe(50);
   });
@@ -145,7 +147,7 @@ describe('playground API on loopback', () => {
     expect((await post(url, '/api/command', { ...ok, text: 42 })).status).toBe(400);
     expect((await post(url, '/api/button', { ...ok, id: 'x'.repeat(101) })).status).toBe(400);
     const forged = await post(url, '/api/button', { ...ok, id: 'up:doesnotexist:0:2' });
-    expect(forged.body.message!.text).toBe('This image is no longer available.');
+    expect(shown(forged.body.message!.text)).toBe('This image is no longer available.');
     expect((await fetch(`${url}api/images/${'0'.repeat(64)}.png`)).status).toBe(404);
     expect((await fetch(`${url}api/events?server=local&client=${x.clientId}`)).status).toBe(426);
     await expect(openTab(url.replace('127.0.0.1', 'localhost'), 'third')).rejects.toThrow('answered 400');
@@ -165,7 +167,7 @@ describe('playground API on loopback', () => {
 
 describe('playground API when exposed', () => {
   it('needs WEB_PASSWORD for admin actions', async () => {
-    const exposed = await startWeb(t.services, { port: 0, host: '0.0.0.0' });
+    const exposed = await startWeb(t.services, commandLayer, { port: 0, host: '0.0.0.0' });
     try {
       const base = exposed.url;
       expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -175,7 +177,7 @@ describe('playground API when exposed', () => {
       tabs.push(x);
       const refused = await command(base, x, 'second', 'Mallory', '/limits set max_steps 5');
       expect(refused.body).toMatchObject({ admin: false });
-      expect(refused.body.message!.text).toContain('Only server admins can change limits');
+      expect(shown(refused.body.message!.text)).toContain('Only server admins can change limits');
       const wrong = await command(base, x, 'second', 'Mallory', '/limits set max_steps 5', { 'x-playground-password': 'guess' });
       expect(wrong.body).toMatchObject({ admin: false, passwordRejected: 'wrong' });
       expect((await t.services.settings.get('second')).max_steps).toBe(50);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { WebMessage } from '../../src/adapters/web/index.js';
+import { shown } from '../fixtures/markup.js';
 
 export interface Tab {
   clientId: string;
@@ -54,7 +55,7 @@ export async function openTab(baseUrl: string, server: string): Promise<Tab> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${what}; got:\n${[...latest().values()].map((m) => m.text).join('\n')}`));
+          reject(new Error(`timed out waiting for ${what}; got:\n${[...latest().values()].map((m) => shown(m.text)).join('\n')}`));
         }, timeoutMs);
         waiters.add(check);
         check();
@@ -84,6 +85,6 @@ export function command(baseUrl: string, tab: Tab, server: string, user: string,
 
 export function click(baseUrl: string, tab: Tab, server: string, user: string, message: WebMessage, label: string): Promise<PostResult> {
   const button = message.buttons.flat().find((b) => b.label === label);
-  if (!button) throw new Error(`no button ${label} on message ${message.text}`);
+  if (!button) throw new Error(`no button ${label} on message ${shown(message.text)}`);
   return post(baseUrl, '/api/button', { server, clientId: tab.clientId, user, messageId: message.id, id: button.id });
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
+import { commandLayer } from '../../commands/index.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
 // The shipped emoji model when it is there (what a new user sees), else the tiny test model.
@@ -64,7 +65,7 @@ async function checkImage(page: Page, message: Locator): Promise<{ width: number
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   t = await createTestServices({ model: MODEL, env: { WEB_PASSWORD: 'open sesame' } });
-  web = await startWeb(t.services, { port: 0 });
+  web = await startWeb(t.services, commandLayer, { port: 0 });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -149,7 +150,7 @@ describe('the playground in a browser', () => {
   });
 
   it('refuses admin actions on an exposed playground until the password is given', async () => {
-    const exposed = await startWeb(t.services, { port: 0, host: '0.0.0.0' });
+    const exposed = await startWeb(t.services, commandLayer, { port: 0, host: '0.0.0.0' });
     try {
       const page = await openPage(exposed.url, 'mallory');
       await page.locator('.server-button[data-server="second"]').click();

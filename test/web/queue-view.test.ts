@@ -7,6 +7,8 @@ import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { command, openTab, type Tab } from './client.js';
+import { commandLayer } from '../../commands/index.js';
+import { shown } from '../fixtures/markup.js';
 
 const runner = new FakeRunner({ durationMs: 5, steps: 2 });
 let t: TestServices;
@@ -15,7 +17,7 @@ const tabs: Tab[] = [];
 
 beforeAll(async () => {
   t = await createTestServices({ runner });
-  web = await startWeb(t.services, { port: 0, progressIntervalMs: 0 });
+  web = await startWeb(t.services, commandLayer, { port: 0, progressIntervalMs: 0 });
 });
 
 afterAll(async () => {
@@ -37,15 +39,15 @@ it('shows every tab the queue places moving up, a cancel, and the jobs finishing
   const c = (await command(url, carol, 'local', 'carol', '/imagine cherry')).body.message!;
   const d = (await command(url, dave, 'local', 'dave', '/imagine date')).body.message!;
   const waiting = await watcher.waitFor((m) => m.id === d.id && m.job?.position === 2, "dave's job second in line");
-  expect(waiting.text).toBe('**date** - <@dave> (Waiting to start — #2 in queue)');
+  expect(shown(waiting.text)).toBe('**date** - <@dave> (Waiting to start — #2 in queue)');
   expect(waiting.mentions).toEqual({ dave: 'dave' });
 
   const cancel = await command(url, carol, 'local', 'carol', '/cancel');
   expect(cancel.body.message).toMatchObject({ visibleTo: carol.clientId });
-  expect(cancel.body.message!.text).toBe(`Cancelled \`${c.jobId}\`.`);
+  expect(shown(cancel.body.message!.text)).toBe(`Cancelled \`${c.jobId}\`.`);
   await watcher.waitFor((m) => m.id === c.id && m.job?.status === 'cancelled', "carol's job cancelled");
   const moved = await watcher.waitFor((m) => m.id === d.id && m.job?.position === 1, "dave's job moving up");
-  expect(moved.text).toContain('#1 in queue');
+  expect(shown(moved.text)).toContain('#1 in queue');
 
   runner.release();
   for (const id of [a.id, d.id]) await watcher.waitFor((m) => m.id === id && m.job?.status === 'done', 'a finished job');

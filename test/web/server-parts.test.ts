@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { AdminGate } from '../../src/adapters/web/auth.js';
-import { ChannelHub, messageFromReply, type WebMessage } from '../../src/adapters/web/channels.js';
+import { ChannelHub } from '../../src/adapters/web/channels.js';
+import { messageFromReply, type WebMessage } from '../../src/adapters/web/message.js';
+import { bold, md, mention } from '../../src/core/markup.js';
 import { HttpError, checkRequestOrigin, isLoopbackAddress, isLoopbackHost, readJsonBody } from '../../src/adapters/web/http.js';
 import { ImageCache } from '../../src/adapters/web/image-cache.js';
 
@@ -80,7 +82,7 @@ describe('request checks', () => {
 
 describe('channel hub', () => {
   const base = (id: string, serverId = 'local', visibleTo?: string): WebMessage => ({
-    id, serverId, visibleTo, createdAt: 1, updatedAt: 1, text: id, mentions: {}, images: [], buttons: [],
+    id, serverId, visibleTo, createdAt: 1, updatedAt: 1, text: md`${id}`, mentions: {}, images: [], buttons: [],
   });
 
   it('pushes public messages to every tab of the server and ephemeral ones to their tab only', () => {
@@ -91,9 +93,9 @@ describe('channel hub', () => {
     hub.subscribe({ serverId: 'second', clientId: 'a', send: (m) => seen.other!.push(m.id) });
     hub.upsert(base('public'));
     hub.upsert(base('only-a', 'local', 'a'));
-    hub.upsert({ ...base('public'), text: 'edited', updatedAt: 2 });
+    hub.upsert({ ...base('public'), text: md`edited`, updatedAt: 2 });
     expect(seen).toEqual({ a: ['public', 'only-a', 'public'], b: ['public', 'public'], other: [] });
-    expect(hub.history('local', 'b').map((m) => m.text)).toEqual(['edited']);
+    expect(hub.history('local', 'b').map((m) => m.text)).toEqual([md`edited`]);
     expect(hub.history('local', 'a').map((m) => m.id)).toEqual(['public', 'only-a']);
   });
 
@@ -101,7 +103,7 @@ describe('channel hub', () => {
     const hub = new ChannelHub(['local']);
     hub.upsert({ ...base('job'), invokedBy: { userId: 'al', userName: 'Al', action: 'used /imagine x' } });
     hub.upsert(base('later'));
-    const edited = hub.upsert({ ...base('job'), text: 'done', createdAt: 5, updatedAt: 5 });
+    const edited = hub.upsert({ ...base('job'), text: md`done`, createdAt: 5, updatedAt: 5 });
     expect(edited.invokedBy?.userName).toBe('Al');
     expect(edited.createdAt).toBe(1);
     expect(hub.history('local', 'x').map((m) => m.id)).toEqual(['job', 'later']);
@@ -118,7 +120,7 @@ describe('channel hub', () => {
   it('turns a reply into a message with image URLs and mention names', () => {
     const stored: Buffer[] = [];
     const m = messageFromReply(
-      { text: '**cat** - <@al> \\<@bob\\>', ephemeral: true, images: [{ filename: 'g.png', data: Buffer.from('png'), width: 4, height: 2 }], buttons: [[{ id: 'up:j:0:2', label: 'U1' }]] },
+      { text: md`${bold('cat')} - ${mention('al')} <@bob>`, ephemeral: true, images: [{ filename: 'g.png', data: Buffer.from('png'), width: 4, height: 2 }], buttons: [[{ id: 'up:j:0:2', label: 'U1' }]] },
       { id: 'm1', serverId: 'local' },
       { clientId: 'tab1', now: 9, storeImage: (d) => (stored.push(d), '/img/1.png'), userName: (id) => (id === 'al' ? 'Al' : undefined) },
     );

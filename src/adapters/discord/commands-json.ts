@@ -15,7 +15,7 @@ import {
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { CommandDefinition, CommandOptionSpec } from '../../core/command.js';
+import type { CommandOptionSpec, CommandSpec } from '../../core/command.js';
 
 const TYPES = {
   string: ApplicationCommandOptionType.String,
@@ -50,7 +50,7 @@ function ordered(specs: readonly CommandOptionSpec[] | undefined): APIApplicatio
   return [...list.filter((o) => o.required), ...list.filter((o) => !o.required)].map(toDiscordOption);
 }
 
-export function toDiscordCommand(def: CommandDefinition, options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function toDiscordCommand(def: CommandSpec, options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const commandOptions: APIApplicationCommandOption[] = def.subcommands?.length
     ? def.subcommands.map(
         (s): APIApplicationCommandSubcommandOption => ({
@@ -75,7 +75,7 @@ export function toDiscordCommand(def: CommandDefinition, options: { allowDms: bo
   };
 }
 
-export function toDiscordCommands(defs: readonly CommandDefinition[], options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function toDiscordCommands(defs: readonly CommandSpec[], options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return defs.map((d) => toDiscordCommand(d, options));
 }
 
@@ -89,7 +89,7 @@ export interface DeployResult {
 export async function deployCommands(
   rest: REST,
   target: { applicationId: string; guildId?: string; allowDms: boolean },
-  defs: readonly CommandDefinition[],
+  defs: readonly CommandSpec[],
 ): Promise<DeployResult> {
   const body = toDiscordCommands(defs, { allowDms: target.allowDms });
   const route = target.guildId ? Routes.applicationGuildCommands(target.applicationId, target.guildId) : Routes.applicationCommands(target.applicationId);
@@ -98,7 +98,7 @@ export async function deployCommands(
 }
 
 /** Names of our commands that are not registered where this bot looks (to warn at start). */
-export async function missingCommands(rest: REST, target: { applicationId: string; guildId?: string }, defs: readonly CommandDefinition[]): Promise<string[]> {
+export async function missingCommands(rest: REST, target: { applicationId: string; guildId?: string }, defs: readonly CommandSpec[]): Promise<string[]> {
   const global = (await rest.get(Routes.applicationCommands(target.applicationId))) as { name: string }[];
   const guild = target.guildId ? ((await rest.get(Routes.applicationGuildCommands(target.applicationId, target.guildId))) as { name: string }[]) : [];
   const have = new Set([...global, ...guild].map((c) => c.name));

@@ -2,32 +2,22 @@
  * The Discord adapter: `/imagine`, `/limits`, `/info`, `/cancel` and the result buttons on
  * discord.js v14, on the shared command layer and queue. The gateway brings interactions
  * (interactions.ts answers them); job updates go out over REST from the stored delivery
- * (job-target.ts), so they survive restarts and expired interaction tokens.
+ * (delivery.ts), so they survive restarts and expired interaction tokens.
  */
 import { Client, Events, GatewayIntentBits, RESTEvents, type ClientOptions } from 'discord.js';
-import { dispatch as commandDispatch, slashCommands as commandList } from '../../../commands/index.js';
-import type { CommandDefinition, Services } from '../../core/command.js';
-import { followJobs as followQueue } from '../../core/job-updates.js';
 import type { AppConfig } from '../../config.js';
-import type { AdapterHandle, AdapterState } from '../types.js';
+import { followJobs } from '../../replies/follow.js';
+import type { Services } from '../../services.js';
+import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { missingCommands } from './commands-json.js';
-import { InteractionHandler, type Dispatch } from './interactions.js';
-import { DiscordJobTarget } from './job-target.js';
+import { DiscordDelivery } from './delivery.js';
+import { InteractionHandler } from './interactions.js';
 import { DiscordMessenger } from './messenger.js';
 
 export { deployCommands, toDiscordCommands } from './commands-json.js';
-export { discordDeliveryData, type DiscordDeliveryData } from './job-target.js';
-
-export interface DiscordCommandLayer {
-  slashCommands: readonly CommandDefinition[];
-  dispatch: Dispatch;
-  followJobs: typeof followQueue;
-}
-
-export const discordCommandLayer: DiscordCommandLayer = { slashCommands: commandList, dispatch: commandDispatch, followJobs: followQueue };
+export { discordDeliveryData, type DiscordDeliveryData } from './delivery.js';
 
 export interface DiscordAdapterOptions {
-  commands?: DiscordCommandLayer;
   /** Wait this long for a command's outcome before deferring (default 1000 ms; 0 always defers). */
   ackBudgetMs?: number;
   /** Clock for interaction-token ages (tests play 15 minutes with it). */
@@ -62,11 +52,10 @@ export function shardOptions(config: Pick<AppConfig, 'DISCORD_SHARDS'>, options:
 }
 
 /** Starts the adapter; resolves once the gateway is ready (or after readyTimeoutMs, still connecting). */
-export async function startDiscord(services: Services, options: DiscordAdapterOptions = {}): Promise<DiscordAdapterHandle> {
+export async function startDiscord(services: Services, commands: CommandLayer, options: DiscordAdapterOptions = {}): Promise<DiscordAdapterHandle> {
   const { config } = services;
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) throw new Error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to start the Discord adapter');
   const log = services.log.child({ adapter: 'discord' });
-  const commands = options.commands ?? discordCommandLayer;
   const now = options.now ?? Date.now;
 
   const client = new Client({
@@ -76,10 +65,10 @@ export async function startDiscord(services: Services, options: DiscordAdapterOp
     ...shardOptions(config, { shards: options.shards ?? config.DISCORD_SHARD_IDS, shardCount: options.shardCount }),
   });
   const messenger = new DiscordMessenger(client.rest);
-  const target = new DiscordJobTarget(config.INSTANCE_ID, services, messenger, log, now, options.progressIntervalMs ?? 2000);
+  const target = new DiscordDelivery(config.INSTANCE_ID, services, messenger, log, now, options.progressIntervalMs ?? 2000);
   const handler = new InteractionHandler({
     services,
-    dispatch: commands.dispatch,
+    commands,
     messenger,
     target,
     log,
@@ -119,7 +108,7 @@ export async function startDiscord(services: Services, options: DiscordAdapterOp
   client.on(Events.Debug, (message) => log.trace({ detail: message }, 'discord.js'));
   client.rest.on(RESTEvents.RateLimited, (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit; waiting'));
 
-  const unfollow = commands.followJobs(services, target);
+  const unfollow = followJobs(services, target);
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
     await client.login(config.DISCORD_TOKEN);
@@ -134,7 +123,7 @@ export async function startDiscord(services: Services, options: DiscordAdapterOp
   clearTimeout(readyTimer);
   if (client.isReady()) {
     log.info({ user: client.user.tag, guilds: client.guilds.cache.size, shards: client.options.shards }, 'Discord adapter connected');
-    missingCommands(client.rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, commands.slashCommands)
+    missingCommands(client.rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, commands.commands)
       .then((missing) => {
         if (missing.length) log.warn({ missing }, 'Some slash commands are not registered with Discord; run `npm run deploy-commands`');
       })

@@ -2,26 +2,26 @@
  * Answers Discord interactions. Discord wants an answer within 3 seconds: the command runs at
  * once, and if its outcome is there within the ack budget it is the answer itself (ephemeral for
  * refusals, the job's status otherwise); if not, the interaction is deferred first and the outcome
- * fills the deferred reply. Either way a job's later updates edit that reply (see job-target.ts).
+ * fills the deferred reply. Either way a job's later updates edit that reply (see delivery.ts).
  */
 import type { ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
-import type { Services } from '../../core/command.js';
-import type { CommandOutcome, Invocation, Reply } from '../../core/invocation.js';
-import type { Logger } from '../../log.js';
+import { SOMETHING_WENT_WRONG } from '../../core/errors.js';
+import { BUTTON_COMMAND, type CommandOutcome } from '../../core/invocation.js';
+import { md } from '../../core/markup.js';
+import type { Reply } from '../../core/reply.js';
+import type { Logger } from '../../log/index.js';
+import type { Services } from '../../services.js';
+import { startsJob, type CommandLayer } from '../types.js';
+import type { DiscordDelivery, DiscordDeliveryData } from './delivery.js';
 import { toInvocation } from './invocation.js';
 import { DEFAULT_ATTACHMENT_LIMIT, renderMessage } from './message.js';
 import type { DiscordMessenger } from './messenger.js';
-import type { DiscordDeliveryData, DiscordJobTarget } from './job-target.js';
-
-export type Dispatch = (invocation: Invocation, services: Services) => Promise<CommandOutcome>;
-
-export const SOMETHING_WENT_WRONG = 'Something went wrong while handling that; please try again.';
 
 export interface InteractionHandlerOptions {
   services: Services;
-  dispatch: Dispatch;
+  commands: CommandLayer;
   messenger: DiscordMessenger;
-  target: DiscordJobTarget;
+  target: DiscordDelivery;
   log: Logger;
   allowDms: boolean;
   gateway: string;
@@ -38,11 +38,6 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
   return Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** Commands whose outcome is usually a job: their deferred reply is public. */
-function mayStartJob(inv: Invocation): boolean {
-  return inv.command === 'imagine' || inv.command === 'button';
-}
-
 export class InteractionHandler {
   constructor(private readonly o: InteractionHandlerOptions) {}
 
@@ -51,7 +46,7 @@ export class InteractionHandler {
     const { messenger, target, log } = this.o;
     const inv = toInvocation(interaction, this.o.allowDms);
     if (typeof inv === 'string') {
-      await messenger.respond(interaction.id, interaction.token, await renderMessage({ text: inv, ephemeral: true })).catch((err: unknown) => {
+      await messenger.respond(interaction.id, interaction.token, await renderMessage({ text: md`${inv}`, ephemeral: true })).catch((err: unknown) => {
         log.warn({ err, interactionId: interaction.id }, 'could not answer a Discord interaction');
       });
       return;
@@ -70,9 +65,9 @@ export class InteractionHandler {
     let ok = false;
     let shown: { jobId: string; reply: Reply } | undefined;
     try {
-      const outcomePromise = this.o.dispatch(inv, this.o.services).catch((err: unknown): CommandOutcome => {
+      const outcomePromise = this.o.commands.dispatch(inv, this.o.services).catch((err: unknown): CommandOutcome => {
         log.error({ err, command: inv.command }, 'a Discord command failed');
-        return { kind: 'reply', reply: { text: SOMETHING_WENT_WRONG, ephemeral: true } };
+        return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
       });
       const early = await within(outcomePromise, this.o.ackBudgetMs);
       let outcome: CommandOutcome;
@@ -80,7 +75,8 @@ export class InteractionHandler {
         outcome = early;
         await this.answer(interaction, outcome.reply, data);
       } else {
-        const ephemeral = !mayStartJob(inv);
+        // A command whose outcome is usually a job defers publicly: its status is for everyone.
+        const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND);
         await messenger.defer(interaction.id, interaction.token, ephemeral);
         outcome = await outcomePromise;
         await this.fillDeferred(interaction, outcome, ephemeral, data);
@@ -107,7 +103,7 @@ export class InteractionHandler {
     if (reply.ephemeral && !deferredEphemeral) {
       // The first follow-up of a deferred reply would fill it publicly: settle the deferred reply,
       // send the refusal privately, then remove the placeholder.
-      await messenger.editOriginal(data.applicationId, data.token, await renderMessage({ text: '…' }));
+      await messenger.editOriginal(data.applicationId, data.token, await renderMessage({ text: md`…` }));
       await messenger.followUp(data.applicationId, data.token, await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit }));
       await messenger.deleteOriginal(data.applicationId, data.token);
       return;

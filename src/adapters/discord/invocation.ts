@@ -10,9 +10,11 @@ import {
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
 } from 'discord.js';
-import type { Invocation, OptionValue } from '../../core/invocation.js';
+import { BUTTON_COMMAND, type Invocation, type OptionValue } from '../../core/invocation.js';
 
 export const DMS_OFF_MESSAGE = 'I only work in servers here; run the command in a server channel.';
+/** Who counts as a server admin on Discord, for refusals. */
+export const DISCORD_ADMINS = 'members with the Manage Server permission';
 
 /** Typed options of a command (or of its subcommand), by name. */
 export function readOptions(data: readonly CommandInteractionOption[]): { subcommand?: string; options: Record<string, OptionValue> } {
@@ -54,8 +56,9 @@ export function toInvocation(interaction: ChatInputCommandInteraction | ButtonIn
     userName: displayName(interaction),
     // In a DM everyone has their own limits, which they may not raise themselves.
     isServerAdmin: guildId !== null && interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
+    admins: DISCORD_ADMINS,
   };
-  if (interaction.isButton()) return { ...base, command: 'button', options: { id: interaction.customId } };
+  if (interaction.isButton()) return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId } };
   const { subcommand, options } = readOptions(interaction.options.data);
   return { ...base, command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options };
 }

@@ -1,10 +1,11 @@
 /**
- * A neutral Reply as a Discord message body: content (the neutral markup is Discord markdown
- * already), action rows of buttons, attachments re-encoded under the interaction's attachment
+ * A neutral Reply as a Discord message body: content (the neutral markup as Discord markdown),
+ * action rows of buttons, attachments re-encoded under the interaction's attachment
  * size limit, and mentions that ping only the people meant.
  */
 import type { RawFile } from 'discord.js';
-import type { ButtonStyle, Reply, ReplyButton } from '../../core/invocation.js';
+import type { Markup } from '../../core/markup.js';
+import type { ButtonStyle, Reply, ReplyButton } from '../../core/reply.js';
 import { encodeUnderLimit, withExtension } from '../../images/encode.js';
 
 export const MAX_CONTENT = 2000;
@@ -13,6 +14,8 @@ export const MAX_BUTTONS_PER_ROW = 5;
 export const MAX_LABEL = 80;
 export const MAX_ATTACHMENTS = 10;
 export const MAX_DESCRIPTION = 1024;
+/** Discord's limit for a component's custom_id. */
+export const MAX_CUSTOM_ID = 100;
 /** Discord's attachment limit for servers without boosts, when an interaction does not say. */
 export const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 /** Message flag: only the invoking user sees it. */
@@ -50,6 +53,35 @@ export interface RenderOptions {
 
 const STYLES: Record<ButtonStyle, DiscordButton['style']> = { primary: 1, secondary: 2, success: 3, danger: 4 };
 
+/** Characters Discord markdown gives a meaning to; user text shows them escaped. */
+const MARKDOWN_SPECIAL = /([\\*`<>_~|])/g;
+
+/** The neutral markup as Discord markdown: **bold**, _italic_, `code`, <@id> mentions, user text escaped. */
+export function toDiscordMarkdown(markup: Markup): string {
+  let out = '';
+  for (const node of markup) {
+    switch (node.type) {
+      case 'text':
+        out += node.text.replace(MARKDOWN_SPECIAL, '\\$1');
+        break;
+      case 'bold':
+        out += `**${toDiscordMarkdown(node.children)}**`;
+        break;
+      case 'italic':
+        out += `_${toDiscordMarkdown(node.children)}_`;
+        break;
+      case 'code':
+        // Inline code cannot escape a backtick; a double-backtick span can hold single ones.
+        out += node.text.includes('`') ? `\`\` ${node.text.replace(/``+/g, '`')} \`\`` : `\`${node.text}\``;
+        break;
+      case 'mention':
+        out += `<@${node.userId}>`;
+        break;
+    }
+  }
+  return out;
+}
+
 export function truncateContent(text: string): string {
   if (text.length <= MAX_CONTENT) return text;
   let cut = text.slice(0, MAX_CONTENT - 1);
@@ -66,6 +98,7 @@ export function toEmoji(emoji: string): DiscordButton['emoji'] {
 }
 
 export function toButton(b: ReplyButton): DiscordButton {
+  if (b.id.length > MAX_CUSTOM_ID) throw new Error(`button id ${b.id} is longer than Discord's ${MAX_CUSTOM_ID} characters`);
   const button: DiscordButton = { type: 2, style: STYLES[b.style ?? 'secondary'], custom_id: b.id };
   if (b.label) button.label = b.label.length > MAX_LABEL ? `${b.label.slice(0, MAX_LABEL - 1)}…` : b.label;
   if (b.emoji) button.emoji = toEmoji(b.emoji);
@@ -102,7 +135,7 @@ export async function renderMessage(reply: Reply, options: RenderOptions = {}): 
     attachments.push({ id: i, filename: name, ...(image.alt ? { description: image.alt.slice(0, MAX_DESCRIPTION) } : {}) });
   }
   const body: DiscordMessageBody = {
-    content: truncateContent(reply.text),
+    content: truncateContent(toDiscordMarkdown(reply.text)),
     components: toRows(reply.buttons),
     attachments,
     allowed_mentions: { parse: [], users: [...new Set(options.ping ?? [])] },
@@ -113,5 +146,5 @@ export async function renderMessage(reply: Reply, options: RenderOptions = {}): 
 
 /** What a message shows, to skip edits that would change nothing. */
 export function shownKey(reply: Reply): string {
-  return JSON.stringify([reply.text, reply.buttons ?? null, (reply.images ?? []).map((i) => [i.filename, i.data.length])]);
+  return JSON.stringify([toDiscordMarkdown(reply.text), reply.buttons ?? null, (reply.images ?? []).map((i) => [i.filename, i.data.length])]);
 }

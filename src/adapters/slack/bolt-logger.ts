@@ -4,7 +4,7 @@
  * before anything is written.
  */
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../log/index.js';
 
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/\bxox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],

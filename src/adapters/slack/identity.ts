@@ -4,7 +4,8 @@
  * briefly so a burst of clicks costs one users.info call.
  */
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../log/index.js';
+import { BoundedMap } from '../../util/bounded-map.js';
 
 export interface SlackIdentity {
   userName: string;
@@ -23,7 +24,7 @@ const TTL_MS = 60_000;
 const MAX_ENTRIES = 5000;
 
 export class SlackIdentityResolver {
-  private cache = new Map<string, CachedUser>();
+  private cache = new BoundedMap<string, CachedUser>(MAX_ENTRIES);
   private inFlight = new Map<string, Promise<CachedUser | undefined>>();
   private readonly adminUsers: Set<string>;
   private warnedLookupFailure = false;
@@ -72,7 +73,6 @@ export class SlackIdentityResolver {
         admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
         expires: now + TTL_MS,
       };
-      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(userId, entry);
       this.warnedLookupFailure = false;
       return entry;

@@ -1,27 +1,274 @@
 /**
- * The Slack adapter: `/imagine`, `/limits`, `/info`, `/cancel` and the result buttons in Slack,
- * through Bolt, on the shared command layer and queue. See app.ts for how events are handled.
+ * The Slack adapter on Bolt: one listener per slash command and one for our buttons turn Slack
+ * events into Invocations for the command layer (invocation.ts); answers go back as Slack
+ * messages (message.ts, messenger.ts) and job updates through delivery.ts. Everything is
+ * acknowledged first (Slack's 3 s), the work happens after. Socket Mode when SLACK_APP_TOKEN is
+ * set, else Bolt's HTTP receiver, which verifies Slack's signature and refuses requests older
+ * than 5 minutes.
  */
-import { dispatch, parseCommandText, slashCommands } from '../../../commands/index.js';
-import type { Services } from '../../core/command.js';
-import { followJobs } from '../../core/job-updates.js';
-import type { AdapterHandle } from '../types.js';
-import { createSlackAdapter, type CommandLayer, type SlackAdapterOptions } from './app.js';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
+import type { Invocation } from '../../core/invocation.js';
+import { md } from '../../core/markup.js';
+import type { Reply } from '../../core/reply.js';
+import { followJobs } from '../../replies/follow.js';
+import type { Services } from '../../services.js';
+import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
+import { boltLogger } from './bolt-logger.js';
+import { SlackDelivery, type SlackDeliveryData } from './delivery.js';
+import { SlackIdentityResolver } from './identity.js';
+import { buttonInvocation, commandInvocation } from './invocation.js';
+import { BUTTON_BLOCK_PATTERN, BUTTON_BLOCK_PREFIX, messageBody } from './message.js';
+import { CANNOT_POST, SlackMessenger, slackErrorCode, type SlackPlace } from './messenger.js';
 
-export { createSlackAdapter, type CommandLayer, type SlackAdapterHandle, type SlackAdapterOptions } from './app.js';
+export interface SlackAdapterOptions {
+  /** HTTP mode only: where the receiver listens (default: port SLACK_PORT on every interface). */
+  listen?: { port: number; host?: string };
+}
 
-/** The command layer as production wires it. */
-export const slackCommandLayer: CommandLayer = {
-  commandNames: slashCommands.map((c) => c.name),
-  parseCommandText,
-  dispatch,
-  followJobs,
-};
+export interface SlackAdapterHandle extends AdapterHandle {
+  /** HTTP mode: the port the receiver listens on. */
+  readonly port?: number;
+}
+
+function cannotPostText(channel: string): string {
+  return channel.startsWith('D')
+    ? "I can't post in this conversation. Use `/imagine` in a channel I'm in, or in a direct message with me."
+    : "I can't post in this channel. Invite me with `/invite @imagine` (or the name this app has here), then try again.";
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A Web API call that hangs this long is abandoned and retried. */
+const API_TIMEOUT_MS = 60_000;
 
 /**
- * Starts the Slack adapter (Socket Mode when SLACK_APP_TOKEN is set, else the HTTP receiver on
+ * auth.test with the bot token, retried briefly: a wrong token or an unreachable Slack is one
+ * clear error at start-up instead of a long silent wait.
+ */
+async function checkBotToken(token: string, slackApiUrl: string, logger: BoltLogger): Promise<{ botId?: string; botUserId?: string }> {
+  const client = new webApi.WebClient(token, { slackApiUrl, logger, timeout: 15_000, retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 } });
+  try {
+    const res = await client.auth.test();
+    return { botId: res.bot_id, botUserId: res.user_id };
+  } catch (err) {
+    const code = slackErrorCode(err);
+    throw new Error(code ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code})` : `Slack is not reachable at ${slackApiUrl} (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Answers for one user: the response_url when Slack gave one, else chat.postEphemeral. */
+type Answer = (reply: Reply) => Promise<void>;
+
+/**
+ * Starts the adapter (Socket Mode when SLACK_APP_TOKEN is set, else the HTTP receiver on
  * SLACK_PORT); resolves once Slack accepted the tokens and the connection or listener is up.
  */
-export function startSlack(services: Services, options?: SlackAdapterOptions): Promise<AdapterHandle> {
-  return createSlackAdapter(services, slackCommandLayer, options);
+export async function startSlack(services: Services, layer: CommandLayer, options: SlackAdapterOptions = {}): Promise<SlackAdapterHandle> {
+  const { config } = services;
+  const log = services.log.child({ component: 'slack' });
+  if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is not set');
+  const logger = boltLogger(services.log);
+  const identity = await checkBotToken(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
+  let state: AdapterState = 'starting';
+  let stopping = false;
+
+  let receiver: SocketModeReceiver | HTTPReceiver;
+  if (config.slackMode === 'socket') {
+    const socket = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN!,
+      logger,
+      // apps.connections.open goes through these client options, so a proxy or a test can stand in.
+      installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+    });
+    socket.client.on('connected', () => {
+      if (!stopping) state = 'connected';
+    });
+    for (const e of ['reconnecting', 'disconnected', 'disconnecting']) {
+      socket.client.on(e, () => {
+        if (!stopping) state = 'disconnected';
+      });
+    }
+    receiver = socket;
+  } else {
+    if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set (HTTP mode)');
+    receiver = new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      endpoints: '/slack/events',
+      port: config.SLACK_PORT,
+      logger,
+      processBeforeResponse: false,
+    });
+  }
+
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    // Checked above with few retries; Bolt's own check would retry for half an hour.
+    tokenVerificationEnabled: false,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: config.SLACK_API_URL, timeout: API_TIMEOUT_MS },
+    deferInitialization: true,
+    convoStore: false,
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'Slack event handling failed');
+  });
+
+  const messenger = new SlackMessenger(app.client);
+  const identities = new SlackIdentityResolver(app.client, config.SLACK_ADMIN_USERS, log);
+  const target = new SlackDelivery(config.INSTANCE_ID, services, messenger, log);
+
+  const answerFor = (respond: RespondFn | undefined, place: SlackPlace, userId: string): Answer => {
+    return async (reply) => {
+      const body = messageBody(reply);
+      if (respond) {
+        try {
+          await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, ...body });
+          return;
+        } catch (err) {
+          log.warn({ err }, 'response_url failed; answering with chat.postEphemeral');
+        }
+      }
+      if (reply.ephemeral) await messenger.ephemeral(place.channel, userId, reply, place.threadTs);
+      else await messenger.post(place, reply);
+    };
+  };
+
+  /** Runs an invocation and shows its outcome: a job's status message, or the reply. */
+  const run = async (inv: Invocation, place: SlackPlace, answer: Answer): Promise<void> => {
+    const key = randomUUID();
+    const data: SlackDeliveryData = { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}), key };
+    inv.delivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { ...data } };
+    target.expectPost(key);
+    let posted: { jobId: string; ts: string; reply: Reply } | undefined;
+    try {
+      const outcome = await layer.dispatch(inv, services);
+      if (outcome.kind === 'reply') {
+        await showReply(outcome.reply, place, answer);
+        return;
+      }
+      let ts: string;
+      try {
+        ts = await messenger.post(place, outcome.reply);
+      } catch (err) {
+        if (CANNOT_POST.has(slackErrorCode(err) ?? '')) {
+          // Nobody would see the job: take it back and tell the user why.
+          target.abandon(outcome.jobId);
+          await services.queue.cancel(outcome.jobId, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: true });
+          await answer({ text: md`${cannotPostText(place.channel)}`, ephemeral: true });
+        } else {
+          // The job is queued all the same; its next update posts the status message anew.
+          log.warn({ err, jobId: outcome.jobId }, 'Slack status message could not be posted');
+        }
+        return;
+      }
+      posted = { jobId: outcome.jobId, ts, reply: outcome.reply };
+      const { key: _key, ...stored } = data;
+      await services.jobs.update(outcome.jobId, { delivery: { ...inv.delivery, data: { ...stored, ts } } }).catch((err: unknown) => {
+        log.warn({ err, jobId: outcome.jobId }, 'could not store the Slack status message ts');
+      });
+    } catch (err) {
+      log.error({ err, command: inv.command, serverId: inv.serverId }, 'Slack command failed');
+      await answer({ text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true }).catch(() => {});
+    } finally {
+      target.settlePost(key, posted);
+    }
+  };
+
+  const showReply = async (reply: Reply, place: SlackPlace, answer: Answer): Promise<void> => {
+    if (reply.images?.length && !reply.ephemeral) {
+      await messenger.uploadImages(place, reply);
+      return;
+    }
+    await answer(reply);
+  };
+
+  const fail = (err: unknown, answer: Answer, what: string) => {
+    if (err instanceof UserError) return answer({ text: err.markup, ephemeral: true });
+    log.error({ err }, `Slack ${what} failed`);
+    return answer({ text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true });
+  };
+
+  // One listener per command, and one for the commands of the manifest this bot does not know.
+  for (const spec of layer.commands) {
+    app.command(`/${spec.name}`, async ({ command, ack, respond }) => {
+      await ack();
+      const place: SlackPlace = { channel: command.channel_id };
+      const answer = answerFor(respond, place, command.user_id);
+      try {
+        await run(await commandInvocation(command, layer, identities), place, answer);
+      } catch (err) {
+        await fail(err, answer, 'slash command').catch(() => {});
+      }
+    });
+  }
+  const known = layer.commands.map((c) => escapeRegExp(c.name)).join('|');
+  app.command(new RegExp(`^/(?!(?:${known})$)`), async ({ command, ack, respond }) => {
+    await ack();
+    const answer = answerFor(respond, { channel: command.channel_id }, command.user_id);
+    await commandInvocation(command, layer, identities).catch((err: unknown) => fail(err, answer, 'slash command'));
+  });
+
+  app.action({ type: 'block_actions', block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (action.type !== 'button') return;
+    const clicked = await buttonInvocation(body, action, identities);
+    if (!clicked) return;
+    const answer = answerFor(respond, clicked.place, body.user.id);
+    try {
+      await run(clicked.invocation, clicked.place, answer);
+    } catch (err) {
+      await fail(err, answer, 'button click').catch(() => {});
+    }
+  });
+  // Clicks on blocks that are not ours are acknowledged (Slack shows an error otherwise) and left alone.
+  app.action({ block_id: new RegExp(`^(?!${BUTTON_BLOCK_PREFIX})`) }, async ({ ack }) => {
+    await ack();
+  });
+
+  await app.init();
+
+  const unfollow = followJobs(services, target);
+  let port: number | undefined;
+  try {
+    if (receiver instanceof SocketModeReceiver) {
+      await app.start();
+    } else {
+      const listen = options.listen ?? { port: config.SLACK_PORT };
+      const server = (await app.start(listen.host ? { port: listen.port, host: listen.host } : listen.port)) as Server;
+      const address = server.address();
+      port = typeof address === 'object' && address ? address.port : listen.port;
+    }
+  } catch (err) {
+    unfollow();
+    stopping = true;
+    if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect().catch(() => {});
+    const code = slackErrorCode(err);
+    throw new Error(code ? `Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code})` : `Slack adapter could not start: ${(err as Error).message}`, { cause: err });
+  }
+  state = 'connected';
+  log.info({ mode: config.slackMode, port }, 'Slack adapter started');
+
+  return {
+    name: 'slack',
+    port,
+    state: () => state,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      unfollow();
+      try {
+        if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
+        else await app.stop();
+      } finally {
+        state = 'stopped';
+        log.info('Slack adapter stopped');
+      }
+    },
+  };
 }

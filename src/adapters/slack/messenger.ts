@@ -5,8 +5,8 @@
  * buttons as the file message's blocks. 429s are ridden out by the WebClient's retry policy.
  */
 import type { webApi } from '@slack/bolt';
-import type { Reply } from '../../core/invocation.js';
-import { fallbackText, messageBody, replyBlocks } from './blocks.js';
+import type { Reply } from '../../core/reply.js';
+import { fallbackText, messageBody, replyBlocks } from './message.js';
 
 export interface SlackPlace {
   channel: string;

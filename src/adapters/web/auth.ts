@@ -3,6 +3,7 @@
  * loopback; once exposed (WEB_HOST), whoever gives WEB_PASSWORD.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../../util/bounded-map.js';
 import { isLoopbackAddress } from './http.js';
 
 /** The header the page sends the admin password in (never logged: see the logger's redaction). */
@@ -28,7 +29,8 @@ export interface AdminGateOptions {
 
 export class AdminGate {
   private readonly expected?: Buffer;
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  /** Bounded: a flood of addresses only forgets old failure counts. */
+  private readonly failures = new BoundedMap<string, { count: number; since: number }>(10_000);
   private readonly maxFailures: number;
   private readonly windowMs: number;
   private readonly now: () => number;
@@ -57,11 +59,7 @@ export class AdminGate {
     if (current && current.count >= this.maxFailures) return { isAdmin: false, passwordRejected: 'locked' };
     if (timingSafeEqual(digest(password), this.expected)) return { isAdmin: true };
     if (current) current.count++;
-    else {
-      // Bounded: a flood of addresses only forgets old failure counts.
-      if (this.failures.size >= 10_000) this.failures.delete(this.failures.keys().next().value!);
-      this.failures.set(key, { count: 1, since: now });
-    }
+    else this.failures.set(key, { count: 1, since: now });
     return { isAdmin: false, passwordRejected: 'wrong' };
   }
 }

@@ -3,44 +3,7 @@
  * ephemeral ones, and the open event streams they are pushed to. Messages live in memory only
  * (a job's routing survives a restart in its stored delivery; its next update posts anew).
  */
-import type { ButtonStyle, Reply } from '../../core/invocation.js';
-import type { JobStatus } from '../../core/jobs.js';
-
-export interface WebImage {
-  url: string;
-  filename: string;
-  width: number;
-  height: number;
-  alt?: string;
-}
-
-export interface WebButton {
-  id: string;
-  label: string;
-  emoji?: string;
-  style?: ButtonStyle;
-  disabled?: boolean;
-}
-
-/** One bot message as the page receives it. */
-export interface WebMessage {
-  id: string;
-  serverId: string;
-  /** The tab (client id) that alone sees it; absent for everyone. */
-  visibleTo?: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Who ran what to get this answer ("alice used /imagine red heart"). */
-  invokedBy?: { userId: string; userName: string; action: string };
-  /** Neutral markup: **bold**, `code`, <@userId>, newlines. */
-  text: string;
-  /** Display names for the <@userId> mentions in text. */
-  mentions: Record<string, string>;
-  images: WebImage[];
-  buttons: WebButton[][];
-  jobId?: string;
-  job?: { status: JobStatus; position?: number; step?: number; total?: number };
-}
+import type { WebMessage } from './message.js';
 
 export interface Subscriber {
   serverId: string;
@@ -126,37 +89,4 @@ export class ChannelHub {
   get subscriberCount(): number {
     return this.subscribers.size;
   }
-}
-
-/** Mentions in neutral markup: <@userId> (an escaped \<@ is text). */
-const MENTION = /(?<!\\)<@([^<>\s\\]{1,100})>/g;
-
-/** Builds a WebMessage from a Reply; images become URLs through `storeImage`. */
-export function messageFromReply(
-  reply: Reply,
-  base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>,
-  options: { clientId?: string; now: number; storeImage(data: Buffer): string; userName(userId: string): string | undefined },
-): WebMessage {
-  const mentions: Record<string, string> = {};
-  for (const m of reply.text.matchAll(MENTION)) {
-    const id = m[1]!;
-    mentions[id] = options.userName(id) ?? id;
-  }
-  return {
-    ...base,
-    // An ephemeral answer with no tab to go to is shown to nobody rather than to everyone.
-    visibleTo: reply.ephemeral ? (options.clientId ?? 'nobody') : undefined,
-    createdAt: options.now,
-    updatedAt: options.now,
-    text: reply.text,
-    mentions,
-    images: (reply.images ?? []).map((img) => ({
-      url: options.storeImage(img.data),
-      filename: img.filename,
-      width: img.width,
-      height: img.height,
-      alt: img.alt,
-    })),
-    buttons: (reply.buttons ?? []).map((row) => row.map((b) => ({ id: b.id, label: b.label, emoji: b.emoji, style: b.style, disabled: b.disabled }))),
-  };
 }

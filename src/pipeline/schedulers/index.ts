@@ -4,22 +4,11 @@ import { EulerAncestralScheduler } from './euler-a.js';
 import { EulerScheduler } from './euler.js';
 import { LcmScheduler } from './lcm.js';
 import { PndmScheduler } from './pndm.js';
+import { SCHEDULER_NAMES } from '../../core/samplers.js';
 import type { Scheduler, SchedulerConfig, SchedulerName } from './types.js';
 
 export type { NoiseSource, Scheduler, SchedulerConfig, SchedulerName, SchedulerStepResult } from './types.js';
 export { DdimScheduler, DpmSolverMultistepScheduler, EulerAncestralScheduler, EulerScheduler, LcmScheduler, PndmScheduler };
-
-export const SCHEDULER_NAMES: readonly SchedulerName[] = ['euler', 'euler-a', 'ddim', 'dpmpp-2m', 'lcm', 'pndm'];
-
-/** What each sampler is, in words for a help text or a menu. */
-export const SCHEDULER_LABELS: Record<SchedulerName, string> = {
-  euler: 'Euler',
-  'euler-a': 'Euler Ancestral',
-  ddim: 'DDIM',
-  'dpmpp-2m': 'DPM++ 2M',
-  lcm: 'LCM',
-  pndm: 'PNDM (PLMS)',
-};
 
 const BY_CLASS: Record<string, SchedulerName> = {
   EulerDiscreteScheduler: 'euler',
@@ -43,10 +32,6 @@ const BY_CLASS: Record<string, SchedulerName> = {
 /** The sampler for a scheduler_config.json `_class_name`, or undefined for one this pipeline does not know. */
 export function schedulerNameFromClass(className: string): SchedulerName | undefined {
   return BY_CLASS[className];
-}
-
-export function isSchedulerName(name: string): name is SchedulerName {
-  return (SCHEDULER_NAMES as readonly string[]).includes(name);
 }
 
 /**

@@ -1,3 +1,6 @@
+import type { SchedulerName } from '../../core/samplers.js';
+
+export type { SchedulerName };
 /** A scheduler_config.json object as diffusers writes it (keys in snake_case). */
 export type SchedulerConfig = Record<string, unknown>;
 
@@ -38,4 +41,3 @@ export interface Scheduler {
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array;
 }
 
-export type SchedulerName = 'euler' | 'euler-a' | 'ddim' | 'dpmpp-2m' | 'lcm' | 'pndm';

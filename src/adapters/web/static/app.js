@@ -1,6 +1,6 @@
 // The playground page: one channel per server, messages pushed by the server over a WebSocket,
-// commands and button clicks posted as JSON. Text from the server is only ever set as text nodes.
-import { parseMarkup } from './markup.js';
+// commands and button clicks posted as JSON. Text from the server is a markup tree (text, bold,
+// italic, code, mentions) and is only ever set as text nodes.
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, className, text) => {
@@ -210,7 +210,7 @@ function renderMessage(message) {
   head.append(el('span', 'author', message.notice ? 'Playground' : 'Imagine'), el('span', 'bot-tag', message.notice ? 'PAGE' : 'BOT'), el('span', 'time', timeOf(message.updatedAt)));
   body.append(head);
   const text = el('div', 'msg-text');
-  appendMarkup(text, parseMarkup(message.text), message.mentions);
+  appendMarkup(text, message.text, message.mentions);
   body.append(text);
   const parts = [renderProgress(message.job), renderImages(message), renderButtons(message)];
   for (const p of parts) if (p) body.append(p);
@@ -270,7 +270,7 @@ function upsert(message) {
 /** A message from the page itself (e.g. a rejected name), shown to this tab only. */
 function notice(text) {
   const now = Date.now();
-  upsert({ id: 'notice-' + randomId(), serverId: app.server, visibleTo: app.clientId, createdAt: now, updatedAt: now, text, mentions: {}, images: [], buttons: [], notice: true });
+  upsert({ id: 'notice-' + randomId(), serverId: app.server, visibleTo: app.clientId, createdAt: now, updatedAt: now, text: [{ type: 'text', text }], mentions: {}, images: [], buttons: [], notice: true });
 }
 
 // ---------- Server connection ----------

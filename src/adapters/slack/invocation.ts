@@ -1,0 +1,64 @@
+/**
+ * Slack events as the neutral Invocation: a slash command (its text read by the command's spec)
+ * or a click on one of our buttons, with who (identity.ts), where (channel, thread) and whether
+ * they administer the workspace.
+ */
+import type { BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
+import { UserError } from '../../core/errors.js';
+import { BUTTON_COMMAND, type Invocation } from '../../core/invocation.js';
+import { code, joinMarkup, md } from '../../core/markup.js';
+import type { CommandLayer } from '../types.js';
+import type { SlackIdentityResolver } from './identity.js';
+import { commandTextFromSlack } from './message.js';
+import type { SlackPlace } from './messenger.js';
+
+/** Who counts as a server admin in Slack, for refusals. */
+export const SLACK_ADMINS = 'workspace admins and owners, and the users the deployer lists in SLACK_ADMIN_USERS';
+
+/** A slash command as an Invocation; throws UserError for text the command cannot read. */
+export async function commandInvocation(command: SlashCommand, layer: CommandLayer, identities: SlackIdentityResolver): Promise<Invocation> {
+  const name = command.command.replace(/^\//, '').toLowerCase();
+  if (!layer.commands.some((c) => c.name === name)) {
+    throw new UserError(md`Unknown command \`${command.command}\`. Commands: ${joinMarkup(layer.commands.map((c) => code(`/${c.name}`)), ', ')}.`, 'usage');
+  }
+  const parsed = layer.parseText(name, commandTextFromSlack(command.text ?? ''));
+  const who = await identities.resolve(command.user_id, command.team_id, command.user_name);
+  return {
+    platform: 'slack',
+    serverId: command.team_id,
+    channelId: command.channel_id,
+    userId: command.user_id,
+    userName: who.userName,
+    isServerAdmin: who.isServerAdmin,
+    admins: SLACK_ADMINS,
+    command: name,
+    ...(parsed.subcommand ? { subcommand: parsed.subcommand } : {}),
+    options: parsed.options,
+  };
+}
+
+/** A click on one of our buttons as an Invocation and where to answer it; undefined when it has no channel or team. */
+export async function buttonInvocation(body: BlockAction, action: ButtonAction, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
+  const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (!channel || !teamId) return undefined;
+  // A click inside a thread answers in that thread; a thread's parent has thread_ts === ts.
+  const messageTs = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+  const threadTs = (body.container?.thread_ts as string | undefined) ?? (body.message?.thread_ts as string | undefined);
+  const place: SlackPlace = { channel, ...(threadTs && threadTs !== messageTs ? { threadTs } : {}) };
+  const who = await identities.resolve(body.user.id, teamId, body.user.username ?? body.user.name ?? body.user.id);
+  return {
+    place,
+    invocation: {
+      platform: 'slack',
+      serverId: teamId,
+      channelId: channel,
+      userId: body.user.id,
+      userName: who.userName,
+      isServerAdmin: who.isServerAdmin,
+      admins: SLACK_ADMINS,
+      command: BUTTON_COMMAND,
+      options: { id: action.value ?? action.action_id },
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Puts a job's updates into the playground channel its delivery names: the job's status message
+ * is replaced in place (every open tab of that server sees the edit); an ephemeral update gets a
+ * message of its own, so it never turns the shared status private.
+ */
+import { z } from 'zod';
+import type { JobEvent, JobRecord } from '../../core/jobs.js';
+import type { Reply } from '../../core/reply.js';
+import type { Logger } from '../../log/index.js';
+import type { JobUpdateTarget } from '../../replies/follow.js';
+import type { ChannelHub } from './channels.js';
+import { jobStateOf, type WebMessage } from './message.js';
+
+/** The one channel each playground server has. */
+export const WEB_CHANNEL_ID = 'general';
+
+/** Routing data stored with a job started from the playground. */
+const deliveryDataSchema = z.object({
+  serverId: z.string(),
+  channelId: z.string().catch(WEB_CHANNEL_ID),
+  messageId: z.string(),
+  clientId: z.string().catch('nobody'),
+  userId: z.string(),
+  userName: z.string(),
+  action: z.string().catch('started a job'),
+});
+
+export type WebDeliveryData = z.infer<typeof deliveryDataSchema>;
+
+export type ToWebMessage = (reply: Reply, base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>, clientId: string | undefined) => WebMessage;
+
+export class WebDelivery implements JobUpdateTarget {
+  readonly platform = 'web' as const;
+
+  constructor(
+    readonly gateway: string,
+    readonly progressIntervalMs: number,
+    private readonly hub: ChannelHub,
+    private readonly toMessage: ToWebMessage,
+    private readonly rememberUser: (userId: string, userName: string) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async deliver(job: JobRecord, reply: Reply, event: JobEvent): Promise<void> {
+    const parsed = deliveryDataSchema.safeParse({ userId: job.userId, userName: job.userName, ...job.delivery?.data });
+    if (!parsed.success || !this.hub.hasServer(parsed.data.serverId)) {
+      this.log.debug({ jobId: job.id }, 'job update for a playground server this process does not serve; dropped');
+      return;
+    }
+    const data = parsed.data;
+    this.rememberUser(job.userId, job.userName);
+    const id = reply.ephemeral ? `${data.messageId}-${event.type}` : data.messageId;
+    this.hub.upsert(
+      this.toMessage(
+        reply,
+        { id, serverId: data.serverId, jobId: job.id, invokedBy: { userId: data.userId, userName: data.userName, action: data.action }, job: jobStateOf(job, event) },
+        data.clientId,
+      ),
+    );
+  }
+}

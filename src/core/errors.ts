@@ -1,0 +1,40 @@
+import { plainText, toMarkup, type Markup, type MarkupPart } from './markup.js';
+
+/**
+ * The one error that carries a message meant for the user, from wherever it is raised (a command,
+ * admission, the pipeline in its thread, a job run) to the user: shown privately, nothing queued,
+ * nothing changed. Anything else is a bug: logged, and the user gets SOMETHING_WENT_WRONG.
+ */
+export class UserError extends Error {
+  override name = 'UserError';
+  readonly markup: Markup;
+
+  constructor(
+    message: MarkupPart,
+    /** Short machine-readable reason for metrics: 'quota-server', 'rate', 'queue-full', 'blocked-word', 'steps'… */
+    readonly reason = 'invalid',
+  ) {
+    const markup = toMarkup(message);
+    super(plainText(markup));
+    this.markup = markup;
+  }
+}
+
+/** What a user reads when handling their command failed and it is not their doing (the details go to the log). */
+export const SOMETHING_WENT_WRONG = 'Something went wrong while handling that; please try again.';
+/** The same for a job that failed while it ran. */
+export const JOB_FAILED = 'Something went wrong while making this image; please try again.';
+
+/** A UserError as it crosses a thread or process boundary, and back. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  markup?: Markup;
+  reason?: string;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof UserError) return { name: err.name, message: err.message, markup: err.markup, reason: err.reason };
+  if (err instanceof Error) return { name: err.name, message: err.message };
+  return { name: 'Error', message: String(err) };
+}

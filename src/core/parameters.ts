@@ -1,0 +1,205 @@
+/**
+ * The request parameters of /imagine, each defined once: its Midjourney-style spellings inside a
+ * prompt (`red heart --ar 16:9 --seed 7 --no blur`), its typed option (Discord shows it as a
+ * field), how its text is read and checked. Every platform reads requests through here, so a bad
+ * parameter gets the same message everywhere. What a model can make of the values is checked
+ * later, against its capabilities (pipeline/capabilities.ts).
+ */
+import { randomInt } from 'node:crypto';
+import type { CommandOptionSpec } from './command.js';
+import { UserError } from './errors.js';
+import type { Invocation } from './invocation.js';
+import { md } from './markup.js';
+import { SCHEDULER_NAMES, samplerFromText, type SchedulerName } from './samplers.js';
+
+/** What a user asked for, read and checked for form; undefined fields take the model's defaults. */
+export interface RequestOptions {
+  prompt: string;
+  negative?: string;
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  /** 'W:H', reduced. */
+  aspectRatio?: string;
+  model?: string;
+  sampler?: SchedulerName;
+}
+
+export const MAX_SEED = 4_294_967_295;
+export const MAX_PROMPT_LENGTH = 1000;
+export const MAX_STEPS = 150;
+export const MAX_GUIDANCE = 30;
+export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '3:2', '2:3', '4:3', '3:4'];
+
+export function randomSeed(): number {
+  return randomInt(0, MAX_SEED);
+}
+
+type ParamKey = Exclude<keyof RequestOptions, 'prompt'>;
+
+interface ParameterSpec<K extends ParamKey> {
+  key: K;
+  /** Spellings inside a prompt, without the dashes; the first is the one shown. */
+  flags: readonly string[];
+  example: string;
+  /** The typed option platforms with forms show (its name is the option's name). */
+  option: CommandOptionSpec;
+  /** Reads the text after the flag (or an option's value as text); throws an Error saying why it is wrong. */
+  read(value: string): NonNullable<RequestOptions[K]>;
+}
+
+const whole = (value: string, min: number, max: number, why: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Error(why);
+  return Number(value);
+};
+
+/** The parameters in the order Discord lists them. */
+export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
+  {
+    key: 'negative',
+    flags: ['no'],
+    example: '--no cars, trees',
+    option: { name: 'negative', type: 'string', maxLength: 500, description: 'What to leave out (same as --no)' },
+    read: (v) => v.replace(/\s+/g, ' '),
+  },
+  {
+    key: 'seed',
+    flags: ['seed'],
+    example: '--seed 42',
+    option: { name: 'seed', type: 'integer', minValue: 0, maxValue: MAX_SEED, description: 'Seed of the first image; the others use the next ones' },
+    read: (v) => whole(v, 0, MAX_SEED, `the seed is a whole number from 0 to ${MAX_SEED}`),
+  },
+  {
+    key: 'steps',
+    flags: ['steps'],
+    example: '--steps 20',
+    option: { name: 'steps', type: 'integer', minValue: 1, maxValue: MAX_STEPS, description: 'Denoising steps' },
+    read: (v) => whole(v, 1, MAX_STEPS, `steps is a whole number from 1 to ${MAX_STEPS}`),
+  },
+  {
+    key: 'guidance',
+    flags: ['cfg', 'guidance'],
+    example: '--cfg 7',
+    option: { name: 'guidance', type: 'number', minValue: 0, maxValue: MAX_GUIDANCE, description: 'How closely to follow the prompt (cfg)' },
+    read: (v) => {
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > MAX_GUIDANCE) throw new Error(`guidance (cfg) is a number from 0 to ${MAX_GUIDANCE}`);
+      return Number(v);
+    },
+  },
+  {
+    key: 'aspectRatio',
+    flags: ['ar', 'aspect'],
+    example: '--ar 16:9',
+    option: { name: 'ar', type: 'string', description: 'Aspect ratio', choices: ASPECT_RATIOS.map((r) => ({ name: r, value: r })) },
+    read: (v) => reduceAspectRatio(v),
+  },
+  {
+    key: 'model',
+    flags: ['model'],
+    example: '--model emoji-diffusion',
+    option: { name: 'model', type: 'string', description: 'Model name (see /info)' },
+    read: (v) => {
+      if (/\s/.test(v)) throw new Error('a model name has no spaces');
+      return v;
+    },
+  },
+  {
+    key: 'sampler',
+    flags: ['sampler'],
+    example: '--sampler euler-a',
+    option: { name: 'sampler', type: 'string', description: 'Sampler', choices: SCHEDULER_NAMES.map((s) => ({ name: s, value: s })) },
+    read: (v) => {
+      const s = samplerFromText(v);
+      if (!s) throw new Error(`the samplers are ${SCHEDULER_NAMES.join(', ')}`);
+      return s;
+    },
+  },
+];
+
+const BY_FLAG = new Map(PARAMETERS.flatMap((p) => p.flags.map((f) => [f, p] as const)));
+
+/** The prompt option, then every parameter's option: /imagine's typed options. */
+export const REQUEST_OPTIONS: readonly CommandOptionSpec[] = [
+  {
+    name: 'prompt',
+    type: 'string',
+    required: true,
+    rest: true,
+    whenMissing: md`Describe the image you want, e.g. \`/imagine red heart --seed 7\`.`,
+    maxLength: MAX_PROMPT_LENGTH,
+    description: `What to draw; ${PARAMETERS.filter((p) => p.key !== 'model').map((p) => p.example.replace(/, .*/, '')).join(' ')} work here too`,
+  },
+  ...PARAMETERS.map((p) => p.option),
+];
+
+// Phones turn "--" into an em or en dash; accept those too.
+const FLAG = /(?:^|\s)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)(?=\s|$)/g;
+
+/** `a red heart --ar 16:9 --seed 7` → the prompt and the parameters typed in it. */
+export function parsePromptParams(text: string): RequestOptions {
+  const matches = [...text.matchAll(FLAG)];
+  const prompt = (matches.length ? text.slice(0, matches[0]!.index) : text).replace(/\s+/g, ' ').trim();
+  const out: RequestOptions = { prompt };
+  const seen = new Set<ParamKey>();
+  matches.forEach((m, i) => {
+    const flag = m[1]!.toLowerCase();
+    const spec = BY_FLAG.get(flag);
+    if (!spec) throw new UserError(md`Unknown parameter \`--${m[1]!}\`. Known parameters: ${[...BY_FLAG.keys()].map((f) => `--${f}`).join(', ')}.`, 'parameter');
+    if (seen.has(spec.key)) throw new UserError(md`\`--${flag}\` is given twice.`, 'parameter');
+    seen.add(spec.key);
+    const end = i + 1 < matches.length ? matches[i + 1]!.index : text.length;
+    const value = text.slice(m.index! + m[0].length, end).trim();
+    if (value === '') throw new UserError(md`\`--${flag}\` needs a value, e.g. \`${spec.example}\`.`, 'parameter');
+    try {
+      (out as unknown as Record<string, unknown>)[spec.key] = spec.read(value);
+    } catch (err) {
+      throw new UserError(md`Invalid \`--${flag} ${value}\`: ${(err as Error).message}. Example: \`${spec.example}\`.`, 'parameter');
+    }
+  });
+  return out;
+}
+
+/**
+ * The typed options (Discord) and the inline `--params` (every platform) as one request; the same
+ * parameter given both ways with different values is refused.
+ */
+export function readRequestOptions(options: Invocation['options']): RequestOptions {
+  const raw = options.prompt;
+  if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(REQUEST_OPTIONS[0]!.whenMissing!, 'prompt');
+  if (raw.length > MAX_PROMPT_LENGTH) throw new UserError(`The prompt is ${raw.length} characters; the limit is ${MAX_PROMPT_LENGTH}.`, 'prompt');
+  const out = parsePromptParams(raw);
+  if (out.prompt === '') throw new UserError(md`The prompt has parameters but no description; e.g. \`/imagine red heart --ar 16:9\`.`, 'prompt');
+  for (const spec of PARAMETERS) {
+    const given = options[spec.option.name];
+    if (given === undefined || (typeof given === 'string' && given.trim() === '')) continue;
+    let value: unknown;
+    try {
+      value = spec.read(String(given).trim());
+    } catch (err) {
+      throw new UserError(md`Invalid ${spec.option.name} \`${String(given)}\`: ${(err as Error).message}.`, 'parameter');
+    }
+    const inline = out[spec.key];
+    if (inline !== undefined && inline !== value) {
+      throw new UserError(md`The ${spec.option.name} is given twice (the ${spec.option.name} option and \`--${spec.flags[0]!}\`); use one.`, 'parameter');
+    }
+    (out as unknown as Record<string, unknown>)[spec.key] = value;
+  }
+  return out;
+}
+
+/** 'W:H' with whole numbers and a ratio from 1:4 to 4:1, reduced (32:18 → 16:9); throws why not. */
+export function reduceAspectRatio(value: string): string {
+  const m = /^(\d{1,3})\s*:\s*(\d{1,3})$/.exec(value.trim());
+  if (!m) throw new Error('an aspect ratio is width:height, e.g. 16:9, 2:3 or 1:1');
+  const w = Number(m[1]);
+  const h = Number(m[2]);
+  if (w < 1 || h < 1) throw new Error('both sides must be at least 1');
+  const r = w / h;
+  if (r > 4 || r < 1 / 4) throw new Error('the ratio must be between 1:4 and 4:1');
+  const g = gcd(w, h);
+  return `${w / g}:${h / g}`;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

@@ -1,0 +1,39 @@
+/** What the bot says back, in neutral terms every adapter renders (see markup.ts for the text). */
+import type { Markup, MarkupPart } from './markup.js';
+import { toMarkup } from './markup.js';
+
+export type ButtonStyle = 'primary' | 'secondary' | 'success' | 'danger';
+
+export interface ReplyButton {
+  /** encodeButtonId(...) output. */
+  id: string;
+  label: string;
+  emoji?: string;
+  style?: ButtonStyle;
+  disabled?: boolean;
+}
+
+export interface ReplyImage {
+  /** File name shown by the platform, e.g. `red-heart-grid.png`. */
+  filename: string;
+  /** PNG bytes. Adapters re-encode (WebP/JPEG, smaller) when a platform limit demands it. */
+  data: Buffer;
+  width: number;
+  height: number;
+  /** Alt text / description. */
+  alt?: string;
+}
+
+export interface Reply {
+  text: Markup;
+  images?: ReplyImage[];
+  /** Rows of buttons; an adapter wraps or trims them to what its platform allows. */
+  buttons?: ReplyButton[][];
+  /** Only the invoking user sees it (Discord ephemeral, Slack postEphemeral, playground: that tab only). */
+  ephemeral?: boolean;
+}
+
+/** A reply of text only; private by default, as most answers that are not jobs are. */
+export function textReply(text: MarkupPart, ephemeral = true): Reply {
+  return { text: toMarkup(text), ephemeral };
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs one job on the pipeline: the only code that knows both jobs (kinds, source images, stored
+ * outputs) and the pipeline. The queue calls it; it never touches a chat platform.
+ */
+import type { AppConfig } from '../config.js';
+import { UserError } from '../core/errors.js';
+import type { JobOutput, JobRecord } from '../core/jobs.js';
+import { enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
+import { decodeToRgb, rgbToPng } from '../images/png.js';
+import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
+import type { Logger } from '../log/index.js';
+import { refineSettings } from '../pipeline/capabilities.js';
+import type { ModelCatalog } from '../pipeline/catalog.js';
+import type { Device } from '../pipeline/onnx-session.js';
+import { loadPipeline, type Pipeline } from '../pipeline/pipeline.js';
+import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
+import type { JobRunner, RunContext } from '../queue/types.js';
+import type { ImageStore, JobStore } from '../store/types.js';
+
+export interface PipelineRunnerOptions {
+  models: ModelCatalog;
+  images: ImageStore;
+  jobs: JobStore;
+  device?: Device;
+  threads?: number;
+  upscalerModel?: string;
+  log?: Logger;
+  /** Test seam: load pipelines in the calling thread. */
+  inProcess?: boolean;
+}
+
+export class PipelineJobRunner implements JobRunner {
+  private readonly pipelines = new Map<string, Promise<Pipeline>>();
+
+  constructor(private readonly options: PipelineRunnerOptions) {}
+
+  /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL). */
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALER_MODEL'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+    return new PipelineJobRunner({
+      ...deps,
+      device: config.PIPELINE_DEVICE as Device,
+      threads: config.PIPELINE_THREADS || undefined,
+      upscalerModel: config.UPSCALER_MODEL,
+    });
+  }
+
+  /** The default model's name. */
+  get defaultModel(): string {
+    return this.options.models.defaultModel.name;
+  }
+
+  /** Loads a model ahead of the first job (start-up), so the first user does not wait for it. */
+  async preload(model?: string): Promise<Pipeline> {
+    return this.pipeline(model ?? this.options.models.defaultModel.name);
+  }
+
+  async release(): Promise<void> {
+    const all = [...this.pipelines.values()];
+    this.pipelines.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.release()));
+  }
+
+  private pipeline(name: string): Promise<Pipeline> {
+    let p = this.pipelines.get(name);
+    if (!p) {
+      const entry = this.options.models.get(name);
+      if (!entry) return Promise.reject(new UserError(`Unknown model '${name}'.`, 'model-unknown'));
+      const log = this.options.log;
+      p = loadPipeline(entry, {
+        device: this.options.device,
+        threads: this.options.threads,
+        upscalerModel: this.options.upscalerModel,
+        inProcess: this.options.inProcess,
+        log: (level, message) => log?.[level]({ model: name }, message),
+      });
+      // A failed load is not cached: the next job tries again.
+      p.catch(() => this.pipelines.delete(name));
+      this.pipelines.set(name, p);
+    }
+    return p;
+  }
+
+  async run(job: JobRecord, ctx: RunContext): Promise<JobOutput> {
+    const started = performance.now();
+    const { images, seeds, warnings } = await this.make(job, ctx);
+    const output = await this.store(job, images, seeds);
+    return { ...output, warnings, generationMs: performance.now() - started };
+  }
+
+  private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[] }> {
+    const p = job.params;
+    const pipeline = await this.pipeline(p.model);
+    const base: GenerationRequest = {
+      prompt: p.prompt,
+      negativePrompt: p.negativePrompt,
+      seed: p.seed,
+      steps: p.steps,
+      guidance: p.guidance,
+      width: p.width,
+      height: p.height,
+      batch: p.count,
+      scheduler: p.scheduler,
+      onStep: (step, total) => ctx.onProgress(step, total),
+      signal: ctx.signal,
+    };
+    switch (job.kind) {
+      case 'imagine': {
+        const r = await pipeline.generate(base);
+        return { images: r.images, seeds: r.images.map((i) => i.seed), warnings: r.warnings };
+      }
+      case 'variation': {
+        const source = await this.sourceImage(job);
+        const r = await pipeline.generate({ ...base, initImage: source, strength: p.strength ?? 0.75 });
+        return { images: r.images, seeds: r.images.map((i) => i.seed), warnings: r.warnings };
+      }
+      case 'zoom': {
+        const source = await this.sourceImage(job);
+        const { canvas, inner, left, top } = await zoomOutCanvas(source, 2, p.width, p.height);
+        const r = await pipeline.generate({ ...base, initImage: canvas, strength: p.strength ?? 0.8 });
+        // The middle stays the user's picture; only the new border comes from the model.
+        const images = r.images.map((img) => ({ ...pasteWithFeather(img, inner, left, top), seed: img.seed }));
+        return { images, seeds: images.map((i) => i.seed), warnings: r.warnings };
+      }
+      case 'upscale': {
+        const source = await this.sourceImage(job);
+        const factor = p.factor ?? 2;
+        ctx.onProgress(0, 1);
+        const settings = refineSettings(pipeline.info, source.width * factor, source.height * factor, p.steps);
+        const refine = settings && { prompt: p.prompt, negativePrompt: p.negativePrompt, seed: p.seed, guidance: p.guidance, scheduler: p.scheduler, ...settings };
+        const r = await pipeline.upscale(source, factor, { refine, signal: ctx.signal });
+        ctx.onProgress(1, 1);
+        return { images: [r.image], seeds: [p.seed], warnings: r.warnings };
+      }
+    }
+  }
+
+  /** The image a variation, zoom or upscale starts from, from the source job's stored output. */
+  private async sourceImage(job: JobRecord): Promise<RgbImage> {
+    const src = job.params.source;
+    if (!src) throw new Error(`${job.kind} job ${job.id} has no source image`);
+    const sourceJob = await this.options.jobs.get(src.jobId);
+    const key = sourceJob?.output?.images[src.index];
+    if (!key || !(await this.options.images.has(key))) throw new UserError('The image this starts from has expired or was removed.', 'expired');
+    return decodeToRgb(await this.options.images.get(key));
+  }
+
+  private async store(job: JobRecord, images: RgbImage[], seeds: number[]): Promise<Omit<JobOutput, 'warnings' | 'generationMs'>> {
+    const { images: store } = this.options;
+    const keys: string[] = [];
+    for (let i = 0; i < images.length; i++) {
+      const key = `${job.id}/${i}.png`;
+      await store.put(key, await rgbToPng(images[i]!));
+      keys.push(key);
+    }
+    const first = images[0]!;
+    const out: Omit<JobOutput, 'warnings' | 'generationMs'> = { images: keys, seeds, width: first.width, height: first.height, preview: keys[0]!, previewWidth: first.width, previewHeight: first.height };
+    if (images.length > 1) {
+      const grid = await makeGrid(images);
+      out.grid = `${job.id}/grid.png`;
+      await store.put(out.grid, grid.png);
+      Object.assign(out, { preview: out.grid, previewWidth: grid.width, previewHeight: grid.height });
+    } else {
+      const big = await enlargeForDisplay(first, MIN_SINGLE_SIDE);
+      if (big) {
+        const key = `${job.id}/view.png`;
+        await store.put(key, big.png);
+        Object.assign(out, { preview: key, previewWidth: big.width, previewHeight: big.height });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Turning a request into a job: the model it names, its parameters resolved against the model's
+ * capabilities and the server's defaults, then the queue. /imagine and the buttons share it.
+ */
+import { UserError } from '../core/errors.js';
+import type { Invocation, CommandOutcome } from '../core/invocation.js';
+import type { JobKind, JobParams, JobRecord } from '../core/jobs.js';
+import { code, joinMarkup, md } from '../core/markup.js';
+import { randomSeed, type RequestOptions } from '../core/parameters.js';
+import { sizeFor } from '../pipeline/capabilities.js';
+import type { ModelDescription } from '../pipeline/model-folder.js';
+import { renderJob } from '../replies/render.js';
+import type { Services } from '../services.js';
+
+/** Images in a grid. */
+export const GRID_SIZE = 4;
+
+/** The model a request names, or a refusal listing the ones there are. */
+export function pickModel(services: Pick<Services, 'models'>, name: string | undefined): ModelDescription {
+  const entry = services.models.get(name);
+  if (!entry) {
+    throw new UserError(md`Unknown model \`${name ?? ''}\`. Available: ${joinMarkup(services.models.list().map((m) => code(m.name)), ', ')}.`, 'model-unknown');
+  }
+  return entry;
+}
+
+/** Joins the user's negative prompt with the server's default one. */
+export function combineNegative(user: string | undefined, serverDefault: string): string {
+  return [user?.trim(), serverDefault.trim()].filter(Boolean).join(', ');
+}
+
+/** A grid's parameters: what the user asked for, the rest from the model's defaults and the server's negative prompt. */
+export function gridParams(options: RequestOptions, model: ModelDescription, serverNegative: string): JobParams {
+  const { width, height } = sizeFor(model, options.aspectRatio);
+  return {
+    prompt: options.prompt,
+    negativePrompt: combineNegative(options.negative, serverNegative),
+    model: model.name,
+    seed: options.seed ?? randomSeed(),
+    steps: options.steps ?? model.defaults.steps,
+    guidance: options.guidance ?? model.defaults.guidance,
+    width,
+    height,
+    scheduler: options.sampler ?? model.defaults.scheduler,
+    count: GRID_SIZE,
+    aspectRatio: options.aspectRatio,
+  };
+}
+
+/** Puts a job in the queue for the invoking user and answers with its first status. */
+export async function submitJob(inv: Invocation, services: Services, kind: JobKind, params: JobParams): Promise<CommandOutcome> {
+  const job: JobRecord = await services.queue.submit({
+    kind,
+    platform: inv.platform,
+    serverId: inv.serverId,
+    channelId: inv.channelId,
+    userId: inv.userId,
+    userName: inv.userName,
+    isServerAdmin: inv.isServerAdmin,
+    params,
+    delivery: inv.delivery,
+  });
+  const position = await services.queue.position(job.id);
+  // The job may already have moved on; show what the store says now.
+  const current = (await services.jobs.get(job.id)) ?? job;
+  return { kind: 'job', jobId: job.id, reply: await renderJob(current, services.images, { position }) };
+}

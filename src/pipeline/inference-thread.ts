@@ -1,0 +1,63 @@
+// The inference thread: owns the ONNX sessions so session.run never blocks the caller's event loop.
+import { parentPort } from 'node:worker_threads';
+import { serializeError } from '../core/errors.js';
+import { setSessionActivityCounter } from './onnx-session.js';
+import { InThreadPipeline } from './pipeline.js';
+import { ownBuffers, readFlag, type FromThread, type ToThread } from './thread-protocol.js';
+
+const port = parentPort!;
+let pipeline: InThreadPipeline | undefined;
+
+function send(msg: FromThread, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+/** Progress messages at most every 20 ms (plus the first and last step); the caller replays the steps in between. */
+function progressSender(id: number): (step: number, total: number) => void {
+  let last = 0;
+  return (step, total) => {
+    const now = performance.now();
+    if (step === 1 || step === total || now - last >= 20) {
+      last = now;
+      send({ type: 'step', id, step, total });
+    }
+  };
+}
+
+port.on('message', async (msg: ToThread) => {
+  switch (msg.type) {
+    case 'load': {
+      setSessionActivityCounter(msg.activity);
+      try {
+        const log = (level: 'info' | 'warn', message: string) => send({ type: 'log', level, message });
+        pipeline = await InThreadPipeline.load(msg.folder, { ...msg.options, log });
+        send({ type: 'loaded', info: pipeline.info, device: pipeline.device });
+      } catch (err) {
+        send({ type: 'load-error', error: serializeError(err) });
+      }
+      return;
+    }
+    case 'generate':
+    case 'upscale': {
+      // The shared flag needs no event-loop turn here, so the loop runs without yielding between steps.
+      const control = { cancelled: () => readFlag(msg.cancelFlag) === 1, yieldEachStep: false };
+      try {
+        if (msg.type === 'generate') {
+          const result = await pipeline!.generate({ ...msg.request, onStep: progressSender(msg.id) }, control);
+          send({ type: 'result', id: msg.id, result }, ownBuffers(result.images));
+        } else {
+          const { image, warnings } = await pipeline!.upscale(msg.image, msg.factor, { refine: msg.refine }, control);
+          send({ type: 'upscaled', id: msg.id, image, warnings }, ownBuffers([image]));
+        }
+      } catch (err) {
+        send({ type: 'error', id: msg.id, error: serializeError(err) });
+      }
+      return;
+    }
+    case 'release':
+      await pipeline?.release();
+      pipeline = undefined;
+      send({ type: 'released' });
+      return;
+  }
+});

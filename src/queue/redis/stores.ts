@@ -1,0 +1,224 @@
+/**
+ * The stores of the scale-out backend in Redis, readable by every gateway and worker: jobs (one
+ * hash each, with status and per-user indexes), per-server limit overrides over the config
+ * defaults, and the usage ledger whose reserve is one Lua script. Images stay out of Redis.
+ */
+import type { Redis } from 'ioredis';
+import { FINISHED_STATUSES, type JobRecord, type JobStatus } from '../../core/jobs.js';
+import { assertValidLimit, copyLimits, parseStoredOverrides, type LimitName, type ServerLimits } from '../../core/limits.js';
+import type { Logger } from '../../log/index.js';
+import type { JobStore, QuotaDecision, QuotaRequest, SettingsStore, UsageLedger, UsageToday } from '../../store/types.js';
+import { SCRIPTS, type ScriptName } from './scripts.js';
+
+const DAY_MS = 86_400_000;
+
+/** Every JobRecord field but id: the hash fields a job may have. */
+const JOB_FIELDS = new Set<string>([
+  'kind', 'platform', 'serverId', 'channelId', 'userId', 'userName', 'params', 'status', 'priority', 'cost',
+  'createdAt', 'startedAt', 'finishedAt', 'attempts', 'output', 'error', 'delivery',
+]);
+
+/** Length-prefixed server id, as the scripts build keys (ids may contain ':'). */
+export const serverKeyPart = (serverId: string) => `${serverId.length}:${serverId}`;
+export const userKeyPart = (serverId: string, userId: string) => `${serverId.length}:${serverId}:${userId}`;
+
+/** The Lua scripts on one connection, with the data prefix as their first argument. */
+export class Scripts {
+  constructor(
+    readonly redis: Redis,
+    /** Prefix of the backend's own keys, e.g. `{imagine}:data`. */
+    readonly prefix: string,
+  ) {
+    for (const [name, lua] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+    }
+  }
+
+  run<T = unknown>(name: ScriptName, ...args: (string | number)[]): Promise<T> {
+    const command = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<T>>)[name]!;
+    return command.call(this.redis, this.prefix, ...args);
+  }
+
+  key(...parts: string[]): string {
+    return [this.prefix, ...parts].join(':');
+  }
+}
+
+/** A JobRecord (or a patch) as hash field/JSON pairs; undefined values become '' (delete). */
+export function encodeJobFields(fields: Partial<JobRecord>, forPatch = false): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'id') continue;
+    if (!JOB_FIELDS.has(name)) throw new Error(`unknown job field '${name}'`);
+    if (value === undefined) {
+      if (forPatch) out.push(name, '');
+      continue;
+    }
+    out.push(name, JSON.stringify(value));
+  }
+  return out;
+}
+
+/** A job hash (HGETALL, or its flat field/value list) back into a JobRecord; internal fields are left out. */
+export function decodeJob(id: string, hash: Record<string, string> | string[]): JobRecord | undefined {
+  const entries: [string, string][] = Array.isArray(hash)
+    ? Array.from({ length: hash.length / 2 }, (_, i) => [hash[2 * i]!, hash[2 * i + 1]!])
+    : Object.entries(hash);
+  if (entries.length === 0) return undefined;
+  const job: Record<string, unknown> = { id };
+  for (const [name, value] of entries) {
+    if (JOB_FIELDS.has(name)) job[name] = JSON.parse(value);
+  }
+  if (job.status === undefined) return undefined;
+  return job as unknown as JobRecord;
+}
+
+export class RedisJobStore implements JobStore {
+  constructor(private readonly scripts: Scripts) {}
+
+  private get redis(): Redis {
+    return this.scripts.redis;
+  }
+
+  async insert(job: JobRecord): Promise<void> {
+    const added = await this.scripts.run<number>('imagineInsert', job.id, ...encodeJobFields(job));
+    if (!added) throw new Error(`job ${job.id} is already stored`);
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    return decodeJob(id, await this.redis.hgetall(this.scripts.key('job', id)));
+  }
+
+  async update(id: string, patch: Partial<Omit<JobRecord, 'id'>>): Promise<void> {
+    const pairs = encodeJobFields(patch, true);
+    if (pairs.length === 0) return;
+    await this.scripts.run('imagineUpdate', id, ...pairs);
+  }
+
+  /** Many jobs in one round trip, in the order given; missing ones are left out. */
+  async getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.scripts.key('job', id));
+    const results = (await pipe.exec()) ?? [];
+    const out: JobRecord[] = [];
+    results.forEach(([err, hash], i) => {
+      if (err) throw err;
+      const job = decodeJob(ids[i]!, hash as Record<string, string>);
+      if (job) out.push(job);
+    });
+    return out;
+  }
+
+  /** Ids from several index zsets, oldest first (by score = createdAt, then id). */
+  private async idsFrom(keys: string[]): Promise<string[]> {
+    const pipe = this.redis.pipeline();
+    for (const key of keys) pipe.zrange(key, 0, -1, 'WITHSCORES');
+    const scored: [number, string][] = [];
+    for (const [err, flat] of (await pipe.exec()) ?? []) {
+      if (err) throw err;
+      const list = flat as string[];
+      for (let i = 0; i < list.length; i += 2) scored.push([Number(list[i + 1]), list[i]!]);
+    }
+    scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    return [...new Set(scored.map(([, id]) => id))];
+  }
+
+  async listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    return this.getMany(await this.idsFrom(statuses.map((s) => this.scripts.key('st', s))));
+  }
+
+  async listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const openOnly = statuses.every((s) => s === 'queued' || s === 'running');
+    const index = this.scripts.key(openOnly ? 'uopen' : 'uall', userKeyPart(serverId, userId));
+    const jobs = await this.getMany(await this.idsFrom([index]));
+    return jobs.filter((j) => statuses.includes(j.status));
+  }
+
+  async listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]> {
+    const ids = await this.redis.zrangebyscore(this.scripts.key('fin'), '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
+    const jobs = await this.getMany(ids);
+    return jobs.filter((j) => FINISHED_STATUSES.includes(j.status));
+  }
+
+  async markImagesExpired(ids: readonly string[], at = Date.now()): Promise<void> {
+    if (ids.length) await this.scripts.run('imagineMarkExpired', at, ...ids);
+  }
+
+  /** Epoch ms when retention deleted the job's images; undefined while they are kept. */
+  async imagesExpiredAt(id: string): Promise<number | undefined> {
+    const v = await this.redis.hget(this.scripts.key('job', id), '_exp');
+    return v === null ? undefined : Number(v);
+  }
+}
+
+/** Per-server overrides in a Redis hash over the config defaults; every value is validated on the way in and out. */
+export class RedisSettingsStore implements SettingsStore {
+  constructor(
+    private readonly scripts: Scripts,
+    private readonly defaults: ServerLimits,
+    private readonly log?: Logger,
+  ) {}
+
+  private keyOf(serverId: string): string {
+    return this.scripts.key('limits', serverKeyPart(serverId));
+  }
+
+  async get(serverId: string): Promise<ServerLimits> {
+    return { ...copyLimits(this.defaults), ...(await this.overrides(serverId)) };
+  }
+
+  async overrides(serverId: string): Promise<Partial<ServerLimits>> {
+    const stored = await this.scripts.redis.hgetall(this.keyOf(serverId));
+    return parseStoredOverrides(Object.entries(stored), this.defaults, (dropped, message) => this.log?.warn({ serverId, ...dropped }, message));
+  }
+
+  /** Throws (changing nothing) when the value has the wrong type or is out of range. */
+  async set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void> {
+    assertValidLimit(this.defaults, name, value);
+    await this.scripts.redis.hset(this.keyOf(serverId), name, JSON.stringify(value));
+  }
+
+  async reset(serverId: string, name: LimitName): Promise<void> {
+    await this.scripts.redis.hdel(this.keyOf(serverId), name);
+  }
+
+  get defaultLimits(): ServerLimits {
+    return copyLimits(this.defaults);
+  }
+}
+
+/** Daily image counters and the per-minute request window in Redis; reserve is one Lua script. */
+export class RedisUsageLedger implements UsageLedger {
+  constructor(
+    private readonly scripts: Scripts,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async today(serverId: string, userId: string): Promise<UsageToday> {
+    const now = this.clock();
+    const day = Math.floor(now / DAY_MS);
+    const [server, user] = await this.scripts.redis.hmget(this.scripts.key('usage', String(day), serverKeyPart(serverId)), 's', `u:${userId}`);
+    return { serverImages: Number(server ?? 0), userImages: Number(user ?? 0), resetsAt: (day + 1) * DAY_MS };
+  }
+
+  async reserve(r: QuotaRequest): Promise<QuotaDecision> {
+    const result = await this.scripts.run<0 | [string, number, number, number]>(
+      'imagineReserve', r.serverId, r.userId, r.cost, r.now, r.dailyServerImages, r.dailyUserImages, r.requestsPerMinute,
+    );
+    return decisionOf(result);
+  }
+
+  async refund(serverId: string, userId: string, cost: number, createdAt: number): Promise<void> {
+    if (cost > 0) await this.scripts.run('imagineRefund', serverId, userId, cost, createdAt);
+  }
+}
+
+/** A script's refusal tuple as a QuotaDecision. */
+export function decisionOf(result: 0 | [string, number, number, number] | (string | number)[]): QuotaDecision {
+  if (!Array.isArray(result)) return { ok: true };
+  const [reason, used, limit, retryAt] = result;
+  return { ok: false, reason: reason as 'rate' | 'quota-server' | 'quota-user', used: Number(used), limit: Number(limit), retryAt: Number(retryAt) };
+}

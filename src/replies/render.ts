@@ -1,0 +1,112 @@
+/**
+ * A job's state as the neutral Reply every platform shows: the Midjourney-like status line,
+ * then the picture with its buttons. One place, so Discord, Slack and the playground agree.
+ */
+import { gridButtons, singleImageButtons } from '../core/buttons.js';
+import { JOB_FAILED } from '../core/errors.js';
+import type { JobRecord } from '../core/jobs.js';
+import { bold, concat, italic, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
+import type { Reply } from '../core/reply.js';
+import type { ImageStore } from '../store/types.js';
+
+export interface JobProgress {
+  /** 1-based place in the queue while queued. */
+  position?: number;
+  step?: number;
+  total?: number;
+}
+
+/** `red heart, glossy` → `red_heart_glossy` (for file names). */
+export function slug(text: string, max = 40): string {
+  const s = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, max)
+    .replace(/_+$/, '');
+  return s || 'image';
+}
+
+function headline(job: JobRecord): Markup {
+  const p = job.params;
+  const prompt = bold(p.prompt || '(no prompt)');
+  const who = mention(job.userId);
+  switch (job.kind) {
+    case 'imagine':
+      return md`${prompt} - ${who}`;
+    case 'variation':
+      return md`${prompt} - Variations (${(p.strength ?? 0.75) >= 0.5 ? 'Strong' : 'Subtle'}) by ${who}`;
+    case 'upscale':
+      return p.source && p.factor === 2 && p.source.index >= 0
+        ? md`${prompt} - Image #${p.source.index + 1} (upscaled ${p.factor}×) ${who}`
+        : md`${prompt} - Upscaled (${p.factor ?? 2}×) by ${who}`;
+    case 'zoom':
+      return md`${prompt} - Zoom Out by ${who}`;
+  }
+}
+
+function seedsText(seeds: number[]): string {
+  if (seeds.length === 0) return '';
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
+  return consecutive ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `seeds ${seeds.join(', ')}`;
+}
+
+/** The details users need to make an image again: seeds, model, steps, guidance, size, sampler. */
+export function jobDetails(job: JobRecord): string {
+  const p = job.params;
+  const parts = [seedsText(job.output?.seeds ?? []), p.model];
+  if (job.kind !== 'upscale') {
+    parts.push(`${p.steps} steps`, `cfg ${p.guidance}`);
+    if (p.scheduler) parts.push(p.scheduler);
+  }
+  const w = job.output?.width ?? p.width;
+  const h = job.output?.height ?? p.height;
+  parts.push(`${w}×${h}`);
+  if (p.negativePrompt) parts.push(`no: ${p.negativePrompt}`);
+  return parts.filter(Boolean).join(' · ');
+}
+
+const lines = (...parts: MarkupPart[]) => concat(...parts.flatMap((p, i) => (i ? ['\n', p] : [p])));
+
+export async function renderJob(job: JobRecord, images: ImageStore, progress: JobProgress = {}): Promise<Reply> {
+  const head = headline(job);
+  switch (job.status) {
+    case 'queued': {
+      const where = progress.position ? ` — #${progress.position} in queue` : '';
+      return { text: md`${head} (Waiting to start${where})` };
+    }
+    case 'running': {
+      if (progress.step !== undefined && progress.total) {
+        const pct = Math.floor((100 * progress.step) / progress.total);
+        return { text: md`${head} (${pct}% · step ${progress.step}/${progress.total})` };
+      }
+      return { text: md`${head} (Starting…)` };
+    }
+    case 'failed':
+      return { text: lines(head, `❌ ${job.error ?? JOB_FAILED}`) };
+    case 'cancelled':
+      return { text: md`${head} (cancelled)` };
+    case 'done': {
+      const out = job.output;
+      if (!out) return { text: lines(head, '❌ The result of this job is missing.') };
+      const text = lines(head, jobDetails(job), ...(out.warnings?.length ? [italic(out.warnings.join('; '))] : []));
+      if (!(await images.has(out.preview))) return { text: lines(text, 'This image has expired.') };
+      const kind = out.images.length > 1 ? 'grid' : job.kind === 'upscale' ? 'upscaled' : 'image';
+      return {
+        text,
+        images: [
+          {
+            filename: `${slug(job.params.prompt)}_${kind}_${job.id}.png`,
+            data: await images.get(out.preview),
+            width: out.previewWidth,
+            height: out.previewHeight,
+            alt: job.params.prompt,
+          },
+        ],
+        buttons: out.images.length > 1 ? gridButtons(job.id, out.images.length) : singleImageButtons(job.id),
+      };
+    }
+  }
+}

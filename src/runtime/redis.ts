@@ -1,0 +1,137 @@
+/**
+ * Wiring for QUEUE_BACKEND=redis. Gateways (runtime/main.ts) get createRedisRuntime: the same Runtime
+ * shape as createLocalRuntime, with stores and queue on Redis and no runner (jobs run in workers).
+ * Workers (`npm run worker`) get createRedisWorkerRuntime: the pipeline runner fed by BullMQ.
+ * Images are files in DATA_DIR/images, which every process must share; Redis carries their keys.
+ */
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config.js';
+import { PipelineJobRunner } from '../jobs/runner.js';
+import type { Logger } from '../log/index.js';
+import type { ModelCatalog } from '../pipeline/catalog.js';
+import { RedisBackend, connectRedis } from '../queue/redis/backend.js';
+import { RedisJobConsumer, type RedisJobConsumerOptions } from '../queue/redis/consumer.js';
+import { RedisJobQueue } from '../queue/redis/queue.js';
+import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../queue/redis/stores.js';
+import type { JobRunner } from '../queue/types.js';
+import type { Services } from '../services.js';
+import { LocalImageStore, loadDefaultLimits, startImageRetention } from '../store/index.js';
+import type { ImageStore } from '../store/types.js';
+import { openCatalog } from './catalog.js';
+import type { Runtime, RuntimeOptions } from './types.js';
+
+export interface RedisRuntimeOptions extends RuntimeOptions {
+  /** Key prefix in Redis (default `{imagine}`); tests give each case its own. */
+  prefix?: string;
+  /** Replaces the shared image folder (an S3-compatible store, say). */
+  images?: ImageStore;
+  /** Upkeep interval (default 5 s). */
+  upkeepIntervalMs?: number;
+}
+
+interface Shared {
+  redis: Redis;
+  backend: RedisBackend;
+  jobs: RedisJobStore;
+  settings: RedisSettingsStore;
+  usage: RedisUsageLedger;
+  images: ImageStore;
+  models: ModelCatalog;
+}
+
+function openShared(config: AppConfig, log: Logger, options: RedisRuntimeOptions): Shared {
+  if (!config.REDIS_URL) throw new Error('REDIS_URL is required for the Redis queue backend');
+  const models = openCatalog(config, log);
+  const defaults = loadDefaultLimits(config.LIMITS_FILE);
+  const redis = connectRedis(config.REDIS_URL);
+  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
+  const prefix = options.prefix;
+  const settings = new RedisSettingsStore(new Scripts(redis, `${prefix ?? '{imagine}'}:data`), defaults, log);
+  const backend = new RedisBackend({ url: config.REDIS_URL, redis, prefix, settings, log, now: options.now, upkeepIntervalMs: options.upkeepIntervalMs });
+  return {
+    redis,
+    backend,
+    settings,
+    jobs: new RedisJobStore(backend.scripts),
+    usage: new RedisUsageLedger(backend.scripts, options.now),
+    images: options.images ?? new LocalImageStore(join(config.DATA_DIR, 'images')),
+    models,
+  };
+}
+
+/** A gateway: stores and the queue on Redis; call services.queue.start() once adapters listen. */
+export async function createRedisRuntime(config: AppConfig, log: Logger, options: RedisRuntimeOptions = {}): Promise<Runtime> {
+  const s = openShared(config, log, options);
+  const baseQueue = RedisJobQueue.fromConfig(config, { backend: s.backend, jobs: s.jobs, settings: s.settings, models: s.models, log, now: options.now });
+  const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: s.jobs }) : baseQueue;
+  const stopRetention = startImageRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
+  const services: Services = { config, queue, jobs: s.jobs, images: s.images, settings: s.settings, usage: s.usage, models: s.models, log };
+  let closed: Promise<void> | undefined;
+  return {
+    services,
+    close(o = {}) {
+      closed ??= (async () => {
+        stopRetention();
+        await baseQueue.close(o);
+        await s.backend.close();
+        await s.redis.quit().catch(() => undefined);
+      })();
+      return closed;
+    },
+  };
+}
+
+export interface WorkerRuntime {
+  consumer: RedisJobConsumer;
+  /** The pipeline runner (undefined when the options replaced it). */
+  pipeline?: PipelineJobRunner;
+  services: Pick<Services, 'jobs' | 'images' | 'settings' | 'models'>;
+  backend: RedisBackend;
+  start(): Promise<void>;
+  /** Stops taking jobs, lets running ones finish until the deadline, hands the rest back, closes. */
+  close(options?: { deadlineMs?: number }): Promise<void>;
+}
+
+export interface WorkerRuntimeOptions extends RedisRuntimeOptions {
+  runner?: JobRunner;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  onRun?: RedisJobConsumerOptions['onRun'];
+}
+
+/** A pipeline worker process: takes jobs from Redis, runs them, writes images to the shared store. */
+export async function createRedisWorkerRuntime(config: AppConfig, log: Logger, options: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
+  const s = openShared(config, log, options);
+  const pipeline = options.runner
+    ? undefined
+    : PipelineJobRunner.fromConfig(config, { models: s.models, images: s.images, jobs: s.jobs, inProcess: options.inProcessPipeline, log });
+  const consumer = new RedisJobConsumer({
+    backend: s.backend,
+    runner: options.runner ?? pipeline!,
+    concurrency: config.QUEUE_CONCURRENCY,
+    timeoutMs: config.JOB_TIMEOUT_SECONDS * 1000,
+    lockDurationMs: options.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs,
+    name: config.INSTANCE_ID,
+    log,
+    onRun: options.onRun,
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    consumer,
+    pipeline,
+    backend: s.backend,
+    services: { jobs: s.jobs, images: s.images, settings: s.settings, models: s.models },
+    start: () => consumer.start(),
+    close(o = {}) {
+      closed ??= (async () => {
+        await consumer.close({ deadlineMs: o.deadlineMs ?? config.SHUTDOWN_TIMEOUT_SECONDS * 1000 });
+        await pipeline?.release();
+        await s.backend.close();
+        await s.redis.quit().catch(() => undefined);
+      })();
+      return closed;
+    },
+  };
+}

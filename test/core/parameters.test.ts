@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { decodeButtonId, encodeButtonId, gridButtons, singleImageButtons } from '../../src/core/buttons.js';
+import { parsePromptParams } from '../../src/core/parameters.js';
+import { sizeForAspectRatio } from '../../src/pipeline/capabilities.js';
+
+describe('inline prompt parameters', () => {
+  it('reads the Midjourney parameters users type and leaves the prompt clean', () => {
+    const p = parsePromptParams('a red  heart, glossy --ar 16:9 --seed 123 --no cars, trees --steps 20 --cfg 7.5 --sampler Euler-A');
+    expect(p).toEqual({ prompt: 'a red heart, glossy', aspectRatio: '16:9', seed: 123, negative: 'cars, trees', steps: 20, guidance: 7.5, sampler: 'euler-a' });
+  });
+
+  it('accepts the dash a phone keyboard makes of --', () => {
+    expect(parsePromptParams('frog —seed 9').seed).toBe(9);
+  });
+
+  it('reduces aspect ratios', () => {
+    expect(parsePromptParams('x --ar 32:18').aspectRatio).toBe('16:9');
+  });
+
+  it.each([
+    ['cat --ar wide', /--ar wide.*width:height/],
+    ['cat --ar 9:1', /between 1:4 and 4:1/],
+    ['cat --seed -4', /seed is a whole number/],
+    ['cat --seed 99999999999', /seed is a whole number/],
+    ['cat --steps 0', /steps is a whole number from 1 to 150/],
+    ['cat --cfg lots', /guidance/],
+    ['cat --sampler magic', /samplers are euler/],
+    ['cat --quality 2', /Unknown parameter `--quality`/],
+    ['cat --seed', /needs a value/],
+    ['cat --seed 1 --seed 2', /given twice/],
+  ])('refuses %s with a message naming what is wrong', (text, message) => {
+    expect(() => parsePromptParams(text)).toThrow(message);
+  });
+
+  it('does not take a hyphenated word for a parameter', () => {
+    expect(parsePromptParams('a well-known face--smiling').prompt).toBe('a well-known face--smiling');
+  });
+
+  it('sizes an aspect ratio near the native pixel count in multiples the model likes', () => {
+    const sd = sizeForAspectRatio('16:9', { width: 512, height: 512 }, { minSize: 64, maxSize: 1536, maxPixels: 1024 * 1024 });
+    expect(sd.width % 64).toBe(0);
+    expect(sd.height % 64).toBe(0);
+    // Within what rounding both sides to multiples of 64 allows (4:3 would be 1.33).
+    expect(Math.abs(sd.width / sd.height - 16 / 9)).toBeLessThan(0.1);
+    expect(sd.width * sd.height).toBeLessThanOrEqual(512 * 512 * 1.15);
+  });
+});
+
+describe('button ids', () => {
+  it('round-trip action, job and image index within 100 characters', () => {
+    for (const row of [...gridButtons('job_ABC-123', 4), ...singleImageButtons('job_ABC-123')]) {
+      for (const b of row) {
+        expect(b.id.length).toBeLessThanOrEqual(100);
+        expect(decodeButtonId(b.id)?.jobId).toBe('job_ABC-123');
+      }
+    }
+    expect(decodeButtonId(encodeButtonId({ action: 'var', jobId: 'j1', index: 2, variant: 'subtle' }))).toEqual({ action: 'var', jobId: 'j1', index: 2, variant: 'subtle' });
+  });
+
+  it('lays out U1–U4 with 🔄, then V1–V4, under a grid', () => {
+    const rows = gridButtons('j', 4);
+    expect(rows.map((r) => r.map((b) => b.emoji ?? b.label))).toEqual([
+      ['U1', 'U2', 'U3', 'U4', '🔄'],
+      ['V1', 'V2', 'V3', 'V4'],
+    ]);
+  });
+
+  it('ignores ids it did not make', () => {
+    expect(decodeButtonId('foo')).toBeUndefined();
+    expect(decodeButtonId('up:../../etc:1')).toBeUndefined();
+    expect(decodeButtonId('nuke:j:1')).toBeUndefined();
+  });
+});
