@@ -20,12 +20,12 @@ import type { RedisJobQueue } from '../src/queue/redis/queue.js';
 import { createRedisRuntime } from '../src/runtime/redis.js';
 import { writeTestModels } from '../test/fixtures/fake-runner.js';
 import { OPEN_LIMITS, submission } from '../test/queue/harness.js';
-import { startRedis } from '../test/scale/redis-server.js';
+import { startRedis } from '../test/queue/redis/redis-server.js';
 
 const SERVERS = 64;
 
 function startWorker(env: Record<string, string>, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'scale', 'worker-entry.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'queue', 'redis', 'worker-entry.ts')], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, INSTANCE_ID: name },
     stdio: ['ignore', 'pipe', 'inherit'],

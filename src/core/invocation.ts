@@ -10,7 +10,8 @@ export const PLATFORMS: readonly Platform[] = ['discord', 'slack', 'web'];
 
 export type OptionValue = string | number | boolean;
 
-export interface Invocation {
+/** Who asks, and where: the part of an invocation a job keeps. */
+export interface Requester {
   platform: Platform;
   /** Discord guild id, Slack team id, the playground's server name; `dm:<userId>` in a direct message. */
   serverId: string;
@@ -18,6 +19,9 @@ export interface Invocation {
   userId: string;
   /** Shown in messages and stored with jobs. */
   userName: string;
+}
+
+export interface Invocation extends Requester {
   /** Whether the adapter counts this user as an admin of the server (see `admins`). */
   isServerAdmin: boolean;
   /** Who the server's admins are on this platform, in words for a refusal ("members with Manage Server"). */

@@ -1,4 +1,4 @@
-import type { Delivery, Platform } from './invocation.js';
+import type { Delivery, Requester } from './invocation.js';
 import type { SchedulerName } from './samplers.js';
 
 /**
@@ -36,14 +36,9 @@ export interface JobParams {
   aspectRatio?: string;
 }
 
-export interface JobRecord {
+export interface JobRecord extends Requester {
   id: string;
   kind: JobKind;
-  platform: Platform;
-  serverId: string;
-  channelId: string;
-  userId: string;
-  userName: string;
   params: JobParams;
   status: JobStatus;
   /** Scheduling class; higher runs first. 0 for everyone today (room for admin-configured classes). */
@@ -80,13 +75,8 @@ export interface JobOutput {
 }
 
 /** The fields a command fills; the queue adds id, status, timestamps. */
-export interface JobSubmission {
+export interface JobSubmission extends Requester {
   kind: JobKind;
-  platform: Platform;
-  serverId: string;
-  channelId: string;
-  userId: string;
-  userName: string;
   /** Admins may cancel others' jobs; limits still apply to them. */
   isServerAdmin: boolean;
   params: JobParams;

@@ -1,12 +1,21 @@
 /**
- * The order in which queued jobs run: higher priority classes first; inside a class, round-robin
- * across servers, then round-robin across the users of each server; a server never has more than
- * its cap of jobs running. Pure data structure (no I/O, no clock), shared by every queue backend.
+ * The order in which queued jobs run, the same in both queue backends (the Redis backend runs it
+ * in Lua, redis/lua/prelude.lua; the contract tests hold the two to one order). Start-time fair
+ * queueing, twice:
  *
- * Costs: add, remove, take and finish are O(1) (take skips at most the servers that are at their
- * cap, which is bounded by the number of running jobs, times the number of priority classes);
- * position is O(users of the job's server + servers of its class + the job's place in its user's
- * list); peek(k) is O(k) plus the servers and users it walks past.
+ * - Higher priority classes first.
+ * - Across the servers of a class: when a server may start another job (it has fewer than its cap,
+ *   server_max_running, released or running), its next job is released with the start tag
+ *   max(the class's virtual time, the server's finish tag), and the server's finish tag becomes
+ *   that plus the job's cost. Released jobs run in start-tag order; the virtual time is the
+ *   largest start tag that has started. A server arriving while another floods starts at the
+ *   virtual time, so it gets the next turn rather than a place behind the flood.
+ * - Inside a server, the same across its users: the user with the smallest start tag
+ *   max(the server's user time, the user's finish tag) goes next; ties go to the user waiting longest.
+ *
+ * Every job costs 1 here. Pure data structure (no I/O, no clock). Costs: add, take and finish
+ * O(released + users of the server), position O(servers + users of the job's server + released),
+ * peek(k) O((k + users) log(servers + users)).
  */
 import { LinkedList, type ListNode } from './linked-list.js';
 
@@ -21,27 +30,40 @@ export interface SchedulerEntry {
 interface UserQueue<E> {
   id: string;
   jobs: LinkedList<E>;
+  /** Place in the server's users with waiting jobs, oldest first (the tie-break). */
   node: ListNode<UserQueue<E>>;
 }
 
+/** A server's waiting jobs in one priority class. */
 interface ServerQueue<E> {
   id: string;
   users: Map<string, UserQueue<E>>;
-  /** Users with queued jobs; the head has the next turn. */
+  /** Users with waiting jobs, in the order they started waiting. */
   ring: LinkedList<UserQueue<E>>;
   size: number;
-  node: ListNode<ServerQueue<E>>;
+}
+
+/** A server's fair-queueing clock over its users, in one class (kept while it says something). */
+interface UserClock {
+  /** Start tag of the server's latest released job among its users. */
+  time: number;
+  /** Each user's finish tag, while it is ahead of `time`. */
+  finish: Map<string, number>;
 }
 
 interface PriorityClass<E> {
   priority: number;
+  /** Largest start tag of this class that has started. */
+  virtualTime: number;
+  /** Each server's finish tag, while it is ahead of the virtual time. */
+  finish: Map<string, number>;
+  /** Each server's clock over its users. */
+  userClocks: Map<string, UserClock>;
   servers: Map<string, ServerQueue<E>>;
-  /** Servers with queued jobs; the head has the next turn. */
-  ring: LinkedList<ServerQueue<E>>;
   size: number;
 }
 
-interface Located<E> {
+interface Pending<E> {
   entry: E;
   node: ListNode<E>;
   user: UserQueue<E>;
@@ -49,25 +71,48 @@ interface Located<E> {
   level: PriorityClass<E>;
 }
 
+interface Released<E> {
+  entry: E;
+  level: PriorityClass<E>;
+  tag: number;
+  seq: number;
+}
+
+/** What every job costs in this version of the order. */
+const COST = 1;
+
 const userKey = (serverId: string, userId: string) => `${serverId}\u0000${userId}`;
+
+/** Released jobs run in this order: higher class, lower tag, released earlier. */
+function before<E>(a: Released<E>, b: Released<E>): boolean {
+  if (a.level.priority !== b.level.priority) return a.level.priority > b.level.priority;
+  if (a.tag !== b.tag) return a.tag < b.tag;
+  return a.seq < b.seq;
+}
 
 export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
   private readonly levels = new Map<number, PriorityClass<E>>();
-  /** Priorities with queued jobs, highest first (a handful at most). */
+  /** Priorities with waiting jobs, highest first (a handful at most). */
   private priorities: number[] = [];
-  private readonly queued = new Map<string, Located<E>>();
-  private readonly runningJobs = new Map<string, E>();
+  private readonly pending = new Map<string, Pending<E>>();
+  /** Released jobs, in the order they will be taken. */
+  private readonly released: Released<E>[] = [];
+  private readonly releasedById = new Map<string, Released<E>>();
+  private readonly runningJobs = new Map<string, { entry: E; level: PriorityClass<E> }>();
+  /** Jobs of a server released or running: what its cap limits. */
+  private readonly inFlight = new Map<string, number>();
   private readonly runningByServer = new Map<string, number>();
   private readonly queuedByServer = new Map<string, number>();
   private readonly queuedByUser = new Map<string, number>();
   private readonly caps = new Map<string, number>();
+  private seq = 0;
 
   /** @param defaultServerCap jobs of one server that may run at once unless setServerCap says otherwise */
   constructor(private readonly defaultServerCap = 1) {}
 
-  /** Jobs waiting. */
+  /** Jobs waiting (released or not). */
   get size(): number {
-    return this.queued.size;
+    return this.pending.size + this.released.length;
   }
 
   /** Jobs taken and not finished. */
@@ -76,7 +121,7 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
   }
 
   has(id: string): boolean {
-    return this.queued.has(id);
+    return this.pending.has(id) || this.releasedById.has(id);
   }
 
   isRunning(id: string): boolean {
@@ -84,7 +129,7 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
   }
 
   get(id: string): E | undefined {
-    return this.queued.get(id)?.entry ?? this.runningJobs.get(id);
+    return this.pending.get(id)?.entry ?? this.releasedById.get(id)?.entry ?? this.runningJobs.get(id)?.entry;
   }
 
   queuedForServer(serverId: string): number {
@@ -103,28 +148,22 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
     return this.caps.get(serverId) ?? this.defaultServerCap;
   }
 
-  /** Jobs of this server that may run at once (its server_max_running). */
+  /** Jobs of this server that may run at once (its server_max_running); a raised cap releases more now. */
   setServerCap(serverId: string, cap: number): void {
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`server cap must be a whole number ≥ 1 (got ${cap})`);
     if (cap === this.defaultServerCap) this.caps.delete(serverId);
     else this.caps.set(serverId, cap);
+    this.release(serverId);
   }
 
   /** Queues a job behind the other jobs of its user. */
   add(entry: E): void {
-    if (this.queued.has(entry.id) || this.runningJobs.has(entry.id)) throw new Error(`job ${entry.id} is already scheduled`);
-    let level = this.levels.get(entry.priority);
-    if (!level) {
-      level = { priority: entry.priority, servers: new Map(), ring: new LinkedList(), size: 0 };
-      this.levels.set(entry.priority, level);
-      this.priorities = [...this.levels.keys()].sort((a, b) => b - a);
-    }
+    if (this.has(entry.id) || this.runningJobs.has(entry.id)) throw new Error(`job ${entry.id} is already scheduled`);
+    const level = this.level(entry.priority);
     let server = level.servers.get(entry.serverId);
     if (!server) {
-      const s = { id: entry.serverId, users: new Map(), ring: new LinkedList(), size: 0 } as unknown as ServerQueue<E>;
-      s.node = level.ring.push(s);
-      level.servers.set(entry.serverId, s);
-      server = s;
+      server = { id: entry.serverId, users: new Map(), ring: new LinkedList(), size: 0 };
+      level.servers.set(entry.serverId, server);
     }
     let user = server.users.get(entry.userId);
     if (!user) {
@@ -136,103 +175,209 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
     const node = user.jobs.push(entry);
     server.size++;
     level.size++;
-    this.queued.set(entry.id, { entry, node, user, server, level });
+    this.pending.set(entry.id, { entry, node, user, server, level });
     bump(this.queuedByServer, entry.serverId, 1);
     bump(this.queuedByUser, userKey(entry.serverId, entry.userId), 1);
+    this.release(entry.serverId);
   }
 
-  /** Takes a queued job out (cancelled); undefined when it is not queued. */
+  /** Takes a waiting job out (cancelled); undefined when it is not waiting. */
   remove(id: string): E | undefined {
-    const loc = this.queued.get(id);
-    if (!loc) return undefined;
-    this.unlink(loc);
-    return loc.entry;
+    const p = this.pending.get(id);
+    if (p) {
+      this.unlinkPending(p);
+      this.forget(p.entry);
+      return p.entry;
+    }
+    const r = this.releasedById.get(id);
+    if (!r) return undefined;
+    this.released.splice(this.released.indexOf(r), 1);
+    this.releasedById.delete(id);
+    bump(this.inFlight, r.entry.serverId, -1);
+    this.forget(r.entry);
+    this.release(r.entry.serverId);
+    return r.entry;
   }
 
-  /**
-   * The job whose turn it is, now counted as running; undefined when nothing queued may run
-   * (empty, or every server with queued jobs is at its cap).
-   */
+  /** The job whose turn it is, now counted as running; undefined when nothing waiting may run. */
   take(): E | undefined {
-    for (const priority of this.priorities) {
-      const level = this.levels.get(priority)!;
-      for (let n = level.ring.head; n; n = n.next) {
-        const server = n.value;
-        if (this.runningForServer(server.id) >= this.serverCap(server.id)) continue;
-        const user = server.ring.head!.value;
-        const entry = user.jobs.head!.value;
-        // Rotate before unlinking so that a server or user that keeps jobs goes to the back.
-        server.ring.moveToBack(user.node);
-        level.ring.moveToBack(server.node);
-        this.unlink(this.queued.get(entry.id)!);
-        this.runningJobs.set(entry.id, entry);
-        bump(this.runningByServer, entry.serverId, 1);
-        return entry;
-      }
+    const r = this.released.shift();
+    if (!r) return undefined;
+    this.releasedById.delete(r.entry.id);
+    this.runningJobs.set(r.entry.id, { entry: r.entry, level: r.level });
+    bump(this.runningByServer, r.entry.serverId, 1);
+    this.forget(r.entry);
+    if (r.tag > r.level.virtualTime) {
+      r.level.virtualTime = r.tag;
+      // A finish tag the virtual time has caught up with says nothing more: forget it (bounded memory).
+      for (const [server, tag] of r.level.finish) if (tag <= r.tag) r.level.finish.delete(server);
     }
-    return undefined;
+    return r.entry;
   }
 
   /** A taken job ended (done, failed, cancelled, or handed back); frees its server's slot. */
   finish(id: string): void {
-    const entry = this.runningJobs.get(id);
-    if (!entry) return;
+    const running = this.runningJobs.get(id);
+    if (!running) return;
     this.runningJobs.delete(id);
-    bump(this.runningByServer, entry.serverId, -1);
+    bump(this.runningByServer, running.entry.serverId, -1);
+    bump(this.inFlight, running.entry.serverId, -1);
+    this.release(running.entry.serverId);
+    this.dropLevelIfDone(running.level);
   }
 
   /**
-   * 1-based place in the order jobs would be taken if nothing else arrived and no server were
-   * at its cap; undefined when the job is not queued.
+   * 1-based place in the order jobs would be taken if nothing else arrived and no server were at
+   * its cap; undefined when the job is not waiting. Released jobs come first, in their order; a
+   * waiting job counts the jobs of its server released before it (by its users' start tags), and
+   * of every other server the jobs whose start tags come before its own (ties by server id).
    */
   position(id: string): number | undefined {
-    const loc = this.queued.get(id);
-    if (!loc) return undefined;
-    let ahead = 0;
-    for (const p of this.priorities) {
-      if (p === loc.level.priority) break;
-      ahead += this.levels.get(p)!.size;
+    const r = this.releasedById.get(id);
+    if (r) {
+      let ahead = 0;
+      for (const x of this.released) if (before(x, r)) ahead++;
+      return ahead + 1;
     }
-    // k: jobs of the same user ahead of this one.
-    let k = 0;
-    for (let n = loc.user.jobs.head; n && n !== loc.node; n = n.next) k++;
-    // m: jobs of the same server taken before this one (its users take turns, one job a turn).
-    let m = k;
-    let before = true;
-    for (let n = loc.server.ring.head; n; n = n.next) {
-      if (n.value === loc.user) {
-        before = false;
-        continue;
-      }
-      m += Math.min(n.value.jobs.size, before ? k + 1 : k);
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    let ahead = this.released.length;
+    for (const prio of this.priorities) {
+      if (prio === p.level.priority) break;
+      ahead += this.levels.get(prio)!.size;
     }
-    // This job is its server's (m+1)-th turn; every other server gets one job a turn.
-    before = true;
-    for (let n = loc.level.ring.head; n; n = n.next) {
-      if (n.value === loc.server) {
-        before = false;
-        continue;
-      }
-      ahead += Math.min(n.value.size, before ? m + 1 : m);
+    const m = this.releasedBefore(p);
+    const tag = this.serverStart(p.level, p.server.id) + m * COST;
+    for (const other of p.level.servers.values()) {
+      if (other !== p.server) ahead += countBefore(this.serverStart(p.level, other.id), other.size, tag, other.id < p.server.id);
     }
     return ahead + m + 1;
   }
 
-  /** The first `limit` queued jobs in the order they would be taken (same assumptions as position). */
+  /** The first `limit` waiting jobs in the order of position(). */
   peek(limit: number): E[] {
-    const out: E[] = [];
-    for (const p of this.priorities) {
+    const out: E[] = this.released.slice(0, limit).map((r) => r.entry);
+    for (const prio of this.priorities) {
       if (out.length >= limit) break;
-      for (const e of roundRobin(this.levels.get(p)!.ring, serverOrder)) {
-        out.push(e);
-        if (out.length >= limit) break;
+      const level = this.levels.get(prio)!;
+      // Each server's jobs in its release order, tagged from its next start tag up; merged by (tag, server id).
+      const servers = new MinHeap(
+        [...level.servers.values()].map((s) => ({ id: s.id, tag: this.serverStart(level, s.id), jobs: this.releaseOrder(level, s) })),
+        (a, b) => (a.tag !== b.tag ? a.tag < b.tag : a.id < b.id),
+      );
+      while (out.length < limit) {
+        const s = servers.peek();
+        if (!s) break;
+        const next = s.jobs.next();
+        if (next.done) {
+          servers.pop();
+          continue;
+        }
+        out.push(next.value);
+        s.tag += COST;
+        servers.fix();
       }
     }
     return out;
   }
 
-  private unlink(loc: Located<E>): void {
-    const { entry, node, user, server, level } = loc;
+  private level(priority: number): PriorityClass<E> {
+    let level = this.levels.get(priority);
+    if (!level) {
+      level = { priority, virtualTime: 0, finish: new Map(), userClocks: new Map(), servers: new Map(), size: 0 };
+      this.levels.set(priority, level);
+      this.priorities = [...this.levels.keys()].sort((a, b) => b - a);
+    }
+    return level;
+  }
+
+  /** The start tag a server's next release in this class gets. */
+  private serverStart(level: PriorityClass<E>, serverId: string): number {
+    return Math.max(level.virtualTime, level.finish.get(serverId) ?? 0);
+  }
+
+  /** The start tag a user's next job gets among its server's users. */
+  private userStart(clock: UserClock | undefined, userId: string): number {
+    return Math.max(clock?.time ?? 0, clock?.finish.get(userId) ?? 0);
+  }
+
+  /** A server's waiting jobs in the order they would be released: by their users' start tags, ties to the user waiting longest. */
+  private *releaseOrder(level: PriorityClass<E>, server: ServerQueue<E>): Generator<E> {
+    const clock = level.userClocks.get(server.id);
+    let rank = 0;
+    const users = new MinHeap(
+      [...server.ring.values()].map((u) => ({ tag: this.userStart(clock, u.id), rank: rank++, jobs: u.jobs.values() })),
+      (a, b) => (a.tag !== b.tag ? a.tag < b.tag : a.rank < b.rank),
+    );
+    for (;;) {
+      const u = users.peek();
+      if (!u) return;
+      const next = u.jobs.next();
+      if (next.done) {
+        users.pop();
+        continue;
+      }
+      yield next.value;
+      u.tag += COST;
+      users.fix();
+    }
+  }
+
+  /** Jobs of the same server released before this one if nothing else arrived. */
+  private releasedBefore(p: Pending<E>): number {
+    const clock = p.level.userClocks.get(p.server.id);
+    let k = 0;
+    for (let n = p.user.jobs.head; n && n !== p.node; n = n.next) k++;
+    const tag = this.userStart(clock, p.user.id) + k * COST;
+    let m = k;
+    let earlier = true;
+    for (let n = p.server.ring.head; n; n = n.next) {
+      if (n.value === p.user) {
+        earlier = false;
+        continue;
+      }
+      m += countBefore(this.userStart(clock, n.value.id), n.value.jobs.size, tag, earlier);
+    }
+    return m;
+  }
+
+  /** Hands a server's next waiting jobs out while it is under its cap: highest class first, its users by start tag. */
+  private release(serverId: string): void {
+    while ((this.inFlight.get(serverId) ?? 0) < this.serverCap(serverId)) {
+      const level = this.priorities.map((prio) => this.levels.get(prio)!).find((l) => l.servers.has(serverId));
+      if (!level) return;
+      const server = level.servers.get(serverId)!;
+      let clock = level.userClocks.get(serverId);
+      let user = server.ring.head!.value;
+      let userTag = this.userStart(clock, user.id);
+      for (let n = server.ring.head!.next; n; n = n.next) {
+        const t = this.userStart(clock, n.value.id);
+        if (t < userTag) [user, userTag] = [n.value, t];
+      }
+      if (!clock) {
+        clock = { time: 0, finish: new Map() };
+        level.userClocks.set(serverId, clock);
+      }
+      clock.time = userTag;
+      clock.finish.set(user.id, userTag + COST);
+      for (const [u, f] of clock.finish) if (f <= clock.time) clock.finish.delete(u);
+      const entry = user.jobs.head!.value;
+      this.unlinkPending(this.pending.get(entry.id)!);
+
+      const tag = this.serverStart(level, serverId);
+      level.finish.set(serverId, tag + COST);
+      const r: Released<E> = { entry, level, tag, seq: ++this.seq };
+      let i = this.released.length;
+      while (i > 0 && before(r, this.released[i - 1]!)) i--;
+      this.released.splice(i, 0, r);
+      this.releasedById.set(entry.id, r);
+      bump(this.inFlight, serverId, 1);
+    }
+  }
+
+  /** Takes a waiting job out of its user's list (it is released, or removed). */
+  private unlinkPending(p: Pending<E>): void {
+    const { entry, node, user, server, level } = p;
     user.jobs.remove(node);
     if (user.jobs.size === 0) {
       server.ring.remove(user.node);
@@ -240,18 +385,38 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
     }
     server.size--;
     if (server.size === 0) {
-      level.ring.remove(server.node);
       level.servers.delete(server.id);
+      // With nothing waiting, the server's users are all even again.
+      const clock = level.userClocks.get(server.id);
+      if (clock && clock.finish.size === 0) level.userClocks.delete(server.id);
     }
     level.size--;
-    if (level.size === 0) {
-      this.levels.delete(level.priority);
-      this.priorities = this.priorities.filter((p) => p !== level.priority);
-    }
-    this.queued.delete(entry.id);
+    this.pending.delete(entry.id);
+  }
+
+  /** A job is no longer waiting (taken or removed). */
+  private forget(entry: E): void {
     bump(this.queuedByServer, entry.serverId, -1);
     bump(this.queuedByUser, userKey(entry.serverId, entry.userId), -1);
+    const level = this.levels.get(entry.priority);
+    if (level) this.dropLevelIfDone(level);
   }
+
+  /** A class with nothing waiting, released or running forgets its clocks. */
+  private dropLevelIfDone(level: PriorityClass<E>): void {
+    if (level.size > 0 || this.released.some((r) => r.level === level)) return;
+    for (const r of this.runningJobs.values()) if (r.level === level) return;
+    this.levels.delete(level.priority);
+    this.priorities = this.priorities.filter((p) => p !== level.priority);
+  }
+}
+
+/**
+ * Of a queue whose jobs have the start tags from, from + 1, … (n of them), how many come before a
+ * job with start tag `tag`; `wins` says whether that queue goes first on a tie.
+ */
+function countBefore(from: number, n: number, tag: number, wins: boolean): number {
+  return Math.max(0, Math.min(n, (tag - from) / COST + (wins ? 1 : 0)));
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -260,32 +425,44 @@ function bump(map: Map<string, number>, key: string, by: number): void {
   else map.set(key, v);
 }
 
-/** A server's jobs in the order its users take turns. */
-function serverOrder<E>(server: ServerQueue<E>): Iterator<E> {
-  return roundRobin(server.ring, (u) => u.jobs.values());
-}
+/** A binary min-heap whose top may change in place (fix() after its key grew). */
+class MinHeap<T> {
+  private readonly items: T[];
 
-/**
- * Turns across a ring of queues: one item from each in ring order, round after round, skipping
- * those that ran out. The first round walks the ring lazily, so taking a few items is cheap.
- */
-function* roundRobin<Q, E>(ring: LinkedList<Q>, itemsOf: (q: Q) => Iterator<E>): Generator<E> {
-  let active: Iterator<E>[] = [];
-  for (let n = ring.head; n; n = n.next) {
-    const it = itemsOf(n.value);
-    const r = it.next();
-    if (r.done) continue;
-    yield r.value;
-    active.push(it);
+  constructor(
+    items: T[],
+    private readonly less: (a: T, b: T) => boolean,
+  ) {
+    this.items = [...items];
+    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
-  while (active.length) {
-    const still: Iterator<E>[] = [];
-    for (const it of active) {
-      const r = it.next();
-      if (r.done) continue;
-      yield r.value;
-      still.push(it);
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  pop(): void {
+    const last = this.items.pop();
+    if (this.items.length === 0 || last === undefined) return;
+    this.items[0] = last;
+    this.down(0);
+  }
+
+  fix(): void {
+    this.down(0);
+  }
+
+  private down(i: number): void {
+    const a = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
+      if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+      if (m === i) return;
+      [a[i], a[m]] = [a[m]!, a[i]!];
+      i = m;
     }
-    active = still;
   }
 }

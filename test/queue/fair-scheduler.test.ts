@@ -100,6 +100,39 @@ describe('FairScheduler', () => {
     expect(() => s.add(j)).toThrow(/already/);
   });
 
+  it('gives a user who was just served the turn after the others, even when their queue ran empty in between', () => {
+    const s = new FairScheduler();
+    const first = job('S', 'ann');
+    s.add(first);
+    expect(s.take()?.id).toBe(first.id);
+    const next = [job('S', 'ann'), job('S', 'bob'), job('S', 'cy')];
+    next.forEach((j) => s.add(j));
+    s.finish(first.id);
+    expect(drain(s)).toEqual([next[1]!.id, next[2]!.id, next[0]!.id]);
+  });
+
+  it('with servers at their caps, tells places that agree with its own peek', () => {
+    const rnd = random(7);
+    for (let round = 0; round < 20; round++) {
+      const s = new FairScheduler();
+      for (let k = 0; k < 6; k++) s.setServerCap(`s${k}`, 1 + Math.floor(rnd() * 3));
+      const ids: string[] = [];
+      for (let i = 0; i < 40 + Math.floor(rnd() * 100); i++) {
+        const j = job(`s${Math.floor(rnd() * 6)}`, `u${Math.floor(rnd() * 4)}`, rnd() < 0.1 ? 1 : 0);
+        s.add(j);
+        ids.push(j.id);
+        if (rnd() < 0.2) s.take();
+        if (rnd() < 0.1) {
+          const running = ids.find((id) => s.isRunning(id));
+          if (running) s.finish(running);
+        }
+      }
+      const peek = s.peek(1000).map((e) => e.id);
+      expect(peek.length).toBe(s.size);
+      peek.forEach((id, i) => expect(s.position(id)).toBe(i + 1));
+    }
+  });
+
   it('reports positions and a peek that match the order jobs are really taken', () => {
     const rnd = random(42);
     for (let round = 0; round < 20; round++) {

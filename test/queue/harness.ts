@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../../src/log/index.js';
 import { ModelCatalog } from '../../src/pipeline/catalog.js';
 import { LocalJobQueue, type LocalJobQueueOptions } from '../../src/queue/local-queue.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
-import { FakeRunner, writeTestModels } from '../fixtures/fake-runner.js';
+import { FakeRunner, writeTestModels, type FakeRunnerOptions } from '../fixtures/fake-runner.js';
 
 /** Limits that stay out of the way unless a test sets one. */
 export const OPEN_LIMITS: ServerLimits = {
@@ -80,24 +80,25 @@ export class Harness {
   }
 
   /** Opens the stores and a queue on them (again after close(), like a restart), and starts it. */
-  async open(options: Partial<LocalJobQueueOptions> & { runner?: FakeRunner; start?: boolean } = {}): Promise<LocalJobQueue> {
+  async open(options: Partial<Omit<LocalJobQueueOptions, 'runner'>> & { runner?: FakeRunner | FakeRunnerOptions; start?: boolean } = {}): Promise<LocalJobQueue> {
     this.stores = openLocalStores({ dataDir: this.dataDir, limitsFile: this.limitsFile, log: this.log, now: options.now });
-    this.runner = options.runner ?? new FakeRunner({ durationMs: 2, steps: 2, images: this.stores.images });
+    const { runner, start, ...queueOptions } = options;
+    this.runner = runner instanceof FakeRunner ? runner : new FakeRunner({ durationMs: 2, steps: 2, images: this.stores.images, ...runner });
     this.queue = new LocalJobQueue({
       jobs: this.stores.jobs,
       settings: this.stores.settings,
       usage: this.stores.usage,
       models: this.models,
-      runner: this.runner,
       log: this.log,
-      ...options,
+      ...queueOptions,
+      runner: this.runner,
     });
     this.events = [];
     this.queue.onEvent((e) => {
       this.events.push(e);
       this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
     });
-    if (options.start !== false) await this.queue.start();
+    if (start !== false) await this.queue.start();
     return this.queue;
   }
 

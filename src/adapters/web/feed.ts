@@ -6,6 +6,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SOMETHING_WENT_WRONG } from '../../core/errors.js';
 import type { Logger } from '../../log/index.js';
 import type { ChannelHub } from './channels.js';
 import { HttpError, checkRequestOrigin, originMatchesHost } from './http.js';
@@ -53,7 +54,7 @@ export class LiveFeeds {
     } catch (err) {
       if (err instanceof HttpError) return refuse(err.status, err.message);
       this.log.error({ err }, 'playground upgrade failed');
-      refuse(500, 'Something went wrong.');
+      refuse(500, SOMETHING_WENT_WRONG);
     }
   };
 

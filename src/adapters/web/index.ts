@@ -206,7 +206,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
         return;
       }
       log.error({ err, path: req.url?.split('?')[0] }, 'playground request failed');
-      if (!res.headersSent) sendError(res, 500, 'Something went wrong.');
+      if (!res.headersSent) sendError(res, 500, SOMETHING_WENT_WRONG);
       else res.end();
     });
   });

@@ -3,7 +3,7 @@
  * handed to, the event stream every process follows, and the upkeep that keeps the fair-release
  * bookkeeping whole when a process dies between two steps (each step is atomic, a sequence is not).
  */
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type QueueEventsListener } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { JobEvent } from '../../core/jobs.js';
 import type { Logger } from '../../log/index.js';
@@ -19,6 +19,11 @@ export const MAX_EVENTS = 10_000;
 /** BullMQ ids may not be integers or contain ':'; ours are wrapped. */
 export const bullIdOf = (jobId: string) => `j.${jobId}`;
 export const jobIdOf = (bullId: string | undefined) => (bullId?.startsWith('j.') ? bullId.slice(2) : undefined);
+
+/** Our job events in BullMQ's stream: `event` is 'imagine', the other fields are the JobEvent's. */
+export interface ImagineEventsListener extends QueueEventsListener {
+  imagine: (fields: Record<string, string>, id: string) => void;
+}
 
 export interface BullJobData {
   serverId: string;
@@ -88,7 +93,8 @@ export class RedisBackend {
     this.scripts = new Scripts(this.redis, `${this.prefix}:data`);
     this.queue = new Queue<BullJobData>(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
     this.queue.on('error', (err) => this.o.log?.warn({ err }, 'BullMQ queue error'));
-    this.eventsKey = `${this.prefix}:${QUEUE_NAME}:events`;
+    // The stream BullMQ's QueueEvents reads; the scripts write the job events into it.
+    this.eventsKey = this.queue.keys.events!;
     this.now = o.now ?? Date.now;
   }
 
@@ -144,8 +150,8 @@ export class RedisBackend {
     const events = new QueueEvents(QUEUE_NAME, { connection, prefix: this.prefix, blockingTimeout: 5000 });
     this.eventConnections.push(connection);
     events.on('error', (err) => this.o.log?.warn({ err }, 'BullMQ event stream error'));
-    events.on('imagine' as 'waiting', (fields: unknown, id: string) => {
-      const event = decodeEvent(fields as Record<string, string>);
+    events.on<ImagineEventsListener, 'imagine'>('imagine', (fields, id) => {
+      const event = decodeEvent(fields);
       if (event) handlers.onJobEvent(event, id);
     });
     if (handlers.onBullFailed) {

@@ -34,8 +34,14 @@
  */
 import { readFileSync } from 'node:fs';
 
+/** Priority classes run from -MAX_CLASS to MAX_CLASS; each has PRIORITY_SPAN BullMQ priorities for its tags. */
+export const MAX_CLASS = 3;
+export const PRIORITY_SPAN = 299_593;
+/** The largest BullMQ priority the scripts give: the top of the lowest class's span (BullMQ's PRIORITY_LIMIT). */
+export const TOP_PRIORITY = (2 * MAX_CLASS + 1) * PRIORITY_SPAN;
+
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
-const PRELUDE = read('prelude.lua');
+const PRELUDE = read('prelude.lua').replace('{{PRIORITY_SPAN}}', String(PRIORITY_SPAN)).replace('{{MAX_CLASS}}', String(MAX_CLASS));
 const script = (file: string) => `${PRELUDE}\n${read(file)}`;
 
 export const SCRIPTS = {

@@ -12,18 +12,11 @@ if st == 'queued' then
     local s, u = jget(id, 'serverId'), jget(id, 'userId')
     local c = clamp_class(jget(id, 'priority'))
     local q = K('pq', c, SU(s, u))
-    if redis.call('LREM', q, 1, id) == 1 then
-      if ARGV[10] == '1' then
-        redis.call('RPUSH', q, id)
-        return 'pending'
-      end
+    if redis.call('LPOS', q, id) then
+      if ARGV[10] == '1' then return 'pending' end
+      redis.call('LREM', q, 1, id)
       where = 'pending'
-      if redis.call('LLEN', q) == 0 then
-        redis.call('LREM', K('ring', S(s), c), 1, u)
-        if redis.call('LLEN', K('ring', S(s), c)) == 0 then redis.call('ZREM', K('cls', S(s)), c) end
-      end
-      if redis.call('HINCRBY', K('pn'), s, -1) <= 0 then redis.call('HDEL', K('pn'), s) end
-      redis.call('HINCRBY', K('pc'), c, -1)
+      unlink_pending(c, s, u)
     elseif redis.call('SISMEMBER', K('infl', S(s)), id) == 0 and ARGV[10] == '1' then
       return 'pending'
     end

@@ -13,7 +13,8 @@ local function jget(id, f)
 end
 local function jset(id, f, v) redis.call('HSET', jkey(id), f, v) end
 local FINAL = { done = true, failed = true, cancelled = true }
-local SPAN, CMAX = 299593, 3
+-- Filled in by scripts.ts: BullMQ priorities span (2·CMAX + 1) classes of SPAN values each.
+local SPAN, CMAX = {{PRIORITY_SPAN}}, {{MAX_CLASS}}
 -- Tags may run this far past a class base before it moves (P:conf rebase_at lowers it in tests).
 local REBASE_AT = tonumber(redis.call('HGET', K('conf'), 'rebase_at') or '150000')
 
@@ -115,8 +116,45 @@ local function reserve(s, u, cost, now, dS, dU, rpm)
   return false
 end
 
+-- The fair order (the same as src/queue/fair-scheduler.ts; see there): start-time fair queueing
+-- across the servers of a class, and inside a server across its users; every job costs 1.
+--   P:vt      hash class → the largest start tag of that class that has started
+--   P:ltag    hash c:s → the server's finish tag (kept while ahead of the class's virtual time)
+--   P:uvt     hash c:S(s) → the server's user time; P:utag:<c>:S(s) hash user → finish tag
+--   P:pc      hash class → jobs waiting to be released; P:pcs hash c:s → the same per server
+local function count_before(from, n, tag, wins)
+  local k = tag - from
+  if wins then k = k + 1 end
+  if k < 0 then return 0 end
+  if k > n then return n end
+  return k
+end
+
+local function server_start(c, s)
+  local vt = tonumber(redis.call('HGET', K('vt'), c) or '0')
+  return math.max(vt, tonumber(redis.call('HGET', K('ltag'), c .. ':' .. s) or '0'))
+end
+
+local function user_start(c, s, u)
+  local uvt = tonumber(redis.call('HGET', K('uvt'), c .. ':' .. S(s)) or '0')
+  return math.max(uvt, tonumber(redis.call('HGET', K('utag', c, S(s)), u) or '0'))
+end
+
+-- A waiting job of the server left (released or cancelled): counts, and the server's user clock
+-- once nothing of it waits and no finish tag says more.
+local function unlink_pending(c, s, u)
+  local ring = K('ring', S(s), c)
+  if redis.call('LLEN', K('pq', c, SU(s, u))) == 0 then redis.call('LREM', ring, 1, u) end
+  if redis.call('LLEN', ring) == 0 then
+    redis.call('ZREM', K('cls', S(s)), c)
+    if redis.call('HLEN', K('utag', c, S(s))) == 0 then redis.call('HDEL', K('uvt'), c .. ':' .. S(s)) end
+  end
+  if redis.call('HINCRBY', K('pcs'), c .. ':' .. s, -1) <= 0 then redis.call('HDEL', K('pcs'), c .. ':' .. s) end
+  if redis.call('HINCRBY', K('pc'), c, -1) <= 0 then redis.call('HDEL', K('pc'), c) end
+end
+
 -- Hands the server's next waiting jobs to BullMQ while it has free running slots: highest class
--- first, the users of the server in turn. Returns {id, bullPriority, ...} for the caller to add.
+-- first, its users by start tag (ties to the user waiting longest). Returns {id, bullPriority, ...}.
 local function release(s, now)
   local cap = tonumber(redis.call('HGET', K('cap'), s) or '1')
   local infl = K('infl', S(s))
@@ -125,22 +163,26 @@ local function release(s, now)
     local top = redis.call('ZRANGE', K('cls', S(s)), 0, 0)[1]
     if not top then break end
     local c = tonumber(top)
-    local ring = K('ring', S(s), c)
-    local u = redis.call('LINDEX', ring, 0)
-    local q = K('pq', c, SU(s, u))
-    local id = redis.call('LPOP', q)
-    if redis.call('LLEN', q) == 0 then redis.call('LPOP', ring) else redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT') end
-    if redis.call('LLEN', ring) == 0 then redis.call('ZREM', K('cls', S(s)), top) end
-    if redis.call('HINCRBY', K('pn'), s, -1) <= 0 then redis.call('HDEL', K('pn'), s) end
-    redis.call('HINCRBY', K('pc'), c, -1)
-    local lt = tonumber(redis.call('HGET', K('ltag'), c .. ':' .. s) or '0')
-    local vt = tonumber(redis.call('HGET', K('vt'), c) or '0')
-    local tag = math.max(lt, vt) + 1
-    redis.call('HSET', K('ltag'), c .. ':' .. s, tag)
+    local u, ustart
+    for _, x in ipairs(redis.call('LRANGE', K('ring', S(s), c), 0, -1)) do
+      local st = user_start(c, s, x)
+      if not ustart or st < ustart then u, ustart = x, st end
+    end
+    local ut = K('utag', c, S(s))
+    redis.call('HSET', K('uvt'), c .. ':' .. S(s), num(ustart))
+    redis.call('HSET', ut, u, num(ustart + 1))
+    local flat = redis.call('HGETALL', ut)
+    for i = 1, #flat, 2 do
+      if tonumber(flat[i + 1]) <= ustart then redis.call('HDEL', ut, flat[i]) end
+    end
+    local id = redis.call('LPOP', K('pq', c, SU(s, u)))
+    unlink_pending(c, s, u)
+    local tag = server_start(c, s)
+    redis.call('HSET', K('ltag'), c .. ':' .. s, num(tag + 1))
     local bp = bull_priority(c, tag)
     redis.call('ZADD', K('ready'), order_key(bp, redis.call('INCR', K('seq'))), id)
     redis.call('SADD', infl, id)
-    redis.call('HSET', jkey(id), '_tag', tag, '_rel', num(now))
+    redis.call('HSET', jkey(id), '_tag', num(tag), '_rel', num(now))
     out[#out + 1] = id
     out[#out + 1] = bp
   end
@@ -148,7 +190,7 @@ local function release(s, now)
 end
 
 -- 1-based place of a queued job if nothing else arrived and no server were at its cap (the same
--- assumptions as FairScheduler.position); false when it is not queued.
+-- as FairScheduler.position); false when it is not queued.
 local function position(id, waiting)
   if jget(id, 'status') ~= 'queued' then return false end
   local r = redis.call('ZRANK', K('ready'), id)
@@ -161,33 +203,33 @@ local function position(id, waiting)
   end
   local k = redis.call('LPOS', K('pq', c, SU(s, u)), id)
   if not k then return ahead + 1 end
-  -- m: jobs of the same server released before this one (its users take turns, one job a turn).
+  -- m: jobs of the same server released before this one.
+  local tag = user_start(c, s, u) + k
   local m = k
-  local before = true
+  local earlier = true
   for _, x in ipairs(redis.call('LRANGE', K('ring', S(s), c), 0, -1)) do
-    if x == u then before = false
-    else
-      local n = redis.call('LLEN', K('pq', c, SU(s, x)))
-      m = m + math.min(n, before and k + 1 or k)
-    end
+    if x == u then earlier = false
+    else m = m + count_before(user_start(c, s, x), redis.call('LLEN', K('pq', c, SU(s, x))), tag, earlier) end
   end
-  -- Every other server gets one job a turn; those with fewer turns so far go first.
-  local mine = tonumber(redis.call('HGET', K('ltag'), c .. ':' .. s) or '0')
-  for s2, n in pairs(waiting.servers) do
-    if s2 ~= s then
-      local t = tonumber(redis.call('HGET', K('ltag'), c .. ':' .. s2) or '0')
-      ahead = ahead + math.min(n, t < mine and m + 1 or m)
-    end
+  -- Every other server of the class: its jobs whose start tags come before this one's (ties by server id).
+  local stag = server_start(c, s) + m
+  for s2, n in pairs(waiting.servers[c] or {}) do
+    if s2 ~= s then ahead = ahead + count_before(server_start(c, s2), n, stag, s2 < s) end
   end
   return ahead + m + 1
 end
 
 local function waiting_counts()
   local w = { servers = {}, classes = {} }
-  local flat = redis.call('HGETALL', K('pn'))
-  for i = 1, #flat, 2 do w.servers[flat[i]] = tonumber(flat[i + 1]) end
-  flat = redis.call('HGETALL', K('pc'))
+  local flat = redis.call('HGETALL', K('pc'))
   for i = 1, #flat, 2 do w.classes[tonumber(flat[i])] = tonumber(flat[i + 1]) end
+  flat = redis.call('HGETALL', K('pcs'))
+  for i = 1, #flat, 2 do
+    local c, s = string.match(flat[i], '^(%-?%d+):(.*)$')
+    c = tonumber(c)
+    w.servers[c] = w.servers[c] or {}
+    w.servers[c][s] = tonumber(flat[i + 1])
+  end
   return w
 end
 

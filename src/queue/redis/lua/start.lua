@@ -16,7 +16,16 @@ redis.call('ZREM', K('ready'), id)
 local c = tonumber(redis.call('HGET', jkey(id), '_cls') or '0')
 local tag = tonumber(redis.call('HGET', jkey(id), '_tag') or '0')
 local vt = tonumber(redis.call('HGET', K('vt'), c) or '0')
-if tag > vt then vt = tag; redis.call('HSET', K('vt'), c, vt) end
+if tag > vt then
+  vt = tag
+  redis.call('HSET', K('vt'), c, num(vt))
+  -- A server finish tag the virtual time has caught up with says nothing more (bounded memory).
+  local flat = redis.call('HGETALL', K('ltag'))
+  for i = 1, #flat, 2 do
+    local fc = string.match(flat[i], '^(%-?%d+):')
+    if tonumber(fc) == c and tonumber(flat[i + 1]) <= vt then redis.call('HDEL', K('ltag'), flat[i]) end
+  end
+end
 -- Keep tags inside BullMQ's priority range: move the class base up and re-key the ready jobs.
 local rebased = 0
 local base = tonumber(redis.call('HGET', K('base'), c) or '0')

@@ -23,7 +23,7 @@ if redis.call('RPUSH', q, id) == 1 then
   redis.call('RPUSH', K('ring', S(s), c), u)
   redis.call('ZADD', K('cls', S(s)), -c, c)
 end
-redis.call('HINCRBY', K('pn'), s, 1)
+redis.call('HINCRBY', K('pcs'), c .. ':' .. s, 1)
 redis.call('HINCRBY', K('pc'), c, 1)
 local released = release(s, now)
 local pos = position(id, waiting_counts())

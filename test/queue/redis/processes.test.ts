@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobEvent, JobSubmission } from '../../src/core/jobs.js';
-import { PROJECT_ROOT } from '../../src/config.js';
-import { RedisBackend } from '../../src/queue/redis/backend.js';
-import { RedisJobStore, RedisSettingsStore, Scripts } from '../../src/queue/redis/stores.js';
-import { writeTestModels } from '../fixtures/fake-runner.js';
-import { OPEN_LIMITS, submission } from '../queue/harness.js';
+import type { JobEvent, JobSubmission } from '../../../src/core/jobs.js';
+import { PROJECT_ROOT } from '../../../src/config.js';
+import { RedisBackend } from '../../../src/queue/redis/backend.js';
+import { RedisJobStore, RedisSettingsStore, Scripts } from '../../../src/queue/redis/stores.js';
+import { writeTestModels } from '../../fixtures/fake-runner.js';
+import { OPEN_LIMITS, submission } from '../harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
 
 if (!redisAvailable) console.warn(SKIP_MESSAGE);
@@ -36,7 +36,7 @@ class Proc {
     env: Record<string, string>,
   ) {
     // node --import tsx (rather than npx tsx, which forks again): the pid we signal is the worker itself.
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'scale', entry)], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'queue', 'redis', entry)], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -8,12 +8,12 @@
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log/index.js';
-import { createRedisWorkerRuntime } from '../../src/runtime/redis.js';
-import type { JobRunner } from '../../src/queue/types.js';
-import { LocalImageStore } from '../../src/store/index.js';
-import { FakeRunner } from '../fixtures/fake-runner.js';
+import { loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/log/index.js';
+import { createRedisWorkerRuntime } from '../../../src/runtime/redis.js';
+import type { JobRunner } from '../../../src/queue/types.js';
+import { LocalImageStore } from '../../../src/store/index.js';
+import { FakeRunner } from '../../fixtures/fake-runner.js';
 
 const env = process.env;
 const config = loadConfig(env);

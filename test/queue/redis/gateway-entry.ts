@@ -5,12 +5,12 @@
  * Reads commands as JSON lines on stdin: {"op":"submit","tag":…,"sub":JobSubmission}.
  */
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../../src/config.js';
-import { followJobs } from '../../src/replies/follow.js';
-import type { JobSubmission } from '../../src/core/jobs.js';
-import { createLogger } from '../../src/log/index.js';
-import { UserError } from '../../src/core/errors.js';
-import { createRedisRuntime } from '../../src/runtime/redis.js';
+import { loadConfig } from '../../../src/config.js';
+import { followJobs } from '../../../src/replies/follow.js';
+import type { JobSubmission } from '../../../src/core/jobs.js';
+import { createLogger } from '../../../src/log/index.js';
+import { UserError } from '../../../src/core/errors.js';
+import { createRedisRuntime } from '../../../src/runtime/redis.js';
 
 const env = process.env;
 const config = loadConfig(env);

@@ -1,10 +1,10 @@
 /** The Redis stores against a real redis-server: the same answers as the SQLite stores give. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../src/core/jobs.js';
-import { RedisBackend } from '../../src/queue/redis/backend.js';
-import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../../src/queue/redis/stores.js';
-import { runImageRetention } from '../../src/store/index.js';
-import { OPEN_LIMITS, params } from '../queue/harness.js';
+import type { JobRecord } from '../../../src/core/jobs.js';
+import { RedisBackend } from '../../../src/queue/redis/backend.js';
+import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../../../src/queue/redis/stores.js';
+import { runImageRetention } from '../../../src/store/index.js';
+import { OPEN_LIMITS, params } from '../harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
 
 if (!redisAvailable) console.warn(SKIP_MESSAGE);

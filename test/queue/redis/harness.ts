@@ -7,18 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig, type AppConfig } from '../../src/config.js';
-import type { JobEvent } from '../../src/core/jobs.js';
-import type { ServerLimits } from '../../src/core/limits.js';
-import { createLogger, type Logger } from '../../src/log/index.js';
-import type { RedisJobQueue } from '../../src/queue/redis/queue.js';
-import { createRedisRuntime, createRedisWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/runtime/redis.js';
-import type { Runtime } from '../../src/runtime/types.js';
-import { LocalImageStore } from '../../src/store/index.js';
-import { writeTestModels } from '../fixtures/fake-runner.js';
-import { OPEN_LIMITS } from '../queue/harness.js';
+import { loadConfig, type AppConfig } from '../../../src/config.js';
+import type { JobEvent } from '../../../src/core/jobs.js';
+import type { ServerLimits } from '../../../src/core/limits.js';
+import { createLogger, type Logger } from '../../../src/log/index.js';
+import type { RedisJobQueue } from '../../../src/queue/redis/queue.js';
+import { createRedisRuntime, createRedisWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../../src/runtime/redis.js';
+import type { Runtime } from '../../../src/runtime/types.js';
+import { LocalImageStore } from '../../../src/store/index.js';
+import { writeTestModels } from '../../fixtures/fake-runner.js';
+import { OPEN_LIMITS } from '../harness.js';
 
-export { params, submission, OPEN_LIMITS } from '../queue/harness.js';
+export { params, submission, OPEN_LIMITS } from '../harness.js';
 
 let prefixes = 0;
 
@@ -34,8 +34,10 @@ export class ScaleHarness {
   queue!: RedisJobQueue;
   events: JobEvent[] = [];
   readonly workers: WorkerRuntime[] = [];
-  private readonly gateways: Runtime[] = [];
-  private waiters: { match: (e: JobEvent) => boolean; resolve: (e: JobEvent) => void }[] = [];
+  readonly gateways: Runtime[] = [];
+  /** Every event each gateway has seen, by gateway queue. */
+  private readonly eventLog = new Map<unknown, JobEvent[]>();
+  private waiters: { match: (e: JobEvent, from: unknown) => boolean; resolve: (e: JobEvent) => void }[] = [];
 
   constructor(
     readonly redisUrl: string,
@@ -79,12 +81,28 @@ export class ScaleHarness {
     this.queue = this.gateway.services.queue as RedisJobQueue;
     void options;
     this.events = [];
-    this.queue.onEvent((e) => {
-      this.events.push(e);
-      this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
+    const log: JobEvent[] = [];
+    const queue = this.queue;
+    this.eventLog.set(queue, log);
+    queue.onEvent((e) => {
+      log.push(e);
+      if (this.queue === queue) this.events.push(e);
+      this.waiters = this.waiters.filter((w) => (w.match(e, queue) ? (w.resolve(e), false) : true));
     });
-    await this.queue.start();
-    return this.queue;
+    await queue.start();
+    return queue;
+  }
+
+  /** The events a given gateway has seen. */
+  eventsFor(queue: unknown): JobEvent[] {
+    return this.eventLog.get(queue) ?? [];
+  }
+
+  /** The first event a given gateway saw or will see that matches. */
+  nextFor(queue: unknown, match: (e: JobEvent) => boolean): Promise<JobEvent> {
+    const seen = this.eventsFor(queue).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match: (e, from) => from === queue && match(e), resolve }));
   }
 
   async closeGateway(): Promise<void> {
@@ -113,7 +131,7 @@ export class ScaleHarness {
   next(match: (e: JobEvent) => boolean): Promise<JobEvent> {
     const seen = this.events.find(match);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    return new Promise((resolve) => this.waiters.push({ match: (e, from) => from === this.queue && match(e), resolve }));
   }
 
   async settled(ids: readonly string[]): Promise<void> {

@@ -1,0 +1,169 @@
+/**
+ * The Redis backend's own behaviour in one process against a real redis-server (what every backend
+ * does is in test/queue/contract.test.ts): where a cancel finds a job in BullMQ's life, workers that
+ * stop, gateways that restart, and the bookkeeping that keeps BullMQ in step.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/core/errors.js';
+import type { JobRecord } from '../../../src/core/jobs.js';
+import { RESTART_FAILURE } from '../../../src/queue/messages.js';
+import { FakeRunner } from '../../fixtures/fake-runner.js';
+import { ScaleHarness, submission } from './harness.js';
+import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
+
+if (!redisAvailable) console.warn(SKIP_MESSAGE);
+
+let server: RedisServer;
+let h: ScaleHarness;
+beforeAll(async () => {
+  if (redisAvailable) server = await startRedis();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(async () => {
+  await h?.dispose();
+});
+
+async function refusal(p: Promise<unknown>): Promise<UserError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UserError);
+  return err as UserError;
+}
+
+describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown, restart', () => {
+  it('cancels a job waiting to be handed over, one waiting in BullMQ and one running in a worker; refuses strangers; gives images back', async () => {
+    h = new ScaleHarness(server.url, { daily_user_images: 100 });
+    await h.openGateway();
+    const runner = new FakeRunner({ durationMs: 60_000, steps: 600 });
+    await h.openWorker({ runner });
+    await h.services.settings.set('S', 'server_max_running', 2);
+    const running = await h.queue.submit(submission('S', 'ann'));
+    await h.next((e) => e.jobId === running.id && e.type === 'started');
+    // The worker is busy: the second job waits in BullMQ, the third waits for S's slot.
+    const inBull = await h.queue.submit(submission('S', 'ann'));
+    const pending = await h.queue.submit(submission('S', 'ann'));
+    const other = await h.queue.submit(submission('S', 'bob'));
+
+    expect(await h.queue.cancel(pending.id, { userId: 'bob', serverId: 'S', isServerAdmin: false })).toBe('not-allowed');
+    expect(await h.queue.cancel(pending.id, { userId: 'eve', serverId: 'T', isServerAdmin: true })).toBe('not-allowed');
+    expect(await h.queue.cancel(pending.id, { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('cancelled');
+    expect(await h.queue.cancel(inBull.id, { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('cancelled');
+    await h.settled([pending.id, inBull.id]);
+    expect(await h.queue.position(other.id)).toBe(1);
+
+    expect(await h.queue.cancel(running.id, { userId: 'mod', serverId: 'S', isServerAdmin: true })).toBe('cancelled');
+    await h.next((e) => e.jobId === other.id && e.type === 'started');
+    expect(runner.aborted).toContain(running.id);
+    for (const id of [running.id, inBull.id, pending.id]) {
+      expect((await h.services.jobs.get(id))?.status).toBe('cancelled');
+      expect(h.eventsOf(id).filter((e) => e.type === 'cancelled')).toHaveLength(1);
+    }
+    // ann's three cancelled jobs gave their 12 images back.
+    expect((await h.services.usage.today('S', 'ann')).userImages).toBe(0);
+    expect(runner.started).not.toContain(inBull.id);
+    expect(await h.queue.cancel(running.id, { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('finished');
+    expect(await h.queue.cancel('nope', { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('not-found');
+  });
+
+  it('hands a running job back when a worker shuts down; another worker finishes it, announced once', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const first = new FakeRunner({ durationMs: 60_000, steps: 600 });
+    const w1 = await h.openWorker({ runner: first });
+    const job = await h.queue.submit(submission('S', 'ann'));
+    await first.waitForStarts(1);
+    await w1.close({ deadlineMs: 50 });
+    expect(first.aborted).toEqual([job.id]);
+    expect(await h.services.jobs.get(job.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    const second = new FakeRunner({ durationMs: 10, steps: 2 });
+    await h.openWorker({ runner: second });
+    await h.settled([job.id]);
+    expect(second.finished).toEqual([job.id]);
+    expect(await h.services.jobs.get(job.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(h.eventsOf(job.id).filter((e) => e.type === 'done')).toHaveLength(1);
+    expect(h.eventsOf(job.id).filter((e) => e.type === 'started')).toHaveLength(2);
+  });
+
+  it('a gateway that restarts gets the results of its jobs that ended while it was away, once', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const runner = new FakeRunner({ durationMs: 10, steps: 1 });
+    runner.hold();
+    await h.openWorker({ runner });
+    const delivery = { platform: 'discord' as const, gateway: 'gw-1', data: { token: 't' } };
+    const done = await h.queue.submit(submission('S', 'ann', {}, { delivery }));
+    const later = await h.queue.submit(submission('T', 'bob', {}, { delivery }));
+    await runner.waitForStarts(1);
+    await h.closeGateway();
+    runner.release();
+    await runner.waitForStarts(2);
+    // Both finish while the gateway is down.
+    for (let i = 0; i < 100 && runner.finished.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.openGateway();
+    await h.settled([done.id, later.id]);
+    expect(h.eventsOf(done.id)).toEqual([{ type: 'done', jobId: done.id }]);
+    expect(h.eventsOf(later.id)).toEqual([{ type: 'done', jobId: later.id }]);
+    // A third start sees nothing left over.
+    await h.closeGateway();
+    await h.openGateway();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.events).toEqual([]);
+  });
+});
+
+describe.skipIf(!redisAvailable)('Redis queue bookkeeping', () => {
+  it('keeps BullMQ priorities in range by moving the base up, without changing the fair order', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const { RedisBackend } = await import('../../../src/queue/redis/backend.js');
+    const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
+    await probe.redis.hset(probe.scripts.key('conf'), 'rebase_at', '3');
+    await h.services.settings.set('A', 'server_max_running', 3);
+    const runner = new FakeRunner({ durationMs: 5, steps: 1 });
+    runner.hold();
+    await h.openWorker({ runner });
+    const a: JobRecord[] = [];
+    for (let i = 0; i < 12; i++) a.push(await h.queue.submit(submission('A', `a${i % 3}`)));
+    const c: JobRecord[] = [];
+    for (let i = 0; i < 3; i++) c.push(await h.queue.submit(submission('C', 'c1')));
+    runner.release();
+    await h.settled([...a, ...c].map((j) => j.id));
+    // Tags passed 3 several times: the base moved, and every priority BullMQ saw stayed near it.
+    expect(Number(await probe.redis.hget(probe.scripts.key('base'), '0'))).toBeGreaterThan(3);
+    const order = runner.finished;
+    for (const j of c) expect(order.indexOf(j.id)).toBeLessThan(order.indexOf(a[8]!.id));
+    for (const j of [...a, ...c]) expect((await h.services.jobs.get(j.id))?.status).toBe('done');
+    await probe.close();
+  });
+
+  it('upkeep adds a released job a dead process never handed to BullMQ, and fails a running job whose BullMQ job vanished', async () => {
+    h = new ScaleHarness(server.url, { daily_user_images: 100 });
+    await h.openGateway();
+    const { RedisBackend, bullIdOf } = await import('../../../src/queue/redis/backend.js');
+    const probe = new RedisBackend({ url: server.url, prefix: h.prefix, settings: h.services.settings });
+    // Released by the submit script, then taken out of BullMQ as if the process died before adding it.
+    const lost = await h.queue.submit(submission('S', 'ann'));
+    await probe.queue.remove(bullIdOf(lost.id));
+    await probe.redis.hset(probe.scripts.key('job', lost.id), '_rel', String(Date.now() - 60_000));
+    // Stored as running, but nothing in BullMQ: its worker and its BullMQ job are gone.
+    const ghost = await h.queue.submit(submission('T', 'bob'));
+    await probe.queue.remove(bullIdOf(ghost.id));
+    await h.services.jobs.update(ghost.id, { status: 'running', attempts: 1 });
+    await probe.upkeep();
+    expect(await probe.queue.getJobState(bullIdOf(lost.id))).toBe('prioritized');
+    await h.next((e) => e.jobId === ghost.id && e.type === 'failed');
+    expect(await h.services.jobs.get(ghost.id)).toMatchObject({ status: 'failed', error: RESTART_FAILURE });
+    expect((await h.services.usage.today('T', 'bob')).userImages).toBe(0);
+    const runner = new FakeRunner({ durationMs: 5, steps: 1 });
+    await h.openWorker({ runner });
+    // T's slot was freed: its next job runs.
+    const next = await h.queue.submit(submission('T', 'bob'));
+    await h.settled([lost.id, next.id]);
+    expect(runner.finished.sort()).toEqual([lost.id, next.id].sort());
+    await probe.close();
+  });
+});
