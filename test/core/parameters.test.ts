@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { decodeButtonId, encodeButtonId, gridButtons, singleImageButtons } from '../../src/core/buttons.js';
-import { parsePromptParams } from '../../src/core/parameters.js';
+import { parsePromptParams, readRequestOptions } from '../../src/core/parameters.js';
 import { sizeForAspectRatio } from '../../src/pipeline/capabilities.js';
 
 describe('inline prompt parameters', () => {
   it('reads the Midjourney parameters users type and leaves the prompt clean', () => {
     const p = parsePromptParams('a red  heart, glossy --ar 16:9 --seed 123 --no cars, trees --steps 20 --cfg 7.5 --sampler Euler-A');
     expect(p).toEqual({ prompt: 'a red heart, glossy', aspectRatio: '16:9', seed: 123, negative: 'cars, trees', steps: 20, guidance: 7.5, sampler: 'euler-a' });
+  });
+
+  it('reads sampler names as A1111 and ComfyUI users type them', () => {
+    expect(['euler_a', 'k_euler_a', 'Euler a', 'euler_ancestral'].map((s) => parsePromptParams(`cat --sampler ${s}`).sampler)).toEqual(['euler-a', 'euler-a', 'euler-a', 'euler-a']);
+    expect(['DPM++ 2M', 'dpmpp_2m', 'k_dpmpp_2m'].map((s) => parsePromptParams(`cat --sampler ${s}`).sampler)).toEqual(['dpmpp-2m', 'dpmpp-2m', 'dpmpp-2m']);
+    expect(parsePromptParams('cat --sampler PLMS').sampler).toBe('pndm');
+    expect(readRequestOptions({ prompt: 'cat', sampler: 'k_euler' }).sampler).toBe('euler');
   });
 
   it('accepts the dash a phone keyboard makes of --', () => {
