@@ -1,0 +1,77 @@
+/**
+ * Block Kit for the fake Slack: the checks Slack makes on the blocks of a message (answered with
+ * invalid_blocks when they fail), and finding a button in blocks.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Block = Record<string, any>;
+
+/** Block Kit checks with Slack's documented limits; returns the errors Slack would list. */
+export function blockErrors(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return ['blocks must be an array'];
+  const errors: string[] = [];
+  if (blocks.length > 50) errors.push('no more than 50 items allowed [json-pointer:/blocks]');
+  const actionIds = new Set<string>();
+  const blockIds = new Set<string>();
+  blocks.forEach((block: Block, i) => {
+    const at = `[json-pointer:/blocks/${i}]`;
+    if (typeof block !== 'object' || block === null) return errors.push(`must be an object ${at}`);
+    if (block.block_id !== undefined) {
+      if (typeof block.block_id !== 'string' || block.block_id.length > 255) errors.push(`invalid block_id ${at}`);
+      else if (blockIds.has(block.block_id)) errors.push(`duplicate block_id ${at}`);
+      else blockIds.add(block.block_id);
+    }
+    switch (block.type) {
+      case 'section': {
+        const t = block.text;
+        if (!t || (t.type !== 'mrkdwn' && t.type !== 'plain_text') || typeof t.text !== 'string' || t.text.length === 0) {
+          errors.push(`must provide a text object ${at}`);
+        } else if (t.text.length > 3000) errors.push(`must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`);
+        break;
+      }
+      case 'context': {
+        if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10) errors.push(`context needs 1 to 10 elements ${at}`);
+        break;
+      }
+      case 'divider':
+        break;
+      case 'image': {
+        if (typeof block.alt_text !== 'string' || block.alt_text.length > 2000) errors.push(`must provide alt_text ${at}`);
+        if (!block.image_url && !block.slack_file) errors.push(`must provide image_url or slack_file ${at}`);
+        break;
+      }
+      case 'actions': {
+        const els = block.elements;
+        if (!Array.isArray(els) || els.length === 0) {
+          errors.push(`must provide elements ${at}`);
+          break;
+        }
+        if (els.length > 25) errors.push(`no more than 25 items allowed [json-pointer:/blocks/${i}/elements]`);
+        els.forEach((el: Block, j: number) => {
+          const eat = `[json-pointer:/blocks/${i}/elements/${j}]`;
+          if (el.type !== 'button') return errors.push(`unsupported element type ${eat}`);
+          if (!el.text || el.text.type !== 'plain_text' || typeof el.text.text !== 'string' || el.text.text.length === 0) {
+            errors.push(`button needs plain_text text ${eat}`);
+          } else if (el.text.text.length > 75) errors.push(`must be less than 76 characters [json-pointer:/blocks/${i}/elements/${j}/text/text]`);
+          if (typeof el.action_id !== 'string' || el.action_id.length === 0 || el.action_id.length > 255) errors.push(`invalid action_id ${eat}`);
+          else if (actionIds.has(el.action_id)) errors.push(`duplicate action_id ${eat}`);
+          else actionIds.add(el.action_id);
+          if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > 2000)) errors.push(`invalid value ${eat}`);
+          if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') errors.push(`invalid style ${eat}`);
+          const known = new Set(['type', 'text', 'action_id', 'value', 'style', 'url', 'confirm', 'accessibility_label']);
+          for (const key of Object.keys(el)) if (!known.has(key)) errors.push(`unknown field ${key} ${eat}`);
+        });
+        break;
+      }
+      default:
+        errors.push(`unsupported block type ${String(block.type)} ${at}`);
+    }
+  });
+  return errors;
+}
+
+/** The button with this action_id in the actions blocks, if any. */
+export function findButton(blocks: Block[], actionId: string): Block | undefined {
+  for (const b of blocks) if (b.type === 'actions') for (const el of b.elements as Block[]) if (el.action_id === actionId) return el;
+  return undefined;
+}
