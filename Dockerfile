@@ -4,11 +4,11 @@
 #   CPU (default):    docker build -t imagine-bot .
 #   NVIDIA CUDA 12:   docker build --target cuda -t imagine-bot:cuda .
 #
-# The bot runs its TypeScript through tsx (node --import tsx), exactly as `npm start` does, so the
-# image holds the sources plus production dependencies only; the pipeline's worker thread loads
-# src/pipeline/worker.ts the same way (src/util/ts-worker-bootstrap.mjs).
+# The image runs the compiled build (`npm run build` → dist/: plain JavaScript, no TypeScript loader,
+# the inference thread included) with production dependencies only.
 # docs/deploy.md explains volumes, ports, health, metrics and stopping.
 
+# The Node the bot ships on, named here once: .ci/run tests this major too.
 ARG NODE_VERSION=24
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 
@@ -23,6 +23,15 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY scripts/prune-node-modules.sh scripts/
+
+# ---- The compiled build: all dependencies (the TypeScript compiler among them), then dist/.
+FROM build-base AS compiled
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs scripts/deploy-commands.ts scripts/
+COPY src src
+COPY commands commands
+RUN node scripts/build.mjs
 
 # ---- Production dependencies for CPU. onnxruntime-node ships its CPU binaries in the package;
 # .npmrc (onnxruntime-node-install=skip) skips its download step.
@@ -53,13 +62,17 @@ ENV NODE_ENV=production \
     PIPELINE_DEVICE=cuda
 WORKDIR /app
 COPY --from=deps-cuda /app/node_modules ./node_modules
-COPY . .
+COPY --from=compiled /app/dist ./dist
+COPY package.json ./
+COPY assets assets
+COPY config config
+COPY models models
 USER node
 VOLUME ["/data", "/app/models"]
 EXPOSE 8080 9090
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "src/ops/healthcheck.mjs"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "dist/src/ops/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/runtime/main.ts"]
+CMD ["node", "dist/src/runtime/main.js"]
 
 # ---- CPU runtime (the default target).
 FROM node AS cpu
@@ -70,10 +83,14 @@ ENV NODE_ENV=production \
     OPS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY . .
+COPY --from=compiled /app/dist ./dist
+COPY package.json ./
+COPY assets assets
+COPY config config
+COPY models models
 USER node
 VOLUME ["/data", "/app/models"]
 EXPOSE 8080 9090
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "src/ops/healthcheck.mjs"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD ["node", "dist/src/ops/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/runtime/main.ts"]
+CMD ["node", "dist/src/runtime/main.js"]

@@ -103,6 +103,66 @@ async function loopCost(dir: string): Promise<void> {
   await p.release();
 }
 
+/**
+ * The pipeline against a bare onnxruntime loop on the same sessions, on an SD-1.5-shaped model
+ * (77×768 conditioning, 64×64 latents → 512×512, classifier-free guidance, 4 steps) whose UNet
+ * takes about 100 ms a call: the bare loop runs the text encoder twice, the UNet on ready-made
+ * tensors and the decoder, and nothing else. Runs alternate, so drift hits both alike.
+ */
+async function againstBareOnnxruntime(root: string): Promise<void> {
+  const dir = writeTinyModel(join(root, 'sd15-shaped'), { generation: 'optimum-2023', family: 'sd1', textDim: 768, unetWork: { size: 1792, matmuls: 4 } });
+  const p = await DiffusionPipeline.load(dir);
+  const m = p.model;
+  const request: GenerationRequest = { prompt: 'a red heart on a white background', negativePrompt: 'blurry', seed: 1, steps: 4, width: 512, height: 512, guidance: 7, scheduler: 'euler' };
+  const ids = m.tokenizer.encodePadded(request.prompt);
+  const noIds = m.tokenizer.encodePadded(request.negativePrompt!);
+  const latents = new Float32Array(2 * 4 * 64 * 64).fill(0.1);
+  const bare = async (): Promise<number> => {
+    const t = performance.now();
+    const hidden: Float32Array[] = [];
+    for (const tokens of [noIds, ids]) {
+      const out = await m.textEncoder.run({ input_ids: m.textEncoder.numberTensor('input_ids', tokens, [1, 77]) }, [m.io.textHidden], undefined, 'text_encoder');
+      hidden.push(out[m.io.textHidden]!.data as Float32Array);
+    }
+    const ehs = new Float32Array(hidden[0]!.length * 2);
+    ehs.set(hidden[0]!);
+    ehs.set(hidden[1]!, hidden[0]!.length);
+    const feeds = {
+      sample: m.unet.floatTensor('sample', latents, [2, 4, 64, 64]),
+      encoder_hidden_states: m.unet.floatTensor('encoder_hidden_states', ehs, [2, 77, 768]),
+    };
+    for (let step = 0; step < 4; step++) {
+      await m.unet.run({ ...feeds, timestep: m.unet.numberTensor('timestep', [999 - step * 250, 999 - step * 250], [2]) }, [m.io.unetOut], undefined, 'unet');
+    }
+    await m.vaeDecoder.run({ latent_sample: m.vaeDecoder.floatTensor('latent_sample', latents.subarray(0, 4 * 64 * 64), [1, 4, 64, 64]) }, [m.io.vaeDecoderOut], undefined, 'vae_decoder');
+    return performance.now() - t;
+  };
+  const pipelineRun = () => p.generate(request, WORKER_CONTROL);
+  // Settle the JIT and onnxruntime's first-run allocations on both.
+  for (let i = 0; i < 2; i++) {
+    await pipelineRun();
+    await bare();
+  }
+  const ratios: number[] = [];
+  const outside: number[] = [];
+  const walls: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const r = await pipelineRun();
+    const b = await bare();
+    ratios.push(r.timings.wallMs / b);
+    walls.push(r.timings.wallMs);
+    outside.push((r.timings.wallMs - sessionMs(r)) / r.timings.stages.unet!.runs);
+  }
+  const ratio = median(ratios);
+  console.log('SD-1.5-shaped model (77×768 conditioning, 512×512, CFG, 4 steps, UNet ≈ 100 ms a call) against a bare onnxruntime loop on the same sessions');
+  console.log(
+    `  pipeline ${median(walls).toFixed(1)} ms a generation; wall(pipeline) / wall(bare loop) = ${ratio.toFixed(4)} (median of ${ratios.length} alternating runs, ` +
+      `range ${Math.min(...ratios).toFixed(4)}–${Math.max(...ratios).toFixed(4)}); outside session.run ${median(outside).toFixed(2)} ms a step` +
+      ` — goal ≤ 1.02: ${ratio <= 1.02 ? 'met' : 'NOT met'}`,
+  );
+  await p.release();
+}
+
 /** A test-fixture model whose UNet multiplies `size`×`size` matrices four times per call: a fixed amount of real work. */
 function workModel(root: string, size: number): string {
   const o: TinyModelOptions = { generation: 'optimum-2023', family: 'sd1', unetWork: { size, matmuls: 4 } };
@@ -112,6 +172,7 @@ function workModel(root: string, size: number): string {
 export default async function pipelineBench(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'pipeline-bench-'));
   try {
+    await againstBareOnnxruntime(root);
     const toy = writeTinyModel(join(root, 'toy'), { generation: 'optimum-2023', family: 'sd1' });
     await loopCost(toy);
     // ~40 MFLOP (about a millisecond here) and ~46 GFLOP (well over 100 ms on 2 cores) per UNet call.

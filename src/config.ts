@@ -4,13 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { DEVICES } from './pipeline/onnx-session.js';
+import { DEVICES } from './pipeline/providers.js';
+import { PROJECT_ROOT } from './util/project-root.js';
 
-/** The project root (where package.json, models/ and config/ live). */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { PROJECT_ROOT };
+
 /** The model that ships with the project. */
 export const DEFAULT_MODEL_DIR = join(PROJECT_ROOT, 'models', 'emoji-diffusion');
 

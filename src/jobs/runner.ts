@@ -11,7 +11,7 @@ import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
 import type { Logger } from '../log/index.js';
 import { refineSettings } from '../pipeline/capabilities.js';
 import type { ModelCatalog } from '../pipeline/catalog.js';
-import type { Device } from '../pipeline/onnx-session.js';
+import type { Device } from '../pipeline/providers.js';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
 import type { JobRunner, RunContext } from '../queue/types.js';

@@ -4,10 +4,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../util/project-root.js';
 import { gunzipSync } from 'node:zlib';
 
-export const CLIP_BPE_FILE = fileURLToPath(new URL('../../assets/clip/bpe_simple_vocab_16e6.txt.gz', import.meta.url));
+export const CLIP_BPE_FILE = join(PROJECT_ROOT, 'assets', 'clip', 'bpe_simple_vocab_16e6.txt.gz');
 
 export const CLIP_BOS_TOKEN = '<|startoftext|>';
 export const CLIP_EOS_TOKEN = '<|endoftext|>';

@@ -23,6 +23,6 @@ export type { OnnxMetadata, OnnxTensorInfo } from './onnx-metadata.js';
 export { ModelLoadError } from './errors.js';
 export { GenerationCancelledError } from './types.js';
 export type { GeneratedImage, GenerationRequest, GenerationResult, RgbImage, StageTiming } from './types.js';
-export { DEVICES } from './onnx-session.js';
-export type { Device } from './onnx-session.js';
+export { DEVICES, gpuOnlyOps } from './providers.js';
+export type { Device } from './providers.js';
 export { upscale, lanczosResize, type UpscaleFactor } from './upscale.js';

@@ -10,6 +10,7 @@ import { parseJsonLenient } from '../util/json.js';
 import { defaultsFor, type GenerationDefaults, type ModelCapabilities, type ModelFamily, type ModelLimits } from './capabilities.js';
 import { ModelLoadError } from './errors.js';
 import { readOnnxMetadata, type OnnxMetadata, type OnnxTensorInfo } from './onnx-metadata.js';
+import { gpuOnlyOps, type Device } from './providers.js';
 import type { SchedulerConfig } from './schedulers/types.js';
 import { ClipTokenizer } from './tokenizer.js';
 
@@ -50,6 +51,8 @@ export interface ModelDescription extends ModelCapabilities {
   unetBatch?: number;
   /** Use zero embeddings, not the encoded empty string, as the unconditional side when the negative prompt is empty. */
   forceZerosForEmptyPrompt: boolean;
+  /** Operators only a GPU execution provider runs (a CUDA-optimised export), by file. */
+  gpuOnlyOps: { file: string; op: string; provider: Device }[];
   components: ModelComponents;
   io: ModelIo;
 }
@@ -252,6 +255,7 @@ export function readModelFolder(dir: string): ModelDescription {
     unetBatch: fixedDim(unet, 'sample', 0),
     // SDXL base zeroes the unconditional embeddings of an empty negative prompt (model_index.json says so).
     forceZerosForEmptyPrompt: sdxl && index.force_zeros_for_empty_prompt !== false && !turbo,
+    gpuOnlyOps: [textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder].flatMap((m) => (m ? gpuOnlyOps(m.ops).map((o) => ({ file: m.file, ...o })) : [])),
     components: { textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder },
     io: {
       textHidden,

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { fromFloat16Array, toFloat16Array } from '../util/float16.js';
 import { ModelLoadError } from './errors.js';
+import { gpuOnlyOps, type Device } from './providers.js';
 
-export type Device = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+export { DEVICES, type Device } from './providers.js';
 
 export interface SessionOptions {
   device?: Device;
@@ -135,7 +135,7 @@ export class ModelSession {
   /** A float input in the element type the export declares (float32 or float16). */
   floatTensor(input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
     const type = this.inputs.get(input)?.type ?? 'float32';
-    if (type === 'float16') return new ort.Tensor('float16', toFloat16Array(data), dims);
+    if (type === 'float16') return float16Tensor(toFloat16Array(data), dims);
     if (type === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
     return new ort.Tensor('float32', data, dims);
   }
@@ -149,7 +149,7 @@ export class ModelSession {
       case 'int32':
         return new ort.Tensor('int32', Int32Array.from(values, (v) => Math.trunc(v)), dims);
       case 'float16':
-        return new ort.Tensor('float16', toFloat16Array(values), dims);
+        return float16Tensor(toFloat16Array(values), dims);
       case 'float64':
         return new ort.Tensor('float64', Float64Array.from(values), dims);
       default:
@@ -173,7 +173,8 @@ export function supportedBackends(): Set<string> {
 export function readFloat(t: ort.Tensor): FloatTensor {
   const dims = [...t.dims];
   if (t.type === 'float32') return { data: t.data as Float32Array, dims };
-  if (t.type === 'float16') return { data: fromFloat16Array(t.data as Uint16Array), dims };
+  // Raw half-precision bits where the runtime has no Float16Array (Node 20, 22), numbers where it has (Node 24).
+  if (t.type === 'float16') return { data: t.data instanceof Uint16Array ? fromFloat16Array(t.data) : Float32Array.from(t.data as ArrayLike<number>), dims };
   if (t.type === 'float64') return { data: Float32Array.from(t.data as Float64Array), dims };
   throw new Error(`expected a float output, got ${t.type}`);
 }
@@ -183,5 +184,28 @@ function firstLine(err: unknown): string {
 }
 
 function describeLoadError(file: string, err: unknown): Error {
-  return new ModelLoadError(`cannot load ${file}: ${firstLine(err)}`);
+  const message = firstLine(err);
+  const missing = /Could not find an implementation for (\w+)\(\d+\)/.exec(message)?.[1];
+  if (missing) {
+    const provider = gpuOnlyOps([`com.microsoft:${missing}`])[0]?.provider;
+    const needs = provider ? `only the ${provider} execution provider runs it (an export optimised for NVIDIA GPUs, e.g. by Olive)` : 'no execution provider here runs it';
+    return new ModelLoadError(
+      `cannot load ${file}: its operator ${missing} has no implementation on the cpu; ${needs}. ` +
+        `Use an export made for this device (optimum-cli export onnx), or run it where ${provider ?? 'that provider'} is available (PIPELINE_DEVICE).`,
+    );
+  }
+  return new ModelLoadError(`cannot load ${file}: ${message}`);
+}
+
+/**
+ * A float16 tensor from raw half-precision bits, on every Node. Where the runtime has Float16Array
+ * (Node 24), onnxruntime-common stores the bits as a Float16Array view, and onnxruntime-node 1.30's
+ * binding reads such a view's byte length as 0 ("not enough space: expected N, got 0"); the tensor
+ * then keeps the Uint16Array it was given, which the binding reads as the same bits.
+ * test/pipeline/float16.test.ts holds this to account on each Node the suite runs on.
+ */
+export function float16Tensor(bits: Uint16Array, dims: readonly number[]): ort.Tensor {
+  const t = new ort.Tensor('float16', bits, dims);
+  if (!(t.data instanceof Uint16Array)) (t as unknown as { cpuData: Uint16Array }).cpuData = bits;
+  return t;
 }

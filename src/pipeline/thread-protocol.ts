@@ -1,4 +1,5 @@
 /** The messages between ThreadedPipeline (caller's thread) and its inference thread. */
+import * as workerThreads from 'node:worker_threads';
 import type { SerializedError } from '../core/errors.js';
 import type { ModelDescription } from './model-folder.js';
 import type { Device } from './onnx-session.js';
@@ -37,15 +38,20 @@ export type FromThread =
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'released' };
 
+/** Node 21+ marks buffers that may not move between threads (memory sharp allocates, Buffer pools); Node 20 has no mark and copies them. */
+const isUntransferable: (buffer: ArrayBufferLike) => boolean =
+  (workerThreads as { isMarkedAsUntransferable?: (o: object) => boolean }).isMarkedAsUntransferable ?? (() => false);
+
 /**
- * The ArrayBuffers to move (not copy) with a message. Only whole buffers that hold nothing else
- * can move: a view into a larger or pooled buffer (sharp and Buffer.from hand those out) is copied
- * into a buffer of its own first.
+ * The ArrayBuffers to move (not copy) with a message. Only whole buffers of our own can move: a
+ * view into a larger or pooled buffer, or memory Node marks untransferable (sharp's output), is
+ * copied into a buffer of its own first; postMessage would otherwise throw a DataCloneError.
  */
 export function ownBuffers(images: RgbImage[]): ArrayBuffer[] {
   return images.map((img) => {
-    const own = img.data.byteOffset === 0 && img.data.byteLength === img.data.buffer.byteLength && img.data.buffer instanceof ArrayBuffer && img.data.constructor === Uint8Array;
-    if (!own) img.data = new Uint8Array(img.data);
+    const d = img.data;
+    const own = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer && !isUntransferable(d.buffer) && d.constructor === Uint8Array;
+    if (!own) img.data = new Uint8Array(d);
     return img.data.buffer as ArrayBuffer;
   });
 }

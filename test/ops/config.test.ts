@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,17 +59,16 @@ describe('config validation', () => {
   });
 });
 
-const MAIN = join(PROJECT_ROOT, 'src', 'runtime', 'main.ts');
+/** The compiled entry point (test/global-setup.ts builds it). */
+const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js');
 
-describe.skipIf(!existsSync(MAIN))('the bot started with a bad environment', () => {
+describe('the bot started with a bad environment', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'imagine-config-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-  // The way the Docker image starts it: node with tsx as the loader, from a directory without .env
-  // (so tsx is named by its file URL: it cannot be resolved from there).
-  const tsx = import.meta.resolve('tsx');
+  // The way the Docker image starts it: the compiled build, from a directory without .env.
   const start = (env: Record<string, string>) =>
-    run(process.execPath, ['--import', tsx, MAIN], { cwd, env: { PATH: process.env.PATH, HOME: cwd, ...env }, timeout: 30_000 }).then(
+    run(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH, HOME: cwd, ...env }, timeout: 30_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );

@@ -1,14 +1,13 @@
 /**
- * The bot as the Docker image runs it: `node --import tsx src/runtime/main.ts` in its own process, with a
- * tiny model, checked from outside through the playground, /healthz, /metrics, the HEALTHCHECK
- * script and SIGTERM.
+ * The bot as the Docker image runs it: the compiled build, `node dist/src/runtime/main.js` (built by
+ * test/global-setup.ts), in its own process with no TypeScript loader, with a tiny model, checked
+ * from outside through the playground, /healthz, /metrics, the HEALTHCHECK script and SIGTERM.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
@@ -16,7 +15,7 @@ import { writeTinyModel } from '../fixtures/tiny-models.js';
 import { sample } from './fakes.js';
 
 const run = promisify(execFile);
-const HEALTHCHECK = fileURLToPath(new URL('../../src/ops/healthcheck.mjs', import.meta.url));
+const HEALTHCHECK = join(PROJECT_ROOT, 'dist', 'src', 'ops', 'healthcheck.mjs');
 const SECRET = 'playground-password-that-must-not-leak';
 
 let root: string;
@@ -48,7 +47,7 @@ describe('the bot process', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_SECONDS: '30',
     };
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'src', 'runtime', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -95,6 +95,26 @@ describe('every export generation × family loads without editing and makes imag
   }
 });
 
+describe('feeds follow what each session declares', () => {
+  // The old diffusers script declares the timestep int64 [1], Olive float16 [1]: one value the UNet
+  // broadcasts over the batch, as diffusers' own ONNX pipeline feeds it.
+  for (const generation of GENERATIONS.filter((g) => g !== 'optimum-2025')) {
+    for (const family of FAMILIES) {
+      it(`${generation} ${family} with a timestep of fixed length 1, under guidance and in a batch`, async () => {
+        const fixed = await pipelineFor(`${generation}-${family}-ts1`, { generation, family, timestepLength1: true });
+        expect(fixed.model.unet.input('timestep')?.shape).toEqual([1]);
+        const dynamic = await pipelineFor(`${generation}-${family}`, { generation, family });
+        const request = { ...base, batch: 2, guidance: family === 'lcm' ? 8 : 7 };
+        const a = await fixed.generate(request);
+        const b = await dynamic.generate(request);
+        expect(a.images).toHaveLength(2);
+        // The same graph fed one timestep or one per entry makes the same pictures.
+        for (let i = 0; i < 2; i++) expect(a.images[i]!.data).toEqual(b.images[i]!.data);
+      });
+    }
+  }
+});
+
 describe('what each family feeds the UNet', () => {
   it('SD 1.x runs classifier-free guidance as one batch-2 UNet call per step; the guidance scale changes the picture', async () => {
     const p = await pipelineFor('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' });
@@ -292,6 +312,14 @@ describe('clear errors', () => {
   it('an input the pipeline cannot feed is named with the file', async () => {
     const dir = writeTinyModel(join(root, 'controlnet'), { generation: 'optimum-2023', family: 'sd1', extraUnetInput: 'controlnet_cond' });
     await expect(DiffusionPipeline.load(dir)).rejects.toThrow(/unet[/\\]model\.onnx has an input 'controlnet_cond' this pipeline cannot feed/);
+  });
+
+  it('an export with operators only CUDA runs says which operator and which provider, before and at loading', async () => {
+    const dir = writeTinyModel(join(root, 'olive-cuda'), { generation: 'olive-fp16', family: 'sd1', gpuOnlyOps: true });
+    expect(readModelFolder(dir).gpuOnlyOps).toEqual([{ file: join(dir, 'vae_decoder', 'model.onnx'), op: 'GroupNorm', provider: 'cuda' }]);
+    const err = await DiffusionPipeline.load(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as Error).message).toMatch(/vae_decoder[/\\]model\.onnx: its operator GroupNorm has no implementation on the cpu; only the cuda execution provider runs it/);
   });
 
   it('a corrupt ONNX file and a broken config are load errors naming the file', async () => {
