@@ -63,6 +63,8 @@ const schema = z.object({
   QUEUE_MAX_LENGTH: int(1, 1_000_000).prefault('1000'),
   JOB_TIMEOUT_SECONDS: int(1, 86_400).prefault('600'),
   IMAGE_RETENTION_DAYS: int(0, 36_500).prefault('30'),
+  /** The largest image an upscale may make, whatever a server's max_upscale_pixels says (4096×4096). */
+  MAX_UPSCALE_PIXELS: int(4096, 268_435_456).prefault('16777216'),
   /** Path to the per-server default limits (JSON). */
   LIMITS_FILE: text.optional(),
 

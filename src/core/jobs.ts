@@ -32,6 +32,8 @@ export interface JobParams {
   strength?: number;
   /** 2 or 4 for upscale jobs. */
   factor?: 2 | 4;
+  /** Upscale jobs: the size the job makes (its source image × factor), checked before it is queued. */
+  outputSize?: { width: number; height: number };
   /** Aspect ratio as the user typed it (e.g. '16:9'), for display. */
   aspectRatio?: string;
 }

@@ -2,6 +2,7 @@
  * Per-server limits: what each one means, its type and range, how a value typed by an admin is
  * parsed. Defaults for every server come from config/limits.json; a server's admins override them.
  */
+import { textForMatching } from './prompt-text.js';
 
 export interface ServerLimits {
   /** Images a server may make per UTC day; 0 = no limit. */
@@ -20,6 +21,8 @@ export interface ServerLimits {
   /** Model names a user may pick; empty = all. */
   allowed_models: string[];
   upscale_allowed: boolean;
+  /** Largest width×height an upscale may make (the deployer's MAX_UPSCALE_PIXELS caps it too). */
+  max_upscale_pixels: number;
   /** Whole words, case-insensitive, that refuse a prompt. */
   blocked_words: string[];
   /** Added to every request's negative prompt. */
@@ -27,6 +30,16 @@ export interface ServerLimits {
 }
 
 export type LimitName = keyof ServerLimits;
+
+/** What the deployer allows whatever a server's limits say. */
+export interface Ceilings {
+  /** MAX_UPSCALE_PIXELS: the largest image an upscale may make. */
+  maxUpscalePixels: number;
+}
+
+/** 4096×4096, MAX_UPSCALE_PIXELS's default. */
+export const DEFAULT_CEILINGS: Ceilings = { maxUpscalePixels: 4096 * 4096 };
+
 
 interface LimitSpec {
   kind: 'int' | 'bool' | 'list' | 'text';
@@ -45,6 +58,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   max_pixels: { kind: 'int', min: 4096, max: 4_194_304, help: 'largest width×height in pixels' },
   allowed_models: { kind: 'list', help: 'models users may pick, comma-separated (empty = all)' },
   upscale_allowed: { kind: 'bool', help: 'whether upscale buttons work' },
+  max_upscale_pixels: { kind: 'int', min: 4096, max: 268_435_456, help: 'largest width×height in pixels an upscale may make' },
   blocked_words: { kind: 'list', help: 'words that refuse a prompt, comma-separated' },
   negative_prompt: { kind: 'text', help: 'negative prompt added to every request' },
 };
@@ -110,16 +124,21 @@ export function validateLimits(input: Record<string, unknown>, where: string): S
   return out as unknown as ServerLimits;
 }
 
-/** Finds a blocked word in a prompt (whole words, case-insensitive); returns it or undefined. */
+/**
+ * Finds a blocked word in a prompt (whole words, case-insensitive); returns it or undefined. Both
+ * are compared as the model reads them (textForMatching): zero-width characters, soft hyphens,
+ * fullwidth or look-alike letters and accents do not hide a word.
+ */
 export function findBlockedWord(prompt: string, blocked: readonly string[]): string | undefined {
   if (blocked.length === 0) return undefined;
-  const words = new Set(prompt.toLowerCase().split(/[^\p{L}\p{N}_'-]+/u).filter(Boolean));
-  const lowerPrompt = ` ${prompt.toLowerCase().replace(/[^\p{L}\p{N}_'-]+/gu, ' ')} `;
+  const text = textForMatching(prompt);
+  const words = new Set(text.split(/[^\p{L}\p{N}_'-]+/u).filter(Boolean));
+  const phrase = ` ${text.replace(/[^\p{L}\p{N}_'-]+/gu, ' ')} `;
   for (const b of blocked) {
-    const w = b.toLowerCase().trim();
+    const w = textForMatching(b).trim();
     if (!w) continue;
     // Multi-word entries match as a phrase of whole words.
-    if (w.includes(' ') ? lowerPrompt.includes(` ${w.replace(/\s+/g, ' ')} `) : words.has(w)) return b;
+    if (w.includes(' ') ? phrase.includes(` ${w.replace(/\s+/g, ' ')} `) : words.has(w)) return b;
   }
   return undefined;
 }

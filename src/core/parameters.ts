@@ -10,6 +10,7 @@ import type { CommandOptionSpec } from './command.js';
 import { UserError } from './errors.js';
 import type { Invocation } from './invocation.js';
 import { md } from './markup.js';
+import { cleanPromptText } from './prompt-text.js';
 import { SCHEDULER_NAMES, samplerFromText, type SchedulerName } from './samplers.js';
 
 /** What a user asked for, read and checked for form; undefined fields take the model's defaults. */
@@ -164,7 +165,8 @@ export function parsePromptParams(text: string): RequestOptions {
  * parameter given both ways with different values is refused.
  */
 export function readRequestOptions(options: Invocation['options']): RequestOptions {
-  const raw = options.prompt;
+  // Control characters, ANSI escapes and bidi overrides never reach a job, a log or a chat line.
+  const raw = typeof options.prompt === 'string' ? cleanPromptText(options.prompt) : undefined;
   if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(REQUEST_OPTIONS[0]!.whenMissing!, 'prompt');
   if (raw.length > MAX_PROMPT_LENGTH) throw new UserError(`The prompt is ${raw.length} characters; the limit is ${MAX_PROMPT_LENGTH}.`, 'prompt');
   const out = parsePromptParams(raw);
@@ -174,7 +176,7 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
     if (given === undefined || (typeof given === 'string' && given.trim() === '')) continue;
     let value: unknown;
     try {
-      value = spec.read(String(given).trim());
+      value = spec.read(cleanPromptText(String(given)).trim());
     } catch (err) {
       throw new UserError(md`Invalid ${spec.option.name} \`${String(given)}\`: ${(err as Error).message}.`, 'parameter');
     }

@@ -14,7 +14,7 @@ export const ZOOM_STRENGTH = 0.6;
 
 /** A fresh copy of the generation settings, without what belongs to the source job's own kind. */
 function baseParams(job: JobRecord): JobParams {
-  const { source: _source, strength: _strength, factor: _factor, ...rest } = job.params;
+  const { source: _source, strength: _strength, factor: _factor, outputSize: _outputSize, ...rest } = job.params;
   return { ...rest };
 }
 
@@ -25,7 +25,10 @@ export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind;
   switch (ref.action) {
     case 'up': {
       const factor = ref.variant === '4' ? 4 : 2;
-      return { kind: 'upscale', params: { ...base, count: 1, seed: job.output?.seeds[ref.index] ?? base.seed, source, factor } };
+      // The source image is the job's output (an upscale's is larger than its generation size).
+      const from = job.output ?? job.params.outputSize ?? job.params;
+      const outputSize = { width: from.width * factor, height: from.height * factor };
+      return { kind: 'upscale', params: { ...base, count: 1, seed: job.output?.seeds[ref.index] ?? base.seed, source, factor, outputSize } };
     }
     case 'var': {
       const strength = ref.variant === 'subtle' ? VARY_STRENGTH.subtle : VARY_STRENGTH.strong;

@@ -5,6 +5,7 @@
 import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobOutput, JobRecord } from '../core/jobs.js';
+import { DEFAULT_CEILINGS } from '../core/limits.js';
 import { enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng } from '../images/png.js';
 import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
@@ -24,6 +25,8 @@ export interface PipelineRunnerOptions {
   device?: Device;
   threads?: number;
   upscalerModel?: string;
+  /** MAX_UPSCALE_PIXELS: checked again here, for jobs queued before a limit was lowered. */
+  maxUpscalePixels?: number;
   log?: Logger;
   /** Test seam: load pipelines in the calling thread. */
   inProcess?: boolean;
@@ -35,12 +38,13 @@ export class PipelineJobRunner implements JobRunner {
   constructor(private readonly options: PipelineRunnerOptions) {}
 
   /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL). */
-  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALER_MODEL'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALER_MODEL' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
     return new PipelineJobRunner({
       ...deps,
       device: config.PIPELINE_DEVICE as Device,
       threads: config.PIPELINE_THREADS || undefined,
       upscalerModel: config.UPSCALER_MODEL,
+      maxUpscalePixels: config.MAX_UPSCALE_PIXELS,
     });
   }
 
@@ -124,8 +128,13 @@ export class PipelineJobRunner implements JobRunner {
       case 'upscale': {
         const source = await this.sourceImage(job);
         const factor = p.factor ?? 2;
+        const [width, height] = [source.width * factor, source.height * factor];
+        const ceiling = this.options.maxUpscalePixels ?? DEFAULT_CEILINGS.maxUpscalePixels;
+        if (width * height > ceiling) {
+          throw new UserError(`Upscaling this image ${factor}× would make ${width}×${height}; this bot upscales to at most ${ceiling} pixels.`, 'upscale-size');
+        }
         ctx.onProgress(0, 1);
-        const settings = refineSettings(pipeline.info, source.width * factor, source.height * factor, p.steps);
+        const settings = refineSettings(pipeline.info, width, height, p.steps);
         const refine = settings && { prompt: p.prompt, negativePrompt: p.negativePrompt, seed: p.seed, guidance: p.guidance, scheduler: p.scheduler, ...settings };
         const r = await pipeline.upscale(source, factor, { refine, signal: ctx.signal });
         ctx.onProgress(1, 1);

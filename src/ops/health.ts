@@ -1,6 +1,8 @@
 /**
- * What /healthz reports: healthy while the queue answers and every required adapter is connected;
- * unhealthy once shutdown has begun, so a load balancer or Docker stops sending work here.
+ * What /readyz (and /healthz) reports: ready while the queue answers, every required adapter is
+ * connected, the model is loaded and every store check passes (the database reads, the disk has
+ * room); not ready while starting, broken or shutting down, so a load balancer or Docker sends
+ * work elsewhere. /livez only says the process answers: restarting does not fix a platform outage.
  */
 import type { AdapterHandle, AdapterState } from '../adapters/types.js';
 import type { JobQueue } from '../queue/types.js';
@@ -23,6 +25,8 @@ export interface HealthReport {
   adapters: Record<string, { state: AdapterState; required: boolean }>;
   queue: { ok: true; queued: number; running: number } | { ok: false; error: string };
   model?: ModelHealth;
+  /** Each store check by name (database, disk). */
+  checks: Record<string, { ok: true } | { ok: false; error: string }>;
   /** Seconds since the process started answering health checks. */
   uptimeSeconds: number;
 }
@@ -35,10 +39,19 @@ export interface HealthOptions {
   optionalAdapters?: readonly string[];
   /** A queue whose stats take longer than this counts as down (Redis unreachable, a stuck database). */
   queueTimeoutMs?: number;
+  /** Store checks; more can be added with addCheck. */
+  checks?: readonly ReadinessCheck[];
+}
+
+/** Something every command needs, checked at each readiness probe; throws (an Error saying what is wrong) when it is not there. */
+export interface ReadinessCheck {
+  name: string;
+  check(): void | Promise<void>;
 }
 
 export interface Health {
   addAdapter(handle: Pick<AdapterHandle, 'name' | 'state'>): void;
+  addCheck(check: ReadinessCheck): void;
   /** Called first by shutdown: /healthz answers 503 from now on. */
   markStopping(): void;
   /** Reports the model's load state (loading → loaded, or failed with the reason). */
@@ -69,10 +82,15 @@ export function createHealth(options: HealthOptions): Health {
   const startedAt = Date.now();
   let stopping = false;
   let modelReported: ModelHealth | undefined;
+  const checks = [...(options.checks ?? [])];
+  const timeoutMs = options.queueTimeoutMs ?? 3000;
 
   return {
     addAdapter(handle) {
       adapters.set(handle.name, handle);
+    },
+    addCheck(check) {
+      checks.push(check);
     },
     markStopping() {
       stopping = true;
@@ -86,7 +104,7 @@ export function createHealth(options: HealthOptions): Health {
     async check(): Promise<HealthReport> {
       let queue: HealthReport['queue'];
       try {
-        const stats = await withTimeout(Promise.resolve().then(() => options.queue.stats()), options.queueTimeoutMs ?? 3000, 'the queue');
+        const stats = await withTimeout(Promise.resolve().then(() => options.queue.stats()), timeoutMs, 'the queue');
         queue = { ok: true, queued: stats.queued, running: stats.running };
       } catch (err) {
         queue = { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -108,9 +126,22 @@ export function createHealth(options: HealthOptions): Health {
       } catch {
         model = undefined;
       }
-      const broken = !queue.ok || anyDown || model?.state === 'failed';
-      const status: HealthStatus = stopping ? 'stopping' : broken ? 'degraded' : anyStarting ? 'starting' : 'ok';
-      return { status, adapters: report, queue, ...(model ? { model } : {}), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+      const results: HealthReport['checks'] = {};
+      await Promise.all(
+        checks.map(async (c) => {
+          try {
+            await withTimeout(Promise.resolve().then(() => c.check()), timeoutMs, `the ${c.name} check`);
+            results[c.name] = { ok: true };
+          } catch (err) {
+            results[c.name] = { ok: false, error: err instanceof Error ? err.message : String(err) };
+          }
+        }),
+      );
+      const broken = !queue.ok || anyDown || model?.state === 'failed' || Object.values(results).some((r) => !r.ok);
+      // A model still loading is not broken, but no job would start yet.
+      const starting = anyStarting || model?.state === 'loading';
+      const status: HealthStatus = stopping ? 'stopping' : broken ? 'degraded' : starting ? 'starting' : 'ok';
+      return { status, adapters: report, queue, ...(model ? { model } : {}), checks: results, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
     },
   };
 }

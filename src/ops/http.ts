@@ -1,5 +1,5 @@
 /**
- * GET /healthz and GET /metrics, as a route function the playground's server can mount
+ * GET /livez, /readyz (= /healthz) and /metrics, as a route function the playground's server can mount
  * (startWeb(services, { routes })) or on a server of their own (OPS_PORT/OPS_HOST).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,8 +20,15 @@ export interface OpsRoutesOptions {
   onError?: (err: unknown) => void;
 }
 
+/** Readiness under the name the HEALTHCHECK and older probes use. */
 export const HEALTH_PATH = '/healthz';
+/** 200 while the bot can take work now; 503 while starting, broken or stopping. */
+export const READY_PATH = '/readyz';
+/** 200 while the process answers at all: an orchestrator restarts it only when this fails. */
+export const LIVE_PATH = '/livez';
 export const METRICS_PATH = '/metrics';
+
+const PATHS = new Set([HEALTH_PATH, READY_PATH, LIVE_PATH, METRICS_PATH]);
 
 function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
@@ -32,7 +39,7 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoutes {
   const secrets = options.secrets ?? secretValues(process.env);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== HEALTH_PATH && path !== METRICS_PATH) return false;
+    if (!PATHS.has(path)) return false;
     if (path === METRICS_PATH && !options.metrics) return false;
     const method = req.method ?? 'GET';
     const head = method === 'HEAD';
@@ -42,7 +49,11 @@ export function createOpsRoutes(options: OpsRoutesOptions): OpsRoutes {
       return true;
     }
     const answer = async () => {
-      if (path === HEALTH_PATH) {
+      if (path === LIVE_PATH) {
+        // The event loop answered: waiting for Discord or a model is no reason to restart.
+        const body = JSON.stringify({ status: options.health.stopping ? 'stopping' : 'alive', uptimeSeconds: Math.round(process.uptime()) });
+        send(res, 200, 'application/json; charset=utf-8', body, head);
+      } else if (path === HEALTH_PATH || path === READY_PATH) {
         const report = await options.health.check();
         send(res, report.status === 'ok' ? 200 : 503, 'application/json; charset=utf-8', maskSecrets(JSON.stringify(report), secrets), head);
       } else {
@@ -68,7 +79,7 @@ export interface OpsServer {
 /** Serves only the ops routes (404 for anything else), for OPS_PORT. */
 export async function startOpsServer(routes: OpsRoutes, options: { port: number; host: string }): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
-    if (!routes(req, res)) send(res, 404, 'text/plain; charset=utf-8', 'Not found. Try /healthz or /metrics.\n', req.method === 'HEAD');
+    if (!routes(req, res)) send(res, 404, 'text/plain; charset=utf-8', 'Not found. Try /livez, /readyz or /metrics.\n', req.method === 'HEAD');
   });
   // Scrapers keep connections open; do not let them hold shutdown.
   server.keepAliveTimeout = 5_000;

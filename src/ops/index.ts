@@ -12,8 +12,8 @@ import { createOpsRoutes, startOpsServer, type OpsRoutes, type OpsServer } from 
 import { logJobEvents } from './job-log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
-export { createHealth, type Health, type HealthReport, type HealthStatus, type ModelHealth } from './health.js';
-export { createOpsRoutes, startOpsServer, HEALTH_PATH, METRICS_PATH, type OpsRoutes, type OpsServer } from './http.js';
+export { createHealth, type Health, type HealthReport, type HealthStatus, type ModelHealth, type ReadinessCheck } from './health.js';
+export { createOpsRoutes, startOpsServer, HEALTH_PATH, LIVE_PATH, METRICS_PATH, READY_PATH, type OpsRoutes, type OpsServer } from './http.js';
 export { logJobEvents } from './job-log.js';
 export { createMetrics, type Metrics, type MetricsOptions, type ObserveOptions } from './metrics.js';
 export { maskSecrets, redactingDestination, secretValues } from '../log/redact.js';

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanClipText } from '../core/prompt-text.js';
 import { bytesToUnicode, clipVocabulary, CLIP_BOS_TOKEN, CLIP_EOS_TOKEN, readClipBpeMerges } from './clip-vocab.js';
+
+export { cleanClipText };
 
 /** Tokens per sequence the CLIP text encoder takes, BOS and EOS included. */
 export const CLIP_MAX_LENGTH = 77;
@@ -15,43 +18,6 @@ export const CLIP_CHUNK_TOKENS = CLIP_MAX_LENGTH - 2;
 // CLIP's word pattern (HF's CLIPTokenizer.pat): contractions, letter runs, single digits, punctuation runs.
 const WORD_PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/giu;
 const SPECIAL_SPLIT = /(<\|startoftext\|>|<\|endoftext\|>)/;
-const CONTROL = /^\p{C}$/u;
-const SPACE_SEPARATOR = /^\p{Zs}$/u;
-
-function isCjk(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x20000 && cp <= 0x2a6df) ||
-    (cp >= 0x2a700 && cp <= 0x2b73f) ||
-    (cp >= 0x2b740 && cp <= 0x2b81f) ||
-    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x2f800 && cp <= 0x2fa1f)
-  );
-}
-
-/**
- * HF's BasicTokenizer(strip_accents=False, do_split_on_punc=False), what CLIPTokenizer runs when
- * ftfy is absent: drop control characters, whitespace to spaces, CJK characters as words, NFC,
- * lower-case, collapse whitespace.
- */
-export function cleanClipText(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || SPACE_SEPARATOR.test(ch)) out += ' ';
-    else if (cp === 0 || cp === 0xfffd || CONTROL.test(ch)) continue;
-    else if (isCjk(cp)) out += ` ${ch} `;
-    else out += ch;
-  }
-  return out
-    .normalize('NFC')
-    .split(/\s+/u)
-    .filter((w) => w !== '')
-    .map((w) => w.toLowerCase())
-    .join(' ');
-}
 
 export interface ClipTokenizerConfig {
   padToken?: string;

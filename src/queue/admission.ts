@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/errors.js';
 import { FINISHED_STATUSES, type JobRecord, type JobSubmission } from '../core/jobs.js';
-import { findBlockedWord, type ServerLimits } from '../core/limits.js';
+import { DEFAULT_CEILINGS, findBlockedWord, type Ceilings, type ServerLimits } from '../core/limits.js';
 import { code, joinMarkup, md } from '../core/markup.js';
 import { checkGeneration, type ModelCapabilities } from '../pipeline/capabilities.js';
 import type { QuotaDecision } from '../store/types.js';
@@ -39,12 +39,38 @@ export function userQueuedRefusal(queued: number, max: number): UserError {
   return new UserError(`You already have ${plural(queued, 'job')} waiting (the limit here is ${max}); please wait until one starts.`, 'user-queued');
 }
 
+/** "4096×4096" for a square number of pixels, else the count. */
+function pixelsText(pixels: number): string {
+  const side = Math.sqrt(pixels);
+  return Number.isInteger(side) ? `${side}×${side}` : `${pixels} pixels`;
+}
+
+/**
+ * Refuses an upscale whose output is larger than the server's max_upscale_pixels or the deployer's
+ * ceiling, naming the limit. Every size in a chain of upscales is known before it is queued.
+ */
+function checkUpscaleSize(p: JobSubmission['params'], limits: ServerLimits, ceilings: Ceilings): void {
+  const factor = p.factor ?? 2;
+  const out = p.outputSize ?? { width: p.width * factor, height: p.height * factor };
+  const pixels = out.width * out.height;
+  const wanted = `Upscaling this image ${factor}× would make ${out.width}×${out.height}`;
+  if (pixels > ceilings.maxUpscalePixels) {
+    throw new UserError(`${wanted}; this bot upscales to at most ${pixelsText(ceilings.maxUpscalePixels)} pixels.`, 'upscale-size');
+  }
+  if (pixels > limits.max_upscale_pixels) {
+    throw new UserError(
+      md`${wanted}; this server allows at most ${pixelsText(limits.max_upscale_pixels)} pixels (\`max_upscale_pixels\`).${factor === 4 ? ' Try Upscale (2×).' : ''}`,
+      'upscale-size',
+    );
+  }
+}
+
 /**
  * Checks a submission against the server's limits and what its model can make (the same check
  * the command and the pipeline make): blocked words, allowed and known models, steps, size, batch,
- * upscale. Throws UserError with a message for the user and a reason for metrics.
+ * upscale and its output size. Throws UserError with a message for the user and a reason for metrics.
  */
-export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models: ModelLookup): void {
+export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models: ModelLookup, ceilings: Ceilings = DEFAULT_CEILINGS): void {
   const p = sub.params;
   const blocked = findBlockedWord(p.prompt, limits.blocked_words);
   if (blocked !== undefined) {
@@ -62,7 +88,8 @@ export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models
   }
   if (sub.kind === 'upscale') {
     if (!limits.upscale_allowed) throw new UserError('Upscaling is turned off on this server.', 'upscale');
-    // An upscale re-uses the size and steps its source job was admitted with.
+    // An upscale re-uses the steps its source job was admitted with; only its output size is new.
+    checkUpscaleSize(p, limits, ceilings);
     return;
   }
   checkGeneration(

@@ -6,6 +6,7 @@ import PQueue from 'p-queue';
 import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
+import type { Ceilings } from '../core/limits.js';
 import type { Logger } from '../log/index.js';
 import type { JobStore, SettingsStore, UsageLedger } from '../store/types.js';
 import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from './admission.js';
@@ -20,6 +21,8 @@ export interface LocalJobQueueOptions {
   settings: SettingsStore;
   usage: UsageLedger;
   models: ModelLookup;
+  /** What the deployer allows whatever a server's limits say (MAX_UPSCALE_PIXELS). */
+  ceilings?: Ceilings;
   runner: JobRunner;
   /** QUEUE_CONCURRENCY: jobs running at once. */
   concurrency?: number;
@@ -81,12 +84,13 @@ export class LocalJobQueue implements JobQueue {
     this.events = new JobEventHub(o.log);
   }
 
-  static fromConfig(config: AppConfig, deps: Omit<LocalJobQueueOptions, 'concurrency' | 'maxLength' | 'timeoutMs'>): LocalJobQueue {
+  static fromConfig(config: AppConfig, deps: Omit<LocalJobQueueOptions, 'concurrency' | 'maxLength' | 'timeoutMs' | 'ceilings'>): LocalJobQueue {
     return new LocalJobQueue({
       ...deps,
       concurrency: config.QUEUE_CONCURRENCY,
       maxLength: config.QUEUE_MAX_LENGTH,
       timeoutMs: config.JOB_TIMEOUT_SECONDS * 1000,
+      ceilings: { maxUpscalePixels: config.MAX_UPSCALE_PIXELS },
     });
   }
 
@@ -109,7 +113,7 @@ export class LocalJobQueue implements JobQueue {
     const now = this.now();
     if (this.scheduler.size >= this.maxLength) throw queueFullRefusal(this.scheduler.size);
     const limits = await this.o.settings.get(sub.serverId);
-    checkSubmission(sub, limits, this.o.models);
+    checkSubmission(sub, limits, this.o.models, this.o.ceilings);
     const waiting = this.scheduler.queuedForUser(sub.serverId, sub.userId);
     if (waiting >= limits.user_max_queued) throw userQueuedRefusal(waiting, limits.user_max_queued);
     const cost = sub.params.count;

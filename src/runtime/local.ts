@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import type { Logger } from '../log/index.js';
 import { LocalJobQueue } from '../queue/local-queue.js';
 import { PipelineJobRunner } from '../jobs/runner.js';
+import { databaseCheck, diskSpaceCheck } from '../store/checks.js';
 import { openLocalStores, startImageRetention } from '../store/index.js';
 import { openCatalog } from './catalog.js';
 import type { Runtime, RuntimeOptions } from './types.js';
@@ -27,6 +28,10 @@ export async function createLocalRuntime(config: AppConfig, log: Logger, options
   return {
     services,
     runner,
+    checks: [
+      { name: 'database', check: databaseCheck(stores.db) },
+      { name: 'disk', check: diskSpaceCheck(config.DATA_DIR) },
+    ],
     close(o = {}) {
       closed ??= (async () => {
         stopRetention();

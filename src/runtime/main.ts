@@ -30,6 +30,7 @@ runMain('imagine-bot', async () => {
     runtime = await createLocalRuntime(config, log, options);
   }
   const { services } = runtime;
+  for (const check of runtime.checks) ops!.health.addCheck(check);
   const adapters: AdapterHandle[] = [];
   const opsServer = await ops!.listen();
 

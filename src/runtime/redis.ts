@@ -16,6 +16,7 @@ import { RedisJobQueue } from '../queue/redis/queue.js';
 import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../queue/redis/stores.js';
 import type { JobRunner } from '../queue/types.js';
 import type { Services } from '../services.js';
+import { diskSpaceCheck } from '../store/checks.js';
 import { LocalImageStore, loadDefaultLimits, startImageRetention } from '../store/index.js';
 import type { ImageStore } from '../store/types.js';
 import { openCatalog } from './catalog.js';
@@ -70,6 +71,7 @@ export async function createRedisRuntime(config: AppConfig, log: Logger, options
   let closed: Promise<void> | undefined;
   return {
     services,
+    checks: [{ name: 'disk', check: diskSpaceCheck(config.DATA_DIR) }],
     close(o = {}) {
       closed ??= (async () => {
         stopRetention();

@@ -24,10 +24,16 @@ export function readConfigOrExit(check: (config: AppConfig) => void = () => {}):
   }
 }
 
-/** JSON lines for collectors, readable lines on a terminal (LOG_FORMAT). */
+/**
+ * JSON lines for collectors, readable lines on a terminal (LOG_FORMAT). The process logs a promise
+ * rejection nobody handled instead of exiting: one request's failure must not take down the
+ * playground, Discord and Slack together.
+ */
 export function loggerFor(config: AppConfig, name: string): Logger {
   const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
-  return createLogger({ level: config.LOG_LEVEL, name: `${name}:${config.INSTANCE_ID}`, pretty });
+  const log = createLogger({ level: config.LOG_LEVEL, name: `${name}:${config.INSTANCE_ID}`, pretty });
+  process.on('unhandledRejection', (err) => log.error({ err }, 'a promise rejection was not handled; the process goes on'));
+  return log;
 }
 
 /**

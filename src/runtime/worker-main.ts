@@ -8,6 +8,7 @@
 import { ConfigError } from '../config.js';
 import { createOps, installShutdown } from '../ops/index.js';
 import { RedisJobQueue } from '../queue/redis/queue.js';
+import { diskSpaceCheck } from '../store/checks.js';
 import { createRedisWorkerRuntime } from './redis.js';
 import { loggerFor, preloadModel, readConfigOrExit, runMain } from './startup.js';
 
@@ -31,6 +32,7 @@ runMain('imagine worker', async () => {
     log,
   });
   const ops = createOps({ config, queue: view, jobs: runtime.services.jobs, log, modelName: () => model.name });
+  ops.health.addCheck({ name: 'disk', check: diskSpaceCheck(config.DATA_DIR) });
   const opsServer = await ops.listen();
 
   installShutdown({

@@ -2,7 +2,7 @@
  * The SQLite file in DATA_DIR that holds jobs, server limits and usage counters. The schema
  * lives here as numbered migrations; PRAGMA user_version records how many have run.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -83,11 +83,44 @@ export function migrate(db: SqliteDatabase): void {
   }
 }
 
-/** Opens (creating when needed) DATA_DIR/imagine.sqlite in WAL mode with the current schema. */
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_DIRECTORY']);
+
+/** An error opening the database that names the path and what to do, for the one start-up line. */
+function openError(err: unknown, dataDir: string, file: string): Error {
+  const code = (err as { code?: string }).code ?? '';
+  if (NOT_WRITABLE.has(code)) {
+    return new Error(`DATA_DIR ${dataDir} cannot be written (${code}): the bot keeps its database and images there; make it a writable folder or point DATA_DIR elsewhere`);
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new Error(`${file} is not a readable database (${code}); restore it from a backup, or move it away to start with an empty one`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Opens (creating when needed) DATA_DIR/imagine.sqlite in WAL mode with the current schema. An
+ * existing 0-byte file is refused rather than silently started over: it held limits, quotas and
+ * history. A DATA_DIR that cannot be written is named.
+ */
 export function openDatabase(dataDir: string): SqliteDatabase {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
-  db.pragma('journal_mode = WAL');
+  const file = join(dataDir, DATABASE_FILE);
+  let db: SqliteDatabase;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const existing = statSync(file, { throwIfNoEntry: false });
+    const wal = statSync(`${file}-wal`, { throwIfNoEntry: false });
+    // (A 0-byte file beside a WAL that holds the commits is what a crash right after creation leaves: SQLite recovers it.)
+    if (existing?.isFile() && existing.size === 0 && !wal?.size) {
+      throw new Error(
+        `${file} is empty (0 bytes), so the limits, quotas and history it held are gone; restore it from a backup, or delete it to start with an empty database`,
+      );
+    }
+    db = new Database(file);
+    // The first write, here rather than at the first command.
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw openError(err, dataDir, file);
+  }
   // WAL keeps commits durable across a process crash with NORMAL; only power loss can drop the last ones.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

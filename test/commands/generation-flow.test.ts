@@ -91,6 +91,31 @@ describe('the generation flow', () => {
     expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);
   });
 
+  it('knows every size in a chain of upscales before queueing, and refuses the one past max_upscale_pixels', async () => {
+    const all = async () => (await t.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
+    await t.services.settings.set('srv', 'max_upscale_pixels', 512 * 512);
+    try {
+      const up = await finished(await click(grid, 'U3'));
+      expect(up.params.outputSize).toEqual({ width: 128, height: 128 });
+      const up4 = await finished(await click(up, 'Upscale 4×'));
+      expect(up4.params.outputSize).toEqual({ width: 512, height: 512 });
+      expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);
+
+      const before = await all();
+      const refused = await click(up4, 'Upscale 2×');
+      expect(refused).toMatchObject({ kind: 'reply', reply: { ephemeral: true } });
+      expect(shown(refused.reply.text)).toBe('Upscaling this image 2× would make 1024×1024; this server allows at most 512×512 pixels (`max_upscale_pixels`).');
+      expect(await all()).toBe(before);
+
+      // A variation of the large image is made at the size the grid was made at.
+      const vary = await finished(await click(up4, 'Vary (Subtle)'));
+      expect(vary.params).toMatchObject({ width: 64, height: 64 });
+      expect(vary.params.outputSize).toBeUndefined();
+    } finally {
+      await t.services.settings.reset('srv', 'max_upscale_pixels');
+    }
+  });
+
   it('Zoom Out keeps the picture in the middle of a new grid of four', async () => {
     const up = await finished(await click(grid, 'U1'));
     const zoom = await finished(await click(up, 'Zoom Out 2×'));

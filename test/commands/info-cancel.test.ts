@@ -33,7 +33,7 @@ describe('/info', () => {
     const out = await text(invocation('info'));
     expect(out).toContain('You: **5** images · 15 of 20 left');
     expect(out).toContain('This server: **9** images · 91 of 100 left');
-    expect(out).toMatch(/resets at 00:00 UTC \(in (\d+ h )?\d+ min\)/);
+    expect(out).toMatch(/resets at 00:00 UTC \(in (\d+ h \d+ min|\d+ h|\d+ min|\d+ s)\)/);
     expect(out).toContain(`\`${running.id}\` running: a red heart (4 images, tiny)`);
     expect(out).toContain(`\`${waiting.id}\` queued, place 2: a blue star (1 image, tiny)`);
     expect(out).not.toContain('bob');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,5 +85,18 @@ describe('the bot started with a bad environment', () => {
     expect(out.startsWith(line)).toBe(true);
     expect(out).not.toMatch(/\n\s+at /);
     expect(out).not.toContain('xoxb-0000-secret-slack-token');
+  });
+
+  it('refuses to start over a 0-byte database, naming the file and what to do', async () => {
+    const dataDir = join(cwd, 'emptied');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'imagine.sqlite'), '');
+    const { code, stdout, stderr } = await start({ DATA_DIR: dataDir, WEB_PORT: '0' });
+    expect(code).toBe(1);
+    const last = `${stdout}${stderr}`.trim().split('\n').at(-1);
+    expect(last).toBe(
+      `imagine-bot failed to start: ${join(dataDir, 'imagine.sqlite')} is empty (0 bytes), so the limits, quotas and history it held are gone; restore it from a backup, or delete it to start with an empty database`,
+    );
+    expect(statSync(join(dataDir, 'imagine.sqlite')).size).toBe(0);
   });
 });

@@ -85,15 +85,47 @@ describe('/healthz', () => {
     expect(report.queue).toMatchObject({ ok: false, error: expect.stringContaining('did not answer') });
   });
 
-  it('answers 503 when the model failed to load, and shows where it runs once loaded', async () => {
+  it('answers 503 while the model loads and when it failed to load, and shows where it runs once loaded', async () => {
     const { server, health } = await serve();
     health.setModel({ name: 'emoji-diffusion', device: 'cuda', state: 'loading' });
-    expect(await healthz(server)).toMatchObject({ status: 200, body: { status: 'ok', model: { state: 'loading' } } });
+    expect(await healthz(server)).toMatchObject({ status: 503, body: { status: 'starting', model: { state: 'loading' } } });
+    // Alive all the while: restarting would only load the model again.
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
     // A CUDA image whose provider could not start falls back to the CPU: visible here.
     health.setModel({ name: 'emoji-diffusion', device: 'cpu', state: 'loaded' });
     expect(await healthz(server)).toMatchObject({ status: 200, body: { model: { device: 'cpu', state: 'loaded' } } });
     health.setModel({ name: 'emoji-diffusion', state: 'failed', error: 'unet/model.onnx is missing' });
     expect(await healthz(server)).toMatchObject({ status: 503, body: { status: 'degraded', model: { state: 'failed', error: 'unet/model.onnx is missing' } } });
+  });
+
+  it('answers 503 while a store check fails (a damaged database, a full disk), naming it, and 200 once it passes', async () => {
+    const { server, health } = await serve();
+    let problem: string | undefined = 'the database is damaged: *** in database main *** Page 3 is never used';
+    health.addCheck({
+      name: 'database',
+      check: () => {
+        if (problem) throw new Error(problem);
+      },
+    });
+    health.addCheck({ name: 'disk', check: async () => {} });
+    expect(await healthz(server)).toMatchObject({ status: 503, body: { status: 'degraded', checks: { database: { ok: false, error: problem }, disk: { ok: true } } } });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+    problem = undefined;
+    expect(await healthz(server)).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: { ok: true }, disk: { ok: true } } } });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('/livez stays 200 while adapters are down or still connecting: only a dead process is restarted', async () => {
+    const { server, discord } = await serve();
+    discord.current = 'starting';
+    expect((await healthz(server)).status).toBe(503);
+    discord.current = 'disconnected';
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+    const live = await fetch(`${server.url}/livez`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'alive' });
   });
 
   it('answers 503 once shutdown has begun', async () => {
@@ -140,13 +172,13 @@ describe('/metrics and other paths', () => {
     expect((await fetch(`${server.url}/`)).status).toBe(404);
   });
 
-  it('as mounted routes, claims only /healthz and /metrics', () => {
+  it('as mounted routes, claims only /livez, /readyz, /healthz and /metrics', () => {
     const routes = createOpsRoutes({ health: createHealth({ queue: new ScriptedQueue() }) });
     const res = { writeHead: () => res, end: () => res, setHeader: () => res, headersSent: false };
     expect(routes({ url: '/', method: 'GET' } as never, res as never)).toBe(false);
     expect(routes({ url: '/api/state', method: 'GET' } as never, res as never)).toBe(false);
     // Without a metrics object /metrics is left to the host server.
     expect(routes({ url: '/metrics', method: 'GET' } as never, res as never)).toBe(false);
-    expect(routes({ url: '/healthz', method: 'GET' } as never, res as never)).toBe(true);
+    for (const url of ['/healthz', '/readyz', '/livez']) expect(routes({ url, method: 'GET' } as never, res as never)).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
  * from outside through the playground, /healthz, /metrics, the HEALTHCHECK script and SIGTERM.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,32 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** POSTs a JSON body of `size` bytes with Transfer-Encoding: chunked; resolves the status (0 when the connection broke first). */
+function chunkedPost(url: string, size: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.write('{"text":"');
+    for (let sent = 0; sent < size; sent += 8192) req.write(Buffer.alloc(8192, 'a'));
+    req.end('"}');
+  });
+}
+
+/** GET with a Host header of our choosing (fetch does not allow one). */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe('the bot process', () => {
@@ -71,6 +98,10 @@ describe('the bot process', () => {
       const metrics = await (await fetch(`${ops}/metrics`)).text();
       expect(sample(metrics, 'imagine_jobs_finished_total', { kind: 'imagine', status: 'done' })).toBe(1);
       expect(sample(metrics, 'imagine_adapter_connected', { adapter: 'web' })).toBe(1);
+      // An oversized body sent in chunks (no Content-Length) is refused, and the process keeps serving.
+      for (let i = 0; i < 3; i++) expect(await chunkedPost(`${web}/api/command`, 64 * 1024)).toBe(413);
+      expect((await fetch(`${web}/api/state`)).status).toBe(200);
+      expect(output).not.toContain('not handled');
       // The playground's own port answers /healthz too.
       expect((await fetch(`${web}/healthz`)).status).toBe(200);
 
@@ -83,5 +114,32 @@ describe('the bot process', () => {
     expect(lines.some((l) => l.msg === 'job done' && typeof l.jobId === 'string')).toBe(true);
     expect(lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
     expect(output).not.toContain(SECRET);
+  });
+
+  it('a model that fails to load: /readyz and /healthz say 503 with the reason, /livez 200, the playground answers', async () => {
+    const modelDir = writeTinyModel(join(root, 'models', 'broken-sd'), { generation: 'optimum-2025', family: 'sd1', externalData: true });
+    // The weights beside the UNet are cut short (a copy that did not finish): the folder reads, onnxruntime cannot load it.
+    for (const f of readdirSync(join(modelDir, 'unet'))) if (!f.endsWith('.onnx')) truncateSync(join(modelDir, 'unet', f), 16);
+    const webPort = await freePort();
+    const env = { PATH: process.env.PATH, HOME: root, DATA_DIR: join(root, 'data-broken'), MODEL_DIR: modelDir, WEB_PORT: String(webPort), LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const web = `http://127.0.0.1:${webPort}`;
+      await expect.poll(() => fetch(`${web}/livez`).then((r) => r.status, () => 0), { timeout: 30_000, interval: 200 }).toBe(200);
+      await expect
+        .poll(() => fetch(`${web}/readyz`).then((r) => r.json(), () => ({})), { timeout: 30_000, interval: 200 })
+        .toMatchObject({ status: 'degraded', model: { state: 'failed' }, checks: { database: { ok: true }, disk: { ok: true } } });
+      expect((await fetch(`${web}/readyz`)).status).toBe(503);
+      expect((await fetch(`${web}/healthz`)).status).toBe(503);
+      expect((await fetch(`${web}/livez`)).status).toBe(200);
+      expect((await fetch(`${web}/api/state`)).status).toBe(200);
+      // A page reached under another host name (DNS rebinding) reads none of it.
+      for (const path of ['/readyz', '/livez', '/metrics']) expect(await statusWithHost(`${web}${path}`, 'evil.example')).toBe(421);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

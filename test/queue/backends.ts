@@ -23,6 +23,8 @@ export interface WorldOptions {
   maxLength?: number;
   /** JOB_TIMEOUT_SECONDS. */
   timeoutSeconds?: number;
+  /** MAX_UPSCALE_PIXELS. */
+  maxUpscalePixels?: number;
 }
 
 export interface QueueWorld {
@@ -59,7 +61,7 @@ const local: Backend = {
   available: true,
   async open(o = {}) {
     const h = new Harness(o.limits);
-    await h.open({ runner: o.runner ?? {}, start: false, concurrency: o.concurrency, maxLength: o.maxLength, timeoutMs: o.timeoutSeconds === undefined ? undefined : o.timeoutSeconds * 1000 });
+    await h.open({ runner: o.runner ?? {}, start: false, concurrency: o.concurrency, maxLength: o.maxLength, timeoutMs: o.timeoutSeconds === undefined ? undefined : o.timeoutSeconds * 1000, ceilings: o.maxUpscalePixels === undefined ? undefined : { maxUpscalePixels: o.maxUpscalePixels } });
     const runner = h.runner;
     if (o.hold) runner.hold();
     await h.queue.start();
@@ -97,7 +99,10 @@ const redis: Backend = {
   async open(o = {}) {
     server ??= await startRedis();
     const h = new ScaleHarness(server.url, o.limits);
-    const maxLength: Record<string, string> = o.maxLength === undefined ? {} : { QUEUE_MAX_LENGTH: String(o.maxLength) };
+    const maxLength: Record<string, string> = {
+      ...(o.maxLength === undefined ? {} : { QUEUE_MAX_LENGTH: String(o.maxLength) }),
+      ...(o.maxUpscalePixels === undefined ? {} : { MAX_UPSCALE_PIXELS: String(o.maxUpscalePixels) }),
+    };
     await h.openGateway(maxLength);
     const first = h.queue;
     const second = await h.openGateway({ ...maxLength, INSTANCE_ID: 'gw-2' });

@@ -204,7 +204,7 @@ for (const backend of BACKENDS) {
         expect(await w.usage.today('S', 'ann')).toMatchObject({ serverImages: 20, userImages: 8 });
         const full = await refusal(w.queue.submit(submission('S', 'late', { count: 1 })));
         expect(full.reason).toBe('quota-server');
-        expect(full.message).toMatch(/^Daily limit of 20 images for this server reached; resets at 00:00 UTC \(in (\d+ h )?\d+ min\)\.$/);
+        expect(full.message).toMatch(/^Daily limit of 20 images for this server reached; resets at 00:00 UTC \(in (\d+ h \d+ min|\d+ h|\d+ min|\d+ s)\)\.$/);
       });
 
       it('refuses when the queue is full, with the number of waiting jobs', async () => {
@@ -240,6 +240,8 @@ for (const backend of BACKENDS) {
         const err = await refusal(w.queue.submit(submission('S', 'u', { prompt: 'A Cat! on a mat' })));
         expect(err.reason).toBe('blocked-word');
         expect(err.message).toContain('"cat"');
+        // Hidden characters and look-alike letters do not get a blocked word past the queue.
+        for (const hidden of ['a c\u200Bat', 'a ｃａｔ', 'a с\u00ADat']) expect((await refusal(w.queue.submit(submission('S', 'u', { prompt: hidden })))).reason).toBe('blocked-word');
         const ok = await w.queue.submit(submission('S', 'u', { prompt: 'a category of hats' }));
         expect(ok.status).toBe('queued');
       });
@@ -257,6 +259,21 @@ for (const backend of BACKENDS) {
         const up = await reasons({ model: 'quick', count: 1, factor: 2, source: { jobId: 'x', index: 0 } }, { kind: 'upscale' });
         expect(up).toMatchObject({ reason: 'upscale', message: 'Upscaling is turned off on this server.' });
         expect(await w.jobs.listByStatus(['queued', 'running', 'done'])).toEqual([]);
+      });
+
+      it('refuses an upscale whose output is past the server limit or the deployer ceiling, naming it', async () => {
+        w = await backend.open({ limits: { max_upscale_pixels: 1024 * 1024 }, maxUpscalePixels: 2048 * 2048 });
+        const upscale = (width: number, factor: 2 | 4) =>
+          w!.queue.submit(submission('S', 'u', { count: 1, factor, source: { jobId: 'x', index: 0 }, outputSize: { width: width * factor, height: width * factor } }, { kind: 'upscale' }));
+        expect((await upscale(512, 2)).status).toBe('queued');
+        expect(await refusal(upscale(512, 4))).toMatchObject({
+          reason: 'upscale-size',
+          message: 'Upscaling this image 4× would make 2048×2048; this server allows at most 1024×1024 pixels (`max_upscale_pixels`). Try Upscale (2×).',
+        });
+        await w.settings.set('S', 'max_upscale_pixels', 4096 * 4096);
+        expect((await upscale(512, 4)).status).toBe('queued');
+        expect(await refusal(upscale(2048, 2))).toMatchObject({ reason: 'upscale-size', message: 'Upscaling this image 2× would make 4096×4096; this bot upscales to at most 2048×2048 pixels.' });
+        expect(await w.jobs.listByStatus(['queued', 'running', 'done'])).toHaveLength(2);
       });
     });
 

@@ -25,6 +25,7 @@ export const OPEN_LIMITS: ServerLimits = {
   max_pixels: 1_048_576,
   allowed_models: [],
   upscale_allowed: true,
+  max_upscale_pixels: 4096 * 4096,
   blocked_words: [],
   negative_prompt: '',
 };

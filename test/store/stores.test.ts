@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,6 +57,31 @@ describe('openDatabase', () => {
     raw.pragma(`user_version = ${version + 1}`);
     raw.close();
     expect(() => openDatabase(dir)).toThrow(/newer version/);
+  });
+
+  it('refuses a 0-byte database file instead of starting over, naming the file', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'imagine-empty-'));
+    try {
+      writeFileSync(join(empty, DATABASE_FILE), '');
+      expect(() => openDatabase(empty)).toThrow(`${join(empty, DATABASE_FILE)} is empty (0 bytes)`);
+      // Nothing was written over it.
+      expect(statSync(join(empty, DATABASE_FILE)).size).toBe(0);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('names a DATA_DIR it cannot write and a file that is not a database', () => {
+    const root = mkdtempSync(join(tmpdir(), 'imagine-bad-'));
+    try {
+      writeFileSync(join(root, 'a-file'), 'x');
+      expect(() => openDatabase(join(root, 'a-file', 'data'))).toThrow(`DATA_DIR ${join(root, 'a-file', 'data')} cannot be written (ENOTDIR)`);
+      mkdirSync(join(root, 'data'));
+      writeFileSync(join(root, 'data', DATABASE_FILE), 'this is not a database, it is a text file written over it');
+      expect(() => openDatabase(join(root, 'data'))).toThrow(/imagine\.sqlite is not a readable database \(SQLITE_NOTADB\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -185,9 +185,10 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (options.routes?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://playground.invalid').pathname;
+    // Before anything answers: a DNS-rebinding page must not read /readyz or /metrics either.
     checkRequestOrigin(req, boundToLoopback);
+    if (options.routes?.(req, res)) return;
     if (files.serve(req, res, path)) return;
     const image = /^\/api\/images\/([0-9a-f]{64})\.png$/.exec(path);
     if (image) return serveImage(req, res, image[1]!);
@@ -197,18 +198,25 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     await route.run(req, res);
   }
 
+  /** Answers a request whose handler failed; never throws, whatever state the connection is in. */
+  function answerFailure(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    if (err instanceof HttpError) {
+      // The rest of an oversized body is not read: the answer closes the connection.
+      sendError(res, err.status, err.message, err.status === 413 ? { Connection: 'close' } : {});
+      return;
+    }
+    log.error({ err, path: req.url?.split('?')[0] }, 'playground request failed');
+    if (!res.headersSent) sendError(res, 500, SOMETHING_WENT_WRONG);
+    else res.end();
+  }
+
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) {
-        // The rest of an oversized body is not read: close the connection after answering.
-        sendError(res, err.status, err.message, err.status === 413 ? { Connection: 'close' } : {});
-        if (err.status === 413) req.socket.end();
-        return;
-      }
-      log.error({ err, path: req.url?.split('?')[0] }, 'playground request failed');
-      if (!res.headersSent) sendError(res, 500, SOMETHING_WENT_WRONG);
-      else res.end();
-    });
+    handle(req, res)
+      .catch((err: unknown) => answerFailure(req, res, err))
+      .catch((err: unknown) => {
+        log.error({ err }, 'playground could not answer a failed request');
+        res.destroy();
+      });
   });
   server.on('upgrade', feeds.upgrade);
   server.requestTimeout = 30_000;

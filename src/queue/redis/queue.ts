@@ -9,6 +9,7 @@ import type { QueueEvents } from 'bullmq';
 import type { AppConfig } from '../../config.js';
 import { UserError } from '../../core/errors.js';
 import { isFinalEvent, type JobEvent, type JobRecord, type JobSubmission } from '../../core/jobs.js';
+import type { Ceilings } from '../../core/limits.js';
 import type { Logger } from '../../log/index.js';
 import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from '../admission.js';
 import { JobEventHub } from '../events.js';
@@ -24,6 +25,8 @@ export interface RedisJobQueueOptions {
   jobs: JobStore;
   settings: SettingsStore;
   models: ModelLookup;
+  /** What the deployer allows whatever a server's limits say (MAX_UPSCALE_PIXELS). */
+  ceilings?: Ceilings;
   /** INSTANCE_ID: this gateway's jobs are the ones whose delivery names it. */
   instanceId: string;
   /** QUEUE_MAX_LENGTH: jobs waiting at most, over all gateways. */
@@ -58,8 +61,8 @@ export class RedisJobQueue implements JobQueue {
     this.events = new JobEventHub(o.log);
   }
 
-  static fromConfig(config: AppConfig, deps: Omit<RedisJobQueueOptions, 'instanceId' | 'maxLength'>): RedisJobQueue {
-    return new RedisJobQueue({ ...deps, instanceId: config.INSTANCE_ID, maxLength: config.QUEUE_MAX_LENGTH });
+  static fromConfig(config: AppConfig, deps: Omit<RedisJobQueueOptions, 'instanceId' | 'maxLength' | 'ceilings'>): RedisJobQueue {
+    return new RedisJobQueue({ ...deps, instanceId: config.INSTANCE_ID, maxLength: config.QUEUE_MAX_LENGTH, ceilings: { maxUpscalePixels: config.MAX_UPSCALE_PIXELS } });
   }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
@@ -92,7 +95,7 @@ export class RedisJobQueue implements JobQueue {
     }
     const now = this.now();
     const limits = await this.o.settings.get(sub.serverId);
-    checkSubmission(sub, limits, this.o.models);
+    checkSubmission(sub, limits, this.o.models, this.o.ceilings);
     const job = newJobRecord(sub, now);
     const cost = job.cost;
     const result = await this.backend.scripts.run<(string | number)[]>(
