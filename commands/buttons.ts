@@ -14,7 +14,9 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   const ref = typeof id === 'string' ? decodeButtonId(id) : undefined;
   if (!ref) throw new UserError('This button is no longer valid.', 'button');
   const job = await services.jobs.get(ref.jobId);
-  if (!job) throw new UserError('This image is no longer available.', 'button');
+  // Retention deletes a job with its images; a made-up id reads the same.
+  const days = services.config.IMAGE_RETENTION_DAYS;
+  if (!job) throw new UserError(`This image is no longer available${days > 0 ? ` (images are kept ${days} days)` : ''}.`, 'button');
   if (job.serverId !== inv.serverId) throw new UserError('This button belongs to an image made in another server.', 'button');
   if (job.status !== 'done' || !job.output) throw new UserError('That job has not finished yet.', 'button');
   const { kind, params } = planFromButton(ref, job);

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/util/project-root.js';
 
 export default function setup(): () => void {
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build.mjs')], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  try {
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build.mjs')], { cwd: PROJECT_ROOT, stdio: 'pipe', encoding: 'utf8' });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`npm run build failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
   // Test processes are forked after this and inherit the variable.
   const shared = mkdtempSync(join(tmpdir(), 'imagine-suite-'));
   process.env.IMAGINE_TEST_SHARED = shared;

@@ -8,7 +8,7 @@ import type { Logger } from '../log/index.js';
 import { LocalJobQueue } from '../queue/local-queue.js';
 import { PipelineJobRunner } from '../jobs/runner.js';
 import { databaseCheck, diskSpaceCheck } from '../store/checks.js';
-import { openLocalStores, startImageRetention } from '../store/index.js';
+import { openLocalStores, startRetention } from '../store/index.js';
 import { openCatalog } from './catalog.js';
 import type { Runtime, RuntimeOptions } from './types.js';
 
@@ -22,7 +22,7 @@ export async function createLocalRuntime(config: AppConfig, log: Logger, options
   const runner = options.runner ?? pipelineRunner!;
   const baseQueue = LocalJobQueue.fromConfig(config, { jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: stores.jobs }) : baseQueue;
-  const stopRetention = startImageRetention({ jobs: stores.jobs, images: stores.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
+  const stopRetention = startRetention({ jobs: stores.jobs, images: stores.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
   const services: Services = { config, queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, log };
   let closed: Promise<void> | undefined;
   return {

@@ -17,7 +17,7 @@ import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '..
 import type { JobRunner } from '../queue/types.js';
 import type { Services } from '../services.js';
 import { diskSpaceCheck } from '../store/checks.js';
-import { LocalImageStore, loadDefaultLimits, startImageRetention } from '../store/index.js';
+import { LocalImageStore, loadDefaultLimits, startRetention } from '../store/index.js';
 import type { ImageStore } from '../store/types.js';
 import { openCatalog } from './catalog.js';
 import type { Runtime, RuntimeOptions } from './types.js';
@@ -49,7 +49,8 @@ function openShared(config: AppConfig, log: Logger, options: RedisRuntimeOptions
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
   const prefix = options.prefix;
   const settings = new RedisSettingsStore(new Scripts(redis, `${prefix ?? '{imagine}'}:data`), defaults, log);
-  const backend = new RedisBackend({ url: config.REDIS_URL, redis, prefix, settings, log, now: options.now, upkeepIntervalMs: options.upkeepIntervalMs });
+  const jobTtlMs = config.IMAGE_RETENTION_DAYS > 0 ? (config.IMAGE_RETENTION_DAYS + 1) * 86_400_000 : 0;
+  const backend = new RedisBackend({ url: config.REDIS_URL, redis, prefix, settings, log, now: options.now, upkeepIntervalMs: options.upkeepIntervalMs, jobTtlMs });
   return {
     redis,
     backend,
@@ -66,7 +67,7 @@ export async function createRedisRuntime(config: AppConfig, log: Logger, options
   const s = openShared(config, log, options);
   const baseQueue = RedisJobQueue.fromConfig(config, { backend: s.backend, jobs: s.jobs, settings: s.settings, models: s.models, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: s.jobs }) : baseQueue;
-  const stopRetention = startImageRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
+  const stopRetention = startRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
   const services: Services = { config, queue, jobs: s.jobs, images: s.images, settings: s.settings, usage: s.usage, models: s.models, log };
   let closed: Promise<void> | undefined;
   return {

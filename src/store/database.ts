@@ -67,6 +67,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_log_user ON request_log (server_id, user_id, at);
   CREATE INDEX request_log_at ON request_log (at);
   `,
+  // 2: retention deletes finished jobs (images_expired_at is no longer written).
+  `
+  DROP INDEX jobs_retention;
+  CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

@@ -11,7 +11,7 @@ export { LocalImageStore, ImageNotFoundError } from './local-images.js';
 export { SqliteJobStore } from './sqlite-jobs.js';
 export { SqliteSettingsStore, loadDefaultLimits } from './sqlite-settings.js';
 export { SqliteUsageLedger, utcDay, nextUtcMidnight } from './sqlite-usage.js';
-export { runImageRetention, startImageRetention } from './retention.js';
+export { runRetention, startRetention } from './retention.js';
 
 export interface LocalStores {
   db: SqliteDatabase;

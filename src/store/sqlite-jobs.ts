@@ -155,23 +155,15 @@ export class SqliteJobStore implements JobStore {
   async listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]> {
     const rows = this.db
       .prepare<[number, number], JobRow>(
-        `SELECT * FROM jobs WHERE finished_at IS NOT NULL AND images_expired_at IS NULL AND finished_at < ?
+        `SELECT * FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?
          ORDER BY finished_at LIMIT ?`,
       )
       .all(cutoffMs, limit);
     return rows.map(toRecord);
   }
 
-  async markImagesExpired(ids: readonly string[], at = Date.now()): Promise<void> {
-    const stmt = this.db.prepare('UPDATE jobs SET images_expired_at = ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of ids) stmt.run(at, id);
-    })();
-  }
-
-  /** Epoch ms when retention deleted the job's images; undefined while they are kept. */
-  async imagesExpiredAt(id: string): Promise<number | undefined> {
-    const row = this.db.prepare<[string], { images_expired_at: number | null }>('SELECT images_expired_at FROM jobs WHERE id = ?').get(id);
-    return row?.images_expired_at ?? undefined;
+  async delete(ids: readonly string[]): Promise<number> {
+    const stmt = this.db.prepare(`DELETE FROM jobs WHERE id = ? AND status IN ('done', 'failed', 'cancelled')`);
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
   }
 }

@@ -4,6 +4,9 @@ import type { QuotaDecision, QuotaRequest, UsageLedger, UsageToday } from './typ
 const DAY_MS = 86_400_000;
 export const RATE_WINDOW_MS = 60_000;
 
+/** UTC days of counters kept: today, and two before it for refunds of jobs submitted then (Redis: a 3-day TTL). */
+export const USAGE_KEPT_DAYS = 3;
+
 /** 'YYYY-MM-DD' of the UTC day an instant falls in. */
 export function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
@@ -22,6 +25,7 @@ export class SqliteUsageLedger implements UsageLedger {
   private readonly windowStmt;
   private readonly logStmt;
   private readonly pruneStmt;
+  private readonly pruneDaysStmt;
   private readonly reserveTx;
   private reservesSincePrune = 0;
 
@@ -40,6 +44,7 @@ export class SqliteUsageLedger implements UsageLedger {
     );
     this.logStmt = db.prepare('INSERT INTO request_log (server_id, user_id, at) VALUES (?, ?, ?)');
     this.pruneStmt = db.prepare('DELETE FROM request_log WHERE at <= ?');
+    this.pruneDaysStmt = db.prepare('DELETE FROM daily_usage WHERE day < ?');
     // IMMEDIATE takes the write lock first, so two processes on one file cannot both pass the check.
     this.reserveTx = db.transaction((r: QuotaRequest): QuotaDecision => this.reserveNow(r));
   }
@@ -75,10 +80,10 @@ export class SqliteUsageLedger implements UsageLedger {
       const used = this.images(day, r.serverId, r.userId);
       if (used + r.cost > r.dailyUserImages) return { ok: false, reason: 'quota-user', used, limit: r.dailyUserImages, retryAt: resetsAt };
     }
-    // Old entries go every hundred requests; the window query ignores them anyway.
+    // Old entries go every hundred requests; the window and day queries ignore them anyway.
     if (++this.reservesSincePrune >= 100) {
       this.reservesSincePrune = 0;
-      this.pruneStmt.run(r.now - RATE_WINDOW_MS);
+      this.pruneNow(r.now);
     }
     this.logStmt.run(r.serverId, r.userId, r.now);
     if (r.cost > 0) {
@@ -97,8 +102,16 @@ export class SqliteUsageLedger implements UsageLedger {
     })();
   }
 
-  /** Drops request-log entries older than the rate window (also done now and then by reserve). */
+  /**
+   * Drops request-log entries older than the rate window and daily counters older than
+   * USAGE_KEPT_DAYS (also done now and then by reserve), as Redis expires its own.
+   */
   prune(now = this.clock()): void {
+    this.pruneNow(now);
+  }
+
+  private pruneNow(now: number): void {
     this.pruneStmt.run(now - RATE_WINDOW_MS);
+    this.pruneDaysStmt.run(utcDay(now - (USAGE_KEPT_DAYS - 1) * DAY_MS));
   }
 }

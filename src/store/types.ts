@@ -15,13 +15,10 @@ export interface JobStore {
   listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
   /** A user's jobs in these states, oldest first. */
   listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]>;
-  /** Finished jobs older than the cutoff (epoch ms), for image retention; skips jobs marked by markImagesExpired. */
+  /** Jobs that finished before the cutoff (epoch ms), oldest first, for retention. */
   listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]>;
-  /**
-   * Records that these jobs' images were deleted by retention (the rows stay, so a button on
-   * them can say the image expired). Optional: a store without it gets the same jobs again.
-   */
-  markImagesExpired?(ids: readonly string[]): Promise<void>;
+  /** Deletes finished jobs with everything that indexes them; a job still queued or running is kept. Returns how many went. */
+  delete(ids: readonly string[]): Promise<number>;
 }
 
 /** Stored PNGs by key (e.g. `<jobId>/0.png`): a local directory, or any store every process can read. */

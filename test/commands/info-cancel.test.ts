@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch, parseCommandText } from '../../commands/index.js';
 import { encodeButtonId } from '../../src/core/buttons.js';
 import type { Invocation } from '../../src/core/invocation.js';
-import { runImageRetention } from '../../src/store/retention.js';
+import { runRetention } from '../../src/store/retention.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { shown } from '../fixtures/markup.js';
 import { Harness, invocation, submission } from '../queue/harness.js';
@@ -77,8 +77,8 @@ describe('/cancel', () => {
   });
 });
 
-describe('expired images', () => {
-  it('answers a button on a job whose images retention deleted with "this image has expired"', async () => {
+describe('expired jobs', () => {
+  it('answers a button on a job retention deleted with "no longer available", naming how long images are kept', async () => {
     h = new Harness();
     await h.open();
     const job = await h.queue.submit(submission('S', 'ann'));
@@ -86,8 +86,13 @@ describe('expired images', () => {
     const click = invocation('button', { options: { id: encodeButtonId({ action: 'up', jobId: job.id, index: 0, variant: '2' }) } });
 
     // While the images are kept, the click queues an upscale.
-    expect((await dispatch(click, h.services())).kind).toBe('job');
-    await runImageRetention({ jobs: h.stores.jobs, images: h.stores.images, retentionDays: 30, now: () => Date.now() + 31 * 86_400_000 });
-    expect(await text(click)).toMatch(/^This image has expired/);
+    const upscale = await dispatch(click, h.services());
+    if (upscale.kind !== 'job') throw new Error('the click made no job');
+    await h.settled([upscale.jobId]);
+    const later = () => Date.now() + 31 * 86_400_000;
+    expect(await runRetention({ jobs: h.stores.jobs, images: h.stores.images, retentionDays: 30, now: later })).toBe(2);
+    expect(await h.stores.jobs.get(job.id)).toBeUndefined();
+    expect(await h.stores.images.has(`${job.id}/0.png`)).toBe(false);
+    expect(await text(click)).toBe('This image is no longer available (images are kept 30 days).');
   });
 });

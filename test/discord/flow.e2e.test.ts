@@ -52,6 +52,11 @@ describe('/imagine and its buttons', () => {
     writeFileSync(join(tmpdir(), 'discord-grid.png'), grid.attachments[0]!.data);
     // The original reply was edited in place; nothing else was posted in the channel.
     expect(fake.visibleMessages().filter((m) => m.id !== grid.id)).toHaveLength(0);
+    // The interaction token, useless now, is not kept with the job.
+    const stored = await bot.ts.services.jobs.listByStatus(['done']);
+    expect(stored).toHaveLength(1);
+    await expect.poll(async () => JSON.stringify((await bot.ts.services.jobs.get(stored[0]!.id))?.delivery)).not.toContain(i.token);
+    expect((await bot.ts.services.jobs.get(stored[0]!.id))?.delivery?.data).toMatchObject({ channelId: expect.any(String), userId: fake.member.user.id });
   });
 
   it('U1 posts image #1 alone, upscaled, with Vary / Upscale / Zoom Out / 🔄', async () => {

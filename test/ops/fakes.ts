@@ -2,7 +2,9 @@
 import type { AdapterState } from '../../src/adapters/types.js';
 import type { JobEvent, JobRecord } from '../../src/core/jobs.js';
 import type { JobQueue, QueueStats } from '../../src/queue/types.js';
-import type { JobStore } from '../../src/store/types.js';
+import { MemoryJobs } from '../fixtures/memory-stores.js';
+
+export { MemoryJobs };
 
 export function jobRecord(id: string, fields: Partial<JobRecord> = {}): JobRecord {
   return {
@@ -21,30 +23,6 @@ export function jobRecord(id: string, fields: Partial<JobRecord> = {}): JobRecor
     attempts: 0,
     ...fields,
   };
-}
-
-export class MemoryJobs implements JobStore {
-  readonly rows = new Map<string, JobRecord>();
-  async insert(job: JobRecord) {
-    this.rows.set(job.id, structuredClone(job));
-  }
-  async get(id: string) {
-    const j = this.rows.get(id);
-    return j && structuredClone(j);
-  }
-  async update(id: string, patch: Partial<Omit<JobRecord, 'id'>>) {
-    const j = this.rows.get(id);
-    if (j) this.rows.set(id, { ...j, ...patch });
-  }
-  async listByStatus() {
-    return [];
-  }
-  async listForUser() {
-    return [];
-  }
-  async listFinishedBefore() {
-    return [];
-  }
 }
 
 /** A queue that only emits the events a test pushes and reports the stats it is given. */

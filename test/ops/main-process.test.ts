@@ -123,10 +123,13 @@ describe('the bot process', () => {
     const webPort = await freePort();
     const env = { PATH: process.env.PATH, HOME: root, DATA_DIR: join(root, 'data-broken'), MODEL_DIR: modelDir, WEB_PORT: String(webPort), LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const web = `http://127.0.0.1:${webPort}`;
-      await expect.poll(() => fetch(`${web}/livez`).then((r) => r.status, () => 0), { timeout: 30_000, interval: 200 }).toBe(200);
+      await expect.poll(() => fetch(`${web}/livez`).then((r) => r.status, () => (child.exitCode === null ? 0 : Promise.reject(new Error(output)))), { timeout: 30_000, interval: 200 }).toBe(200);
       await expect
         .poll(() => fetch(`${web}/readyz`).then((r) => r.json(), () => ({})), { timeout: 30_000, interval: 200 })
         .toMatchObject({ status: 'degraded', model: { state: 'failed' }, checks: { database: { ok: true }, disk: { ok: true } } });

@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JOB_FAILED, UserError } from '../../src/core/errors.js';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { FairScheduler } from '../../src/queue/fair-scheduler.js';
+import { runRetention } from '../../src/store/retention.js';
 import { SKIP_MESSAGE } from './redis/redis-server.js';
 import { BACKENDS, type QueueWorld } from './backends.js';
 import { submission } from './harness.js';
@@ -35,6 +36,24 @@ for (const backend of BACKENDS) {
     });
 
     describe('life-cycle', () => {
+      it('keeps a finished job and its images for the retention, then deletes both; a waiting job stays', async () => {
+        w = await backend.open();
+        const done = await w.queue.submit(submission('S', 'ann'));
+        await w.settled([done.id]);
+        w.runner.hold();
+        const waiting = await w.queue.submit(submission('S', 'bob'));
+        const stored = (await w.jobs.get(done.id))!;
+        const keep = { jobs: w.jobs, images: w.images, retentionDays: 30 };
+        expect(await runRetention({ ...keep, now: () => stored.finishedAt! + 29 * 86_400_000 })).toBe(0);
+        expect(await w.images.has(stored.output!.images[0]!)).toBe(true);
+        expect(await runRetention({ ...keep, now: () => stored.finishedAt! + 31 * 86_400_000 })).toBe(1);
+        expect(await w.jobs.get(done.id)).toBeUndefined();
+        for (const key of stored.output!.images) expect(await w.images.has(key)).toBe(false);
+        expect((await w.jobs.listForUser('S', 'ann', ['done'])).map((j) => j.id)).toEqual([]);
+        expect((await w.jobs.get(waiting.id))?.status).toMatch(/queued|running/);
+        w.runner.release();
+      });
+
       it('emits queued, started, every step, done, each after the store has the new state', async () => {
         w = await backend.open({ runner: { durationMs: 8, steps: 4 } });
         const world = w;

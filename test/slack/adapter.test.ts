@@ -3,6 +3,8 @@
  * scripted command layer so each step of a job can be watched in the fake's channel.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { MAX_UNVERIFIED } from '../../src/adapters/slack/http-receiver.js';
 import { startSlack, type SlackAdapterHandle } from '../../src/adapters/slack/index.js';
 import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
 import { freePort, stubWorld, type StubWorld } from './stub-layer.js';
@@ -29,6 +31,33 @@ async function startHttp(extraEnv: Record<string, string> = {}) {
   });
   adapter = await startSlack(world.services, world.layer, { listen: { port, host: '127.0.0.1' } });
   url = `http://127.0.0.1:${port}/slack/events`;
+}
+
+/** The head of a raw POST /slack/events with these headers. */
+function head(headers: Record<string, string>): string {
+  return `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+}
+
+/** Sends the headers and the start of a body (never the rest); resolves the first bytes of the answer. */
+function rawRequest(port: number, headers: Record<string, string>, bodyStart: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head(headers) + bodyStart));
+    socket.once('data', (d: Buffer) => {
+      resolve(d.toString('latin1'));
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** A request that sends its headers and a byte of body, then stalls; resolves once the server has it. */
+function openSlowRequest(port: number, headers: Record<string, string>): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head(headers) + 'x', () => setTimeout(() => resolve(socket), 20));
+    });
+    socket.once('error', reject);
+  });
 }
 
 function slash(command: string, text: string, userId = ALICE, channelId = CHANNEL) {
@@ -139,6 +168,56 @@ describe('Slack over HTTP (signed requests)', () => {
     expect(good.status).toBe(200);
     await fake.waitFor(() => world.invocations.length === 1, 10_000, 'genuine invocation');
     expect(world.invocations.map((i) => i.options.prompt)).toEqual(['genuine']);
+  });
+
+  it('takes a signed request once: a replay inside the window and a timestamp from tomorrow are refused', async () => {
+    await startHttp();
+    const form = slash('/imagine', 'only once');
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await fake.postToApp(url, { form }, { timestamp })).status).toBe(200);
+    expect((await fake.postToApp(url, { form }, { timestamp })).status).toBe(401);
+    const tomorrow = await fake.postToApp(url, { form: slash('/imagine', 'from the future') }, { timestamp: timestamp + 86_400 });
+    expect(tomorrow.status).toBe(401);
+    await fake.waitFor(() => world.invocations.length === 1, 10_000, 'one invocation');
+    // Nothing more arrives: the refused ones never reached Bolt.
+    await fake.postToApp(url, { form: slash('/info', '') });
+    await fake.waitFor(() => world.invocations.length === 2, 10_000, 'the /info after them');
+    expect(world.invocations.map((i) => i.options.prompt ?? i.command)).toEqual(['only once', 'info']);
+    expect(world.jobs.rows.size).toBe(1);
+  });
+
+  it('answers before reading the body when the signature headers are missing, and refuses bodies over the cap', async () => {
+    await startHttp();
+    const { port } = new URL(url);
+    // Headers without a signature and a body that never ends: the answer does not wait for it.
+    const early = await rawRequest(Number(port), { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100000' }, 'text=');
+    expect(early).toMatch(/^HTTP\/1\.1 401/);
+    // Signed-looking headers, a declared body of 4 MB: refused from the headers alone.
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': `v0=${'0'.repeat(64)}` };
+    expect(await rawRequest(Number(port), { ...headers, 'content-length': String(4 * 1024 * 1024) }, 'text=')).toMatch(/^HTTP\/1\.1 413/);
+    // Sent in chunks with no length: cut off once past the cap.
+    const chunked = await fetch(url, { method: 'POST', headers, body: 'a'.repeat(512 * 1024) }).then((r) => r.status, () => 0);
+    expect([413, 0]).toContain(chunked);
+    expect((await fake.postToApp(url, { form: slash('/info', '') })).status).toBe(200);
+  });
+
+  it('caps the requests whose signature is not checked yet; the next gets 503 without its body read', async () => {
+    await startHttp();
+    const { port } = new URL(url);
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': '1000',
+      'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+      'x-slack-signature': `v0=${'0'.repeat(64)}`,
+    };
+    // Slow senders: headers and a few bytes each, never the rest of the body.
+    const slow = await Promise.all(Array.from({ length: MAX_UNVERIFIED }, () => openSlowRequest(Number(port), headers)));
+    try {
+      expect(await rawRequest(Number(port), headers, 'x')).toMatch(/^HTTP\/1\.1 503/);
+    } finally {
+      for (const socket of slow) socket.destroy();
+    }
+    await expect.poll(() => fake.postToApp(url, { form: slash('/info', '') }).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(200);
   });
 
   it('acknowledges clicks on buttons it does not own and leaves them alone', async () => {

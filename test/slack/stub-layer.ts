@@ -18,49 +18,9 @@ import { gridButtons } from '../../src/core/buttons.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log/index.js';
 import type { CancelRequest, CancelResult, JobQueue, QueueStats } from '../../src/queue/types.js';
-import type { ImageStore, JobStore } from '../../src/store/types.js';
+import { MemoryImages, MemoryJobs } from '../fixtures/memory-stores.js';
 
-export class MemoryJobs implements JobStore {
-  readonly rows = new Map<string, JobRecord>();
-  async insert(job: JobRecord) {
-    this.rows.set(job.id, structuredClone(job));
-  }
-  async get(id: string) {
-    const j = this.rows.get(id);
-    return j && structuredClone(j);
-  }
-  async update(id: string, patch: Partial<Omit<JobRecord, 'id'>>) {
-    const j = this.rows.get(id);
-    if (j) this.rows.set(id, { ...j, ...structuredClone(patch) });
-  }
-  async listByStatus(statuses: readonly JobStatus[]) {
-    return [...this.rows.values()].filter((j) => statuses.includes(j.status));
-  }
-  async listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]) {
-    return [...this.rows.values()].filter((j) => j.serverId === serverId && j.userId === userId && statuses.includes(j.status));
-  }
-  async listFinishedBefore() {
-    return [];
-  }
-}
-
-export class MemoryImages implements ImageStore {
-  readonly data = new Map<string, Buffer>();
-  async put(key: string, data: Buffer) {
-    this.data.set(key, data);
-  }
-  async get(key: string) {
-    const d = this.data.get(key);
-    if (!d) throw new Error(`no image ${key}`);
-    return d;
-  }
-  async has(key: string) {
-    return this.data.has(key);
-  }
-  async deletePrefix(prefix: string) {
-    for (const k of [...this.data.keys()]) if (k.startsWith(prefix)) this.data.delete(k);
-  }
-}
+export { MemoryImages, MemoryJobs };
 
 /** A queue that stores and announces jobs; the test drives them with start/progress/finish. */
 export class ManualQueue implements JobQueue {

@@ -8,7 +8,7 @@ import type { JobRecord } from '../../src/core/jobs.js';
 import { DATABASE_FILE, openDatabase } from '../../src/store/database.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
 import { LocalImageStore } from '../../src/store/local-images.js';
-import { runImageRetention } from '../../src/store/retention.js';
+import { runRetention } from '../../src/store/retention.js';
 import { loadDefaultLimits } from '../../src/store/sqlite-settings.js';
 import { SqliteUsageLedger, nextUtcMidnight } from '../../src/store/sqlite-usage.js';
 import { TINY_PNG } from '../fixtures/fake-runner.js';
@@ -201,6 +201,20 @@ describe('SqliteUsageLedger', () => {
     expect((await r(base + 59_000, 'u2')).ok).toBe(true);
     expect((await r(base + 60_001)).ok).toBe(true);
   });
+
+  it('keeps the daily counters of three UTC days and the request log of one minute, nothing older', async () => {
+    let now = base - 10 * DAY;
+    const ledger = new SqliteUsageLedger(stores.db, () => now);
+    for (let day = 0; day <= 10; day++) {
+      now = base - (10 - day) * DAY;
+      await ledger.reserve(request(now, { userId: `user-${day}`, cost: 1, dailyServerImages: 0 }));
+    }
+    ledger.prune();
+    const days = stores.db.prepare<[], { day: string }>('SELECT DISTINCT day FROM daily_usage ORDER BY day').all().map((r) => r.day);
+    expect(days).toEqual(['2025-05-30', '2025-05-31', '2025-06-01']);
+    expect(stores.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM request_log').get()!.n).toBe(1);
+    expect(await ledger.today('g1', 'user-10')).toMatchObject({ serverImages: 1, userImages: 1 });
+  });
 });
 
 describe('LocalImageStore', () => {
@@ -229,7 +243,7 @@ describe('LocalImageStore', () => {
 });
 
 describe('image retention', () => {
-  it('deletes images of jobs finished before the retention, keeps the rows, and leaves newer jobs alone', async () => {
+  it('deletes jobs finished before the retention with their images, and leaves newer and unfinished jobs alone', async () => {
     const now = Date.UTC(2025, 5, 30);
     const images = stores.images;
     await stores.jobs.insert(job('old', { status: 'done', finishedAt: now - 31 * DAY }));
@@ -237,15 +251,16 @@ describe('image retention', () => {
     await stores.jobs.insert(job('waiting', { status: 'queued' }));
     for (const id of ['old', 'new']) await images.put(`${id}/0.png`, TINY_PNG);
 
-    expect(await runImageRetention({ jobs: stores.jobs, images, retentionDays: 30, now: () => now })).toBe(1);
+    expect(await runRetention({ jobs: stores.jobs, images, retentionDays: 30, now: () => now })).toBe(1);
     expect(await images.has('old/0.png')).toBe(false);
     expect(await images.has('new/0.png')).toBe(true);
-    expect((await stores.jobs.get('old'))?.status).toBe('done');
-    expect(await stores.jobs.imagesExpiredAt('old')).toBeTypeOf('number');
-    // Already cleaned jobs are not visited again.
-    expect(await runImageRetention({ jobs: stores.jobs, images, retentionDays: 30, now: () => now })).toBe(0);
+    expect(await stores.jobs.get('old')).toBeUndefined();
+    expect((await stores.jobs.get('new'))?.status).toBe('done');
+    expect((await stores.jobs.get('waiting'))?.status).toBe('queued');
+    // Nothing is left to visit again.
+    expect(await runRetention({ jobs: stores.jobs, images, retentionDays: 30, now: () => now })).toBe(0);
     // 0 days keeps everything.
-    expect(await runImageRetention({ jobs: stores.jobs, images, retentionDays: 0, now: () => now + 999 * DAY })).toBe(0);
+    expect(await runRetention({ jobs: stores.jobs, images, retentionDays: 0, now: () => now + 999 * DAY })).toBe(0);
     expect(await images.has('new/0.png')).toBe(true);
   });
 });

@@ -147,7 +147,7 @@ describe('playground API on loopback', () => {
     expect((await post(url, '/api/command', { ...ok, text: 42 })).status).toBe(400);
     expect((await post(url, '/api/button', { ...ok, id: 'x'.repeat(101) })).status).toBe(400);
     const forged = await post(url, '/api/button', { ...ok, id: 'up:doesnotexist:0:2' });
-    expect(shown(forged.body.message!.text)).toBe('This image is no longer available.');
+    expect(shown(forged.body.message!.text)).toBe('This image is no longer available (images are kept 30 days).');
     expect((await fetch(`${url}api/images/${'0'.repeat(64)}.png`)).status).toBe(404);
     expect((await fetch(`${url}api/events?server=local&client=${x.clientId}`)).status).toBe(426);
     await expect(openTab(url.replace('127.0.0.1', 'localhost'), 'third')).rejects.toThrow('answered 400');

@@ -19,8 +19,8 @@ import { isGone, isNoAccess, type DiscordMessenger, type PostedMessage } from '.
 /** What a Discord job's delivery.data holds (JSON in the job store). */
 const deliveryDataSchema = z.object({
   applicationId: z.string(),
-  /** The interaction token; edits the interaction's reply for 15 minutes. Never logged. */
-  token: z.string(),
+  /** The interaction token; edits the interaction's reply for 15 minutes. Never logged; dropped once the job's result is out. */
+  token: z.string().optional().catch(undefined),
   channelId: z.string(),
   guildId: z.string().optional().catch(undefined),
   /** The requester, mentioned when the result goes to a new message. */
@@ -95,8 +95,17 @@ export class DiscordDelivery implements JobUpdateTarget {
     gate?.resolve(ok);
   }
 
-  private tokenUsable(data: DiscordDeliveryData): boolean {
-    return !this.deadTokens.has(data.token) && this.now() - data.createdAt < TOKEN_LIFETIME_MS - TOKEN_MARGIN_MS;
+  private tokenUsable(data: DiscordDeliveryData): data is DiscordDeliveryData & { token: string } {
+    return data.token !== undefined && !this.deadTokens.has(data.token) && this.now() - data.createdAt < TOKEN_LIFETIME_MS - TOKEN_MARGIN_MS;
+  }
+
+  /** The job's last update is out: its stored delivery keeps where the message is, not the token that could edit it. */
+  private async forgetToken(jobId: string): Promise<void> {
+    const job = await this.services.jobs.get(jobId);
+    const data = discordDeliveryData(job?.delivery);
+    if (!job?.delivery || !data?.token) return;
+    const { token: _token, ...rest } = data;
+    await this.services.jobs.update(jobId, { delivery: { ...job.delivery, data: { ...rest } } });
   }
 
   async deliver(job: JobRecord, reply: Reply, event: JobEvent): Promise<void> {
@@ -105,7 +114,7 @@ export class DiscordDelivery implements JobUpdateTarget {
       this.log.warn({ jobId: job.id }, 'a Discord job has no usable delivery; its updates are dropped');
       return;
     }
-    await this.gates.get(data.token)?.promise;
+    if (data.token) await this.gates.get(data.token)?.promise;
     const final = isFinalEvent(event);
     try {
       const key = shownKey(reply);
@@ -117,6 +126,7 @@ export class DiscordDelivery implements JobUpdateTarget {
       if (final) {
         this.shown.delete(job.id);
         this.originals.delete(job.id);
+        await this.forgetToken(job.id);
       }
     }
   }

@@ -103,14 +103,14 @@ export class InteractionHandler {
     if (reply.ephemeral && !deferredEphemeral) {
       // The first follow-up of a deferred reply would fill it publicly: settle the deferred reply,
       // send the refusal privately, then remove the placeholder.
-      await messenger.editOriginal(data.applicationId, data.token, await renderMessage({ text: md`…` }));
-      await messenger.followUp(data.applicationId, data.token, await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit }));
-      await messenger.deleteOriginal(data.applicationId, data.token);
+      await messenger.editOriginal(data.applicationId, interaction.token, await renderMessage({ text: md`…` }));
+      await messenger.followUp(data.applicationId, interaction.token, await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit }));
+      await messenger.deleteOriginal(data.applicationId, interaction.token);
       return;
     }
     if (!reply.ephemeral && deferredEphemeral && outcome.kind === 'job') {
       this.o.log.warn({ command: interaction.isButton() ? 'button' : interaction.commandName }, 'a job started from a private deferred reply; its updates stay private');
     }
-    await messenger.editOriginal(data.applicationId, data.token, message);
+    await messenger.editOriginal(data.applicationId, interaction.token, message);
   }
 }

@@ -3,12 +3,12 @@
  * events into Invocations for the command layer (invocation.ts); answers go back as Slack
  * messages (message.ts, messenger.ts) and job updates through delivery.ts. Everything is
  * acknowledged first (Slack's 3 s), the work happens after. Socket Mode when SLACK_APP_TOKEN is
- * set, else Bolt's HTTP receiver, which verifies Slack's signature and refuses requests older
- * than 5 minutes.
+ * set, else our HTTP receiver (http-receiver.ts): signature headers checked before the body,
+ * bounded bodies and unverified work, replays and future timestamps refused.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
 import type { Invocation } from '../../core/invocation.js';
 import { md } from '../../core/markup.js';
@@ -18,6 +18,7 @@ import type { Services } from '../../services.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackDelivery, type SlackDeliveryData } from './delivery.js';
+import { SlackHttpReceiver } from './http-receiver.js';
 import { SlackIdentityResolver } from './identity.js';
 import { buttonInvocation, commandInvocation } from './invocation.js';
 import { BUTTON_BLOCK_PATTERN, BUTTON_BLOCK_PREFIX, messageBody } from './message.js';
@@ -75,7 +76,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
   let state: AdapterState = 'starting';
   let stopping = false;
 
-  let receiver: SocketModeReceiver | HTTPReceiver;
+  let receiver: SocketModeReceiver | SlackHttpReceiver;
   if (config.slackMode === 'socket') {
     const socket = new SocketModeReceiver({
       appToken: config.SLACK_APP_TOKEN!,
@@ -94,13 +95,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     receiver = socket;
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set (HTTP mode)');
-    receiver = new HTTPReceiver({
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      endpoints: '/slack/events',
-      port: config.SLACK_PORT,
-      logger,
-      processBeforeResponse: false,
-    });
+    receiver = new SlackHttpReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log });
   }
 
   const app = new App({
@@ -240,7 +235,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       await app.start();
     } else {
       const listen = options.listen ?? { port: config.SLACK_PORT };
-      const server = (await app.start(listen.host ? { port: listen.port, host: listen.host } : listen.port)) as Server;
+      const server = (await app.start(listen)) as Server;
       const address = server.address();
       port = typeof address === 'object' && address ? address.port : listen.port;
     }

@@ -70,6 +70,8 @@ export interface BackendOptions {
   now?: () => number;
   /** How often one process checks the bookkeeping (default 5 s). */
   upkeepIntervalMs?: number;
+  /** How long a finished job's hash outlives it (IMAGE_RETENTION_DAYS + 1 day); 0 keeps them. */
+  jobTtlMs?: number;
 }
 
 export class RedisBackend {
@@ -96,6 +98,10 @@ export class RedisBackend {
     // The stream BullMQ's QueueEvents reads; the scripts write the job events into it.
     this.eventsKey = this.queue.keys.events!;
     this.now = o.now ?? Date.now;
+    // Sent ahead of every script on this connection; the scripts read it when a job finishes.
+    if (o.jobTtlMs !== undefined) {
+      this.redis.hset(this.scripts.key('conf'), 'job_ttl_ms', String(o.jobTtlMs)).catch((err: unknown) => this.o.log?.warn({ err }, 'could not store the job TTL'));
+    }
   }
 
   /** Hands a server's released jobs (flat id, priority pairs from a script) to BullMQ. */

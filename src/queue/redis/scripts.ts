@@ -11,12 +11,13 @@
  *
  * Data (P = prefix):
  *   P:job:<id>          hash, one field per JobRecord field holding its JSON, plus _cls (class),
- *                       _tag (fair-queueing tag), _run (token of the current run), _rel (released at),
- *                       _exp (images expired at)
+ *                       _tag (fair-queueing tag), _run (token of the current run), _rel (released at);
+ *                       a finished job's hash expires P:conf job_ttl_ms after it finished (retention
+ *                       deletes it, with its index entries, before that)
  *   P:st:<status>       zset of job ids by createdAt, one per status
  *   P:uopen:<s>:<u>     zset of a user's queued and running jobs; P:uall:<s>:<u> all of them
- *   P:uqd               hash <s>:<u> → the user's queued jobs
- *   P:fin               zset of finished jobs by finishedAt whose images are kept
+ *   P:uqd               hash <s>:<u> → the user's queued jobs (no field when none)
+ *   P:fin               zset of finished jobs by finishedAt, for retention
  *   P:cls:<s>           zset of priority classes with jobs of the server waiting to be released
  *   P:ring:<s>:<c>      list of users of the server with waiting jobs in class c (head: next turn)
  *   P:pq:<c>:<s>:<u>    list of a user's waiting jobs (not yet handed to BullMQ)
@@ -29,7 +30,7 @@
  *   P:rate:<s>:<u>      zset of the user's requests in the last minute
  *   P:usage:<day>:<s>   hash s → the server's images that UTC day, u:<user> → the user's
  *   P:gw:<instance>     set of jobs whose final event that gateway has not handled yet
- *   P:conf              hash of tunables (rebase_at)
+ *   P:conf              hash of tunables (rebase_at; job_ttl_ms, IMAGE_RETENTION_DAYS + 1 day, 0 = none)
  * (<s>:<u> stands for a length-prefixed pair, so ids with ':' in them cannot collide.)
  */
 import { readFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ const script = (file: string) => `${PRELUDE}\n${read(file)}`;
 export const SCRIPTS = {
   imagineInsert: script('insert-job.lua'),
   imagineUpdate: script('update-job.lua'),
-  imagineMarkExpired: script('mark-expired.lua'),
+  imagineDeleteJobs: script('delete-jobs.lua'),
   imagineReserve: script('reserve.lua'),
   imagineRefund: script('refund.lua'),
   imagineSubmit: script('submit.lua'),

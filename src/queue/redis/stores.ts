@@ -124,33 +124,46 @@ export class RedisJobStore implements JobStore {
     return [...new Set(scored.map(([, id]) => id))];
   }
 
+  /** The jobs of index zsets; ids whose hash expired (the TTL backstop) are dropped from those indexes on the way. */
+  private async jobsOf(keys: string[]): Promise<JobRecord[]> {
+    const ids = await this.idsFrom(keys);
+    const jobs = await this.getMany(ids);
+    if (jobs.length < ids.length) {
+      const found = new Set(jobs.map((j) => j.id));
+      const gone = ids.filter((id) => !found.has(id));
+      const pipe = this.redis.pipeline();
+      for (const key of keys) pipe.zrem(key, ...gone);
+      await pipe.exec();
+    }
+    return jobs;
+  }
+
   async listByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
     if (statuses.length === 0) return [];
-    return this.getMany(await this.idsFrom(statuses.map((s) => this.scripts.key('st', s))));
+    return this.jobsOf(statuses.map((s) => this.scripts.key('st', s)));
   }
 
   async listForUser(serverId: string, userId: string, statuses: readonly JobStatus[]): Promise<JobRecord[]> {
     if (statuses.length === 0) return [];
     const openOnly = statuses.every((s) => s === 'queued' || s === 'running');
     const index = this.scripts.key(openOnly ? 'uopen' : 'uall', userKeyPart(serverId, userId));
-    const jobs = await this.getMany(await this.idsFrom([index]));
+    const jobs = await this.jobsOf([index]);
     return jobs.filter((j) => statuses.includes(j.status));
   }
 
   async listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]> {
-    const ids = await this.redis.zrangebyscore(this.scripts.key('fin'), '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
-    const jobs = await this.getMany(ids);
-    return jobs.filter((j) => FINISHED_STATUSES.includes(j.status));
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(this.scripts.key('fin'), '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
+      const jobs = await this.getMany(ids);
+      // Expired hashes would hold the head of the index forever: drop them and read again.
+      if (jobs.length === ids.length || ids.length === 0) return jobs.filter((j) => FINISHED_STATUSES.includes(j.status));
+      const found = new Set(jobs.map((j) => j.id));
+      await this.delete(ids.filter((id) => !found.has(id)));
+    }
   }
 
-  async markImagesExpired(ids: readonly string[], at = Date.now()): Promise<void> {
-    if (ids.length) await this.scripts.run('imagineMarkExpired', at, ...ids);
-  }
-
-  /** Epoch ms when retention deleted the job's images; undefined while they are kept. */
-  async imagesExpiredAt(id: string): Promise<number | undefined> {
-    const v = await this.redis.hget(this.scripts.key('job', id), '_exp');
-    return v === null ? undefined : Number(v);
+  async delete(ids: readonly string[]): Promise<number> {
+    return ids.length ? this.scripts.run<number>('imagineDeleteJobs', ...ids) : 0;
   }
 }
 

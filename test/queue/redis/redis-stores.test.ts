@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RedisBackend } from '../../../src/queue/redis/backend.js';
 import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../../../src/queue/redis/stores.js';
-import { runImageRetention } from '../../../src/store/index.js';
+import { runRetention } from '../../../src/store/index.js';
 import { OPEN_LIMITS, params } from '../harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
 
@@ -54,19 +54,45 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
     expect(await jobs.get('missing')).toBeUndefined();
   });
 
-  it('hands finished jobs to image retention once, then says when their images expired', async () => {
-    const { jobs } = open();
+  it('retention deletes finished jobs past the horizon with their images and every index entry, once', async () => {
+    const { jobs, scripts } = open();
     const day = 86_400_000;
     const now = 100 * day;
     await jobs.insert(job('old', { status: 'done', createdAt: now - 40 * day, finishedAt: now - 40 * day }));
     await jobs.insert(job('new', { status: 'failed', createdAt: now - day, finishedAt: now - day }));
+    await jobs.insert(job('waiting', { createdAt: now - 50 * day }));
     const deleted: string[] = [];
     const images = { put: async () => undefined, get: async () => Buffer.alloc(0), has: async () => true, deletePrefix: async (p: string) => void deleted.push(p) };
-    expect(await runImageRetention({ jobs, images, retentionDays: 30, now: () => now })).toBe(1);
+    expect(await runRetention({ jobs, images, retentionDays: 30, now: () => now })).toBe(1);
     expect(deleted).toEqual(['old']);
-    expect(await runImageRetention({ jobs, images, retentionDays: 30, now: () => now })).toBe(0);
-    expect(await jobs.imagesExpiredAt('old')).toBeGreaterThan(0);
-    expect(await jobs.imagesExpiredAt('new')).toBeUndefined();
+    expect(await jobs.get('old')).toBeUndefined();
+    expect(await runRetention({ jobs, images, retentionDays: 30, now: () => now })).toBe(0);
+    expect((await jobs.listForUser('S', 'ann', ['done', 'failed', 'queued'])).map((j) => j.id)).toEqual(['waiting', 'new']);
+    // Nothing of the old job is left in Redis: no hash, no index entry.
+    const keys = await scripts.redis.keys(`${scripts.prefix}:*`);
+    for (const key of keys) {
+      const type = await scripts.redis.type(key);
+      const members = type === 'zset' ? await scripts.redis.zrange(key, 0, -1) : type === 'hash' ? await scripts.redis.hkeys(key) : [];
+      expect(members, key).not.toContain('old');
+    }
+    expect(keys).not.toContain(scripts.key('job', 'old'));
+  });
+
+  it('gives a finished job a TTL of the retention and a day, and drops index entries of hashes that expired', async () => {
+    const { jobs, scripts } = open();
+    await scripts.redis.hset(scripts.key('conf'), 'job_ttl_ms', String(31 * 86_400_000));
+    await jobs.insert(job('a'));
+    expect(await scripts.redis.pttl(scripts.key('job', 'a'))).toBe(-1);
+    await jobs.update('a', { status: 'done', finishedAt: 5000 });
+    const ttl = await scripts.redis.pttl(scripts.key('job', 'a'));
+    expect(ttl).toBeGreaterThan(30 * 86_400_000);
+    expect(ttl).toBeLessThanOrEqual(31 * 86_400_000);
+    // The TTL ran out (retention never ran): the indexes forget the job when next read.
+    await scripts.redis.del(scripts.key('job', 'a'));
+    expect(await jobs.listForUser('S', 'ann', ['done'])).toEqual([]);
+    expect(await jobs.listByStatus(['done'])).toEqual([]);
+    expect(await jobs.listFinishedBefore(10_000, 10)).toEqual([]);
+    for (const index of [scripts.key('st', 'done'), scripts.key('fin'), scripts.key('uall', '1:S:ann')]) expect(await scripts.redis.zcard(index), index).toBe(0);
   });
 
   it('keeps validated per-server overrides over the defaults', async () => {

@@ -41,7 +41,10 @@ local function set_status(id, new)
   local created = jget(id, 'createdAt') or 0
   if old then redis.call('ZREM', K('st', old), id) end
   redis.call('ZADD', K('st', new), created, id)
-  if old == 'queued' and new ~= 'queued' then redis.call('HINCRBY', K('uqd'), SU(s, u), -1) end
+  if old == 'queued' and new ~= 'queued' then
+    -- A user with nothing waiting leaves no field behind.
+    if redis.call('HINCRBY', K('uqd'), SU(s, u), -1) <= 0 then redis.call('HDEL', K('uqd'), SU(s, u)) end
+  end
   if new == 'queued' and old ~= 'queued' then redis.call('HINCRBY', K('uqd'), SU(s, u), 1) end
   if new == 'queued' or new == 'running' then
     redis.call('ZADD', K('uopen', SU(s, u)), created, id)
@@ -50,9 +53,13 @@ local function set_status(id, new)
   end
   if FINAL[new] then
     local fin = jget(id, 'finishedAt')
-    if fin and not redis.call('HGET', jkey(id), '_exp') then redis.call('ZADD', K('fin'), fin, id) end
+    if fin then redis.call('ZADD', K('fin'), fin, id) end
+    -- Retention deletes finished jobs; the TTL (a day past it) is the backstop if it never runs.
+    local ttl = tonumber(redis.call('HGET', K('conf'), 'job_ttl_ms') or '0')
+    if ttl > 0 then redis.call('PEXPIRE', jkey(id), ttl) end
   else
     redis.call('ZREM', K('fin'), id)
+    redis.call('PERSIST', jkey(id))
   end
   jset(id, 'status', cjson.encode(new))
 end

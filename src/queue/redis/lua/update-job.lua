@@ -10,7 +10,7 @@ for i = 3, #ARGV, 2 do
   else redis.call('HSET', jkey(id), f, v) end
 end
 if status then set_status(id, status)
-elseif FINAL[jget(id, 'status')] and jget(id, 'finishedAt') and not redis.call('HGET', jkey(id), '_exp') then
+elseif FINAL[jget(id, 'status')] and jget(id, 'finishedAt') then
   redis.call('ZADD', K('fin'), jget(id, 'finishedAt'), id)
 end
 return 1
