@@ -58,7 +58,6 @@ RUN (userdel --remove ubuntu 2>/dev/null || true) \
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     OPS_PORT=9090 \
-    OPS_HOST=0.0.0.0 \
     PIPELINE_DEVICE=cuda
 WORKDIR /app
 COPY --from=deps-cuda /app/node_modules ./node_modules
@@ -77,10 +76,10 @@ CMD ["node", "dist/src/runtime/main.js"]
 # ---- CPU runtime (the default target).
 FROM node AS cpu
 RUN mkdir -p /data && chown node:node /data
+# Ops (/livez, /readyz, /metrics) answer inside the container only unless OPS_HOST=0.0.0.0 is set.
 ENV NODE_ENV=production \
     DATA_DIR=/data \
-    OPS_PORT=9090 \
-    OPS_HOST=0.0.0.0
+    OPS_PORT=9090
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=compiled /app/dist ./dist

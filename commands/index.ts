@@ -3,7 +3,7 @@
  * file exports its definition; this file maps names to them (as the discord.js guide's loader does).
  */
 import { parseCommandText as parseBySpec } from '../src/core/command.js';
-import { SOMETHING_WENT_WRONG, UserError } from '../src/core/errors.js';
+import { QUEUE_UNAVAILABLE, SOMETHING_WENT_WRONG, UserError } from '../src/core/errors.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation, type OptionValue } from '../src/core/invocation.js';
 import { code, joinMarkup, md } from '../src/core/markup.js';
 import type { Services } from '../src/services.js';
@@ -43,6 +43,11 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
     return await command.execute(inv, services);
   } catch (err) {
     if (err instanceof UserError) return { kind: 'reply', reply: { text: err.markup, ephemeral: true } };
+    // Redis down: every store read fails at once; say so rather than apologise for a bug.
+    if (!services.queue.available) {
+      services.log.warn({ err: { message: (err as Error).message }, command: inv.command }, 'command failed while the queue is unreachable');
+      return { kind: 'reply', reply: { text: md`${QUEUE_UNAVAILABLE}`, ephemeral: true } };
+    }
     services.log.error({ err, command: inv.command, platform: inv.platform, serverId: inv.serverId }, 'command failed');
     return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
   }

@@ -3,6 +3,7 @@
  * the bot a typed, frozen config. A missing or malformed variable is one clear line naming it.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -58,10 +59,14 @@ const schema = z.object({
   // Queue
   QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
   REDIS_URL: url.regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port').optional(),
+  /** Redis's password when REDIS_URL carries none (compose passes it from .env). */
+  REDIS_PASSWORD: text.optional(),
   /** Pipeline jobs one worker runs at once. */
   QUEUE_CONCURRENCY: int(1, 64).prefault('1'),
   QUEUE_MAX_LENGTH: int(1, 1_000_000).prefault('1000'),
   JOB_TIMEOUT_SECONDS: int(1, 86_400).prefault('600'),
+  /** Redis workers: a running job whose worker died goes to another worker within this many seconds. */
+  STALLED_JOB_SECONDS: int(3, 600).prefault('15'),
   IMAGE_RETENTION_DAYS: int(0, 36_500).prefault('30'),
   /** The largest image an upscale may make, whatever a server's max_upscale_pixels says (4096×4096). */
   MAX_UPSCALE_PIXELS: int(4096, 268_435_456).prefault('16777216'),
@@ -96,6 +101,13 @@ const schema = z.object({
   WEB_PORT: int(0, 65_535).prefault('8080'),
   WEB_HOST: text.default('127.0.0.1'),
   WEB_PASSWORD: text.optional(),
+  /**
+   * Reverse proxies in front of the playground (addresses or CIDR ranges): a request from one is
+   * taken to come from the address it puts in X-Forwarded-For, for per-address caps and admin.
+   */
+  TRUSTED_PROXIES: list
+    .refine((entries) => entries.every((e) => isIP(e.split('/')[0]!) !== 0 && (!e.includes('/') || /^\d{1,3}$/.test(e.split('/')[1]!))), 'expected addresses or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8')
+    .default([]),
   /** Port for /healthz and /metrics when the playground is off or should not serve them (0 = on the playground's server). */
   OPS_PORT: int(0, 65_535).prefault('0'),
   OPS_HOST: text.default('127.0.0.1'),
@@ -118,7 +130,7 @@ export interface AppConfig extends Readonly<Omit<Env, 'MODEL_DIR' | 'DATA_DIR' |
 }
 
 /** Values that must never reach a log. */
-export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'WEB_PASSWORD', 'REDIS_URL'] as const;
+export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'WEB_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD'] as const;
 
 /** Loads .env (without overriding the real environment) into process.env. */
 export function loadDotenv(path = join(process.cwd(), '.env')): void {

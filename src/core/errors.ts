@@ -22,6 +22,8 @@ export class UserError extends Error {
 
 /** What a user reads when handling their command failed and it is not their doing (the details go to the log). */
 export const SOMETHING_WENT_WRONG = 'Something went wrong while handling that; please try again.';
+/** What a user reads when the queue's backend (Redis) cannot be reached: nothing was queued or counted. */
+export const QUEUE_UNAVAILABLE = 'The queue is unavailable right now, so nothing was queued; please try again in a minute.';
 /** The same for a job that failed while it ran. */
 export const JOB_FAILED = 'Something went wrong while making this image; please try again.';
 

@@ -116,7 +116,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const stats = await statsOfAll();
       if (!stats) return;
       this.reset();
-      for (const [state, n] of Object.entries(stats.byStatus)) this.set({ state }, n);
+      // Finished states are counted as they happen; queued and running are what the queue holds now.
+      for (const [state, n] of Object.entries(stats.byStatus)) if (state !== 'queued' && state !== 'running') this.set({ state }, n);
+      this.set({ state: 'queued' }, stats.queued);
+      this.set({ state: 'running' }, stats.running);
     },
   });
   new Gauge({

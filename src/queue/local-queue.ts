@@ -58,6 +58,8 @@ interface Running {
 }
 
 export class LocalJobQueue implements JobQueue {
+  /** In this process: reachable as long as the process is. */
+  readonly available = true;
   private readonly scheduler = new FairScheduler<Entry>();
   private readonly running = new Map<string, Running>();
   private readonly workers: PQueue;

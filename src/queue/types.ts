@@ -20,6 +20,8 @@ export interface QueueStats {
  * persisted. The in-process backend sits on p-queue; the scale-out backend on BullMQ/Redis.
  */
 export interface JobQueue {
+  /** False while the backend cannot be reached (Redis down): commands then answer QUEUE_UNAVAILABLE. */
+  readonly available: boolean;
   /** Checks every limit atomically, stores the job and queues it; throws UserError with the reason. */
   submit(submission: JobSubmission): Promise<JobRecord>;
   cancel(jobId: string, by: CancelRequest): Promise<CancelResult>;

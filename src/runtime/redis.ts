@@ -10,7 +10,7 @@ import type { AppConfig } from '../config.js';
 import { PipelineJobRunner } from '../jobs/runner.js';
 import type { Logger } from '../log/index.js';
 import type { ModelCatalog } from '../pipeline/catalog.js';
-import { RedisBackend, connectRedis } from '../queue/redis/backend.js';
+import { RedisBackend, connectRedis, whenRedisReady } from '../queue/redis/backend.js';
 import { RedisJobConsumer, type RedisJobConsumerOptions } from '../queue/redis/consumer.js';
 import { RedisJobQueue } from '../queue/redis/queue.js';
 import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../queue/redis/stores.js';
@@ -45,8 +45,7 @@ function openShared(config: AppConfig, log: Logger, options: RedisRuntimeOptions
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required for the Redis queue backend');
   const models = openCatalog(config, log);
   const defaults = loadDefaultLimits(config.LIMITS_FILE);
-  const redis = connectRedis(config.REDIS_URL);
-  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
+  const redis = connectRedis(config.REDIS_URL, { log, password: config.REDIS_PASSWORD });
   const prefix = options.prefix;
   const settings = new RedisSettingsStore(new Scripts(redis, `${prefix ?? '{imagine}'}:data`), defaults, log);
   const jobTtlMs = config.IMAGE_RETENTION_DAYS > 0 ? (config.IMAGE_RETENTION_DAYS + 1) * 86_400_000 : 0;
@@ -65,6 +64,9 @@ function openShared(config: AppConfig, log: Logger, options: RedisRuntimeOptions
 /** A gateway: stores and the queue on Redis; call services.queue.start() once adapters listen. */
 export async function createRedisRuntime(config: AppConfig, log: Logger, options: RedisRuntimeOptions = {}): Promise<Runtime> {
   const s = openShared(config, log, options);
+  await whenRedisReady(s.redis, config.REDIS_URL!, log);
+  // From now on a command while Redis is down fails at once (the user is told) instead of waiting in an offline queue.
+  s.redis.options.enableOfflineQueue = false;
   const baseQueue = RedisJobQueue.fromConfig(config, { backend: s.backend, jobs: s.jobs, settings: s.settings, models: s.models, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: s.jobs }) : baseQueue;
   const stopRetention = startRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
@@ -106,6 +108,7 @@ export interface WorkerRuntimeOptions extends RedisRuntimeOptions {
 /** A pipeline worker process: takes jobs from Redis, runs them, writes images to the shared store. */
 export async function createRedisWorkerRuntime(config: AppConfig, log: Logger, options: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
   const s = openShared(config, log, options);
+  await whenRedisReady(s.redis, config.REDIS_URL!, log);
   const pipeline = options.runner
     ? undefined
     : PipelineJobRunner.fromConfig(config, { models: s.models, images: s.images, jobs: s.jobs, inProcess: options.inProcessPipeline, log });
@@ -114,8 +117,9 @@ export async function createRedisWorkerRuntime(config: AppConfig, log: Logger, o
     runner: options.runner ?? pipeline!,
     concurrency: config.QUEUE_CONCURRENCY,
     timeoutMs: config.JOB_TIMEOUT_SECONDS * 1000,
-    lockDurationMs: options.lockDurationMs,
-    stalledIntervalMs: options.stalledIntervalMs,
+    // The lock is renewed every half lock; a dead worker's lock runs out, and the next check (a third of the time later) hands the job on.
+    lockDurationMs: options.lockDurationMs ?? Math.round((config.STALLED_JOB_SECONDS * 1000 * 2) / 3),
+    stalledIntervalMs: options.stalledIntervalMs ?? Math.round((config.STALLED_JOB_SECONDS * 1000) / 3),
     name: config.INSTANCE_ID,
     log,
     onRun: options.onRun,

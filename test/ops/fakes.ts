@@ -27,6 +27,7 @@ export function jobRecord(id: string, fields: Partial<JobRecord> = {}): JobRecor
 
 /** A queue that only emits the events a test pushes and reports the stats it is given. */
 export class ScriptedQueue implements JobQueue {
+  readonly available = true;
   private listeners = new Set<(e: JobEvent) => void>();
   statsValue: QueueStats = { queued: 0, running: 0, byStatus: {} };
   statsError?: Error;

@@ -44,6 +44,9 @@ describe('a bot with work in flight, stopped and started again', () => {
     expect(sample(metrics, 'imagine_step_seconds_count', { model: 'tiny-sd' })).toBeGreaterThan(0);
     expect(sample(metrics, 'imagine_queue_depth')).toBe(0);
     expect(sample(metrics, 'imagine_jobs', { state: 'done' })).toBe(2);
+    // Two jobs went through queued and running; none is there now.
+    expect(sample(metrics, 'imagine_jobs', { state: 'queued' })).toBe(0);
+    expect(sample(metrics, 'imagine_jobs', { state: 'running' })).toBe(0);
     expect(sample(metrics, 'imagine_adapter_connected', { adapter: 'web' })).toBe(1);
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);

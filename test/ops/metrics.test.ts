@@ -89,8 +89,11 @@ describe('metrics from queue events', () => {
 
   it('reports queue depth and jobs by state from the queue, and says when the queue does not answer', async () => {
     const t = setup();
-    t.queue.statsValue = { queued: 3, running: 1, byStatus: { queued: 3, running: 1, done: 7, failed: 2 } };
+    // byStatus counts transitions since start; the gauge shows queued and running as they are now.
+    t.queue.statsValue = { queued: 3, running: 1, byStatus: { queued: 12, running: 10, done: 7, failed: 2 } };
     let text = await t.metrics.render();
+    expect(sample(text, 'imagine_jobs', { state: 'queued' })).toBe(3);
+    expect(sample(text, 'imagine_jobs', { state: 'running' })).toBe(1);
     expect(sample(text, 'imagine_queue_depth')).toBe(3);
     expect(sample(text, 'imagine_jobs_running')).toBe(1);
     expect(sample(text, 'imagine_jobs', { state: 'done' })).toBe(7);

@@ -24,6 +24,7 @@ export { MemoryImages, MemoryJobs };
 
 /** A queue that stores and announces jobs; the test drives them with start/progress/finish. */
 export class ManualQueue implements JobQueue {
+  readonly available = true;
   private listeners = new Set<(e: JobEvent) => void>();
   private seq = 0;
   readonly cancelled: { jobId: string; by: CancelRequest }[] = [];

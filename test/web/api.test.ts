@@ -194,3 +194,65 @@ describe('playground API when exposed', () => {
     expect(exposed.state()).toBe('stopped');
   });
 });
+
+describe('playground behind a trusted reverse proxy (TRUSTED_PROXIES)', () => {
+  it('takes the forwarded address for admin and password lockout, and ignores what the client wrote further left', async () => {
+    const services = { ...t.services, config: { ...t.services.config, TRUSTED_PROXIES: ['127.0.0.1', '::1'] } };
+    const proxied = await startWeb(services, commandLayer, { port: 0 });
+    try {
+      const state = async (headers: Record<string, string>) => ((await (await fetch(`${proxied.url}api/state`, { headers })).json()) as { admin: boolean }).admin;
+      // This machine itself, not through the proxy: an admin, as on any loopback playground.
+      expect(await state({})).toBe(true);
+      // Someone on the internet through the proxy is not, even when claiming to be this machine.
+      expect(await state({ 'x-forwarded-for': '203.0.113.7' })).toBe(false);
+      expect(await state({ 'x-forwarded-for': '127.0.0.1, 203.0.113.7' })).toBe(false);
+      // Wrong passwords lock out the address that sent them, not everyone behind the proxy.
+      const x = await openTab(proxied.url, 'local');
+      tabs.push(x);
+      const guess = async (from: string) => (await command(proxied.url, x, 'local', 'Eve', '/info', { 'x-forwarded-for': from, 'x-playground-password': 'guess' })).body.passwordRejected;
+      for (let i = 0; i < 10; i++) expect(await guess('203.0.113.7')).toBe('wrong');
+      expect(await guess('203.0.113.7')).toBe('locked');
+      expect(await guess('198.51.100.2')).toBe('wrong');
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
+describe('exposed playground identities', () => {
+  it('makes a name a user only in the browser that uses it: another browser typing it cannot cancel or spend for them', async () => {
+    const exposed = await startWeb(t.services, commandLayer, { port: 0, host: '0.0.0.0' });
+    try {
+      const base = exposed.url;
+      const cookieOf = async (sent?: string) => {
+        const res = await fetch(`${base}api/state`, { headers: sent ? { cookie: sent } : {} });
+        return res.headers.get('set-cookie')?.split(';')[0];
+      };
+      const ann = (await cookieOf())!;
+      const impostor = (await cookieOf())!;
+      expect(ann).toMatch(/^imagine_browser=[\w-]{22}\.[\w-]+$/);
+      expect(impostor).not.toBe(ann);
+      // A known browser gets no new cookie; a forged one does (and is not believed).
+      expect(await cookieOf(ann)).toBeUndefined();
+      const forged = `${impostor.split('.')[0]}.${'A'.repeat(43)}`;
+      expect(await cookieOf(forged)).toMatch(/^imagine_browser=/);
+
+      const x = await openTab(base, 'local');
+      tabs.push(x);
+      const made = await command(base, x, 'local', 'Ann', '/imagine a red heart --seed 3', { cookie: ann });
+      const jobId = made.body.message!.jobId!;
+      const job = (await t.services.jobs.get(jobId))!;
+      expect(job.userName).toBe('Ann');
+      const stolen = await command(base, x, 'local', 'Ann', `/cancel ${jobId}`, { cookie: impostor });
+      expect(shown(stolen.body.message!.text)).toBe(`Only the person who asked for \`${jobId}\` or a server admin can cancel it.`);
+      // The impostor's images count against the impostor, not Ann.
+      const annToday = await t.services.usage.today('local', job.userId);
+      await command(base, x, 'local', 'Ann', '/imagine a blue star', { cookie: impostor });
+      expect((await t.services.usage.today('local', job.userId)).userImages).toBe(annToday.userImages);
+      const own = await command(base, x, 'local', 'Ann', `/cancel ${jobId}`, { cookie: ann });
+      expect(shown(own.body.message!.text)).toMatch(/^(Cancelled|`.+` has already finished)/);
+    } finally {
+      await exposed.stop();
+    }
+  });
+});

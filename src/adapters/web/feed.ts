@@ -27,6 +27,8 @@ export class LiveFeeds {
     private readonly hub: ChannelHub,
     private readonly boundToLoopback: boolean,
     private readonly log: Logger,
+    /** Who a request is from (the forwarded address behind a trusted proxy). */
+    private readonly addressOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress,
   ) {}
 
   /** The HTTP server's 'upgrade' handler. */
@@ -48,7 +50,7 @@ export class LiveFeeds {
       const clientId = url.searchParams.get('client') ?? '';
       if (!this.hub.hasServer(serverId)) return refuse(400, `Unknown server; pick one of: ${this.hub.servers.join(', ')}.`);
       if (!isClientId(clientId)) return refuse(400, 'Missing or malformed client id.');
-      const address = req.socket.remoteAddress ?? '?';
+      const address = this.addressOf(req) ?? '?';
       if (this.feeds.size >= MAX_FEEDS || (this.byAddress.get(address) ?? 0) >= MAX_FEEDS_PER_ADDRESS) return refuse(429, 'Too many open tabs; close some.');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, serverId, clientId, address));
     } catch (err) {

@@ -3,6 +3,7 @@
  * headers, and the checks that keep other web sites from driving the page's API.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 
 /** A request the server refuses with a 4xx status; `message` is shown to the caller. */
 export class HttpError extends Error {
@@ -125,4 +126,39 @@ export function checkRequestOrigin(req: IncomingMessage, boundToLoopback: boolea
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['sec-fetch-site'] === 'cross-site') {
     throw new HttpError(403, 'Requests from other sites are not accepted.');
   }
+}
+
+/** The trusted proxies of TRUSTED_PROXIES (addresses and CIDR ranges) as a lookup. */
+export function trustedProxies(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const type = isIP(address!) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address!, type);
+    else list.addSubnet(address!, Number(prefix), type);
+  }
+  return list;
+}
+
+function isTrusted(trusted: BlockList, address: string): boolean {
+  const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const type = isIP(plain);
+  return type !== 0 && trusted.check(plain, type === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The address a request comes from: the socket's, or, when that is a trusted proxy, the nearest
+ * address in X-Forwarded-For that is not one (what a client writes further left is not believed).
+ */
+export function clientAddress(req: IncomingMessage, trusted?: BlockList): string | undefined {
+  const direct = req.socket.remoteAddress;
+  if (!trusted || !direct || !isTrusted(trusted, direct)) return direct;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => h.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return direct;
+    if (!isTrusted(trusted, hop)) return hop;
+  }
+  return hops[0] ?? direct;
 }

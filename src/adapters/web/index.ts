@@ -15,10 +15,11 @@ import type { Services } from '../../services.js';
 import { BoundedMap } from '../../util/bounded-map.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { AdminGate, PASSWORD_HEADER, type AdminDecision } from './auth.js';
+import { BrowserIds, loadBrowserSecret } from './browser-id.js';
 import { ChannelHub } from './channels.js';
 import { WEB_CHANNEL_ID, WebDelivery, type ToWebMessage, type WebDeliveryData } from './delivery.js';
 import { LiveFeeds } from './feed.js';
-import { HttpError, checkRequestOrigin, isLoopbackHost, readJsonBody, sendError, sendJson, SECURITY_HEADERS } from './http.js';
+import { HttpError, SECURITY_HEADERS, checkRequestOrigin, clientAddress, isLoopbackHost, readJsonBody, sendError, sendJson, trustedProxies } from './http.js';
 import { ImageCache } from './image-cache.js';
 import { buttonIntent, commandFromText, readIdentity, toInvocation, type Identity } from './invocation.js';
 import { messageFromReply, type WebMessage } from './message.js';
@@ -66,7 +67,12 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   const hub = new ChannelHub(servers);
   const images = new ImageCache();
   const gate = new AdminGate({ boundToLoopback, password: config.WEB_PASSWORD });
-  const feeds = new LiveFeeds(hub, boundToLoopback, log);
+  const proxies = config.TRUSTED_PROXIES.length > 0 ? trustedProxies(config.TRUSTED_PROXIES) : undefined;
+  // Exposed, a name is only a user inside one browser (a signed cookie): nobody can take another's name over.
+  const browsers = boundToLoopback ? undefined : new BrowserIds(loadBrowserSecret(config.DATA_DIR));
+  const browserOf = (req: IncomingMessage, res: ServerResponse) => browsers?.identify(req, res, req.headers['x-forwarded-proto'] === 'https');
+  const addressOf = (req: IncomingMessage) => clientAddress(req, proxies);
+  const feeds = new LiveFeeds(hub, boundToLoopback, log, addressOf);
   /** Display names by user id, for mentions. */
   const userNames = new BoundedMap<string, string>(10_000);
   const rememberUser = (userId: string, userName: string) => userNames.set(userId, userName);
@@ -115,12 +121,12 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   function adminOf(req: IncomingMessage): AdminDecision {
     const given = req.headers[PASSWORD_HEADER];
-    return gate.decide(req.socket.remoteAddress, Array.isArray(given) ? given[0] : given);
+    return gate.decide(addressOf(req), Array.isArray(given) ? given[0] : given);
   }
 
   async function handleCommand(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
-    const who = readIdentity(body, hub);
+    const who = readIdentity(body, hub, browserOf(req, res));
     if (typeof body.text !== 'string') throw new HttpError(400, 'Missing text.');
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
@@ -131,7 +137,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   async function handleButton(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
-    const who = readIdentity(body, hub);
+    const who = readIdentity(body, hub, browserOf(req, res));
     const intent = buttonIntent(body.id);
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
@@ -143,6 +149,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   }
 
   function handleState(req: IncomingMessage, res: ServerResponse): void {
+    browserOf(req, res);
     const model = services.models.defaultModel;
     sendJson(res, 200, {
       servers,

@@ -1,6 +1,7 @@
 /**
  * What a tab sends (`/api/command` with the typed line, `/api/button` with a button id) as the
- * neutral Invocation: which server and tab, who (the name the tab gives; one name is one user),
+ * neutral Invocation: which server and tab, who (the name the tab gives: on loopback one name is
+ * one user; exposed, one name in one browser, browser-id.ts),
  * whether they are an admin here (auth.ts), which command with its options read by its spec.
  */
 import { UserError } from '../../core/errors.js';
@@ -28,15 +29,17 @@ export function isClientId(id: string): boolean {
   return CLIENT_ID.test(id);
 }
 
-export function readIdentity(body: Record<string, unknown>, hub: ChannelHub): Identity {
+/** `browser`: the signed browser id of an exposed playground, which makes the name that browser's own. */
+export function readIdentity(body: Record<string, unknown>, hub: ChannelHub, browser?: string): Identity {
   const serverId = body.server;
   if (typeof serverId !== 'string' || !hub.hasServer(serverId)) throw new HttpError(400, `Unknown server; pick one of: ${hub.servers.join(', ')}.`);
   const clientId = body.clientId;
   if (typeof clientId !== 'string' || !isClientId(clientId)) throw new HttpError(400, 'Missing or malformed clientId.');
   const userName = typeof body.user === 'string' ? body.user.normalize('NFC').trim().replace(/\s+/g, ' ') : '';
   if (!USER_NAME.test(userName)) throw new HttpError(400, "Pick a user name: 1–32 letters, digits, spaces or _ . ' - (starting with a letter or digit).");
-  // One name is one user, whatever its case, in every tab that uses it.
-  return { serverId, clientId, userName, userId: userName.toLowerCase().replace(/ /g, '_') };
+  // One name is one user, whatever its case, in every tab (of this browser, once exposed) that uses it.
+  const nameKey = userName.toLowerCase().replace(/ /g, '_');
+  return { serverId, clientId, userName, userId: browser ? `${nameKey}~${browser}` : nameKey };
 }
 
 /** The start of a long text, for the "alice used /imagine …" line. */

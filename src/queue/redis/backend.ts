@@ -32,8 +32,72 @@ export interface BullJobData {
 /** BullMQ's blocking reads need commands to wait through reconnects instead of failing. */
 export const REDIS_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true };
 
-export function connectRedis(url: string): Redis {
-  return new Redis(url, REDIS_OPTIONS);
+/** What Redis answers to a wrong or missing password (in REDIS_URL). */
+const AUTH_ERROR = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
+/** The same connection error is logged at most this often: a Redis that is down for an hour is a few lines, not thousands. */
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
+/** Where a REDIS_URL points, without its credentials, for messages. */
+export function redisWhere(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+/**
+ * Logs a connection's errors as structured lines (no "[ioredis] Unhandled error event" on stderr),
+ * each distinct message at most every 30 s. Every connection the bot makes or duplicates gets one.
+ */
+export function watchRedisErrors(redis: Redis, log: Logger | undefined, what: string): Redis {
+  const lastLogged = new Map<string, number>();
+  redis.on('error', (err: Error & { code?: string }) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(err.message) ?? -Infinity) < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged.set(err.message, now);
+    log?.warn({ err: { message: err.message, code: err.code }, connection: what }, `Redis ${what} connection error`);
+  });
+  return redis;
+}
+
+/** A connection to REDIS_URL; REDIS_PASSWORD is the password when the URL carries none. */
+export function connectRedis(url: string, options: { log?: Logger; password?: string } = {}): Redis {
+  const password = options.password && !new URL(url).password ? { password: options.password } : {};
+  return watchRedisErrors(new Redis(url, { ...REDIS_OPTIONS, ...password }), options.log, 'commands');
+}
+
+/**
+ * Resolves once the connection is ready. A wrong or missing password rejects at once with one
+ * line naming where (the process then exits, as for a config error); an unreachable Redis is
+ * waited for, with a log line, since it may simply start later.
+ */
+export function whenRedisReady(redis: Redis, url: string, log?: Logger): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let told = false;
+    const cleanup = () => {
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (err: Error) => {
+      if (AUTH_ERROR.test(err.message)) {
+        cleanup();
+        redis.disconnect();
+        reject(new Error(`Redis at ${redisWhere(url)} refused the password in REDIS_URL (${err.message.split(' ')[0]}); set the password Redis expects (requirepass) in REDIS_URL`));
+      } else if (!told) {
+        told = true;
+        log?.warn(`waiting for Redis at ${redisWhere(url)} (${err.message})`);
+      }
+    };
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+  });
 }
 
 /** A JobEvent as written by the scripts into the stream (all values are strings there). */
@@ -152,7 +216,8 @@ export class RedisBackend {
     onJobEvent: (event: JobEvent, streamId: string) => void;
     onBullFailed?: (jobId: string, reason: string) => void;
   }): Promise<QueueEvents> {
-    const connection = this.redis.duplicate();
+    // A blocking reader waits through outages; the gateway's own connection fails fast instead.
+    const connection = watchRedisErrors(this.redis.duplicate({ enableOfflineQueue: true }), this.o.log, 'event stream');
     const events = new QueueEvents(QUEUE_NAME, { connection, prefix: this.prefix, blockingTimeout: 5000 });
     this.eventConnections.push(connection);
     events.on('error', (err) => this.o.log?.warn({ err }, 'BullMQ event stream error'));

@@ -7,7 +7,7 @@
  */
 import type { QueueEvents } from 'bullmq';
 import type { AppConfig } from '../../config.js';
-import { UserError } from '../../core/errors.js';
+import { QUEUE_UNAVAILABLE, UserError } from '../../core/errors.js';
 import { isFinalEvent, type JobEvent, type JobRecord, type JobSubmission } from '../../core/jobs.js';
 import type { Ceilings } from '../../core/limits.js';
 import type { Logger } from '../../log/index.js';
@@ -37,7 +37,12 @@ export interface RedisJobQueueOptions {
   positionUpdates?: number;
   /** How long position refreshes are coalesced (default 250 ms). */
   positionRefreshMs?: number;
+  /** A submit that has not finished by then is answered QUEUE_UNAVAILABLE (default SUBMIT_TIMEOUT_MS). */
+  submitTimeoutMs?: number;
 }
+
+/** Inside the platforms' windows: Discord and Slack are acknowledged first, the answer follows. */
+export const SUBMIT_TIMEOUT_MS = 5000;
 
 export class RedisJobQueue implements JobQueue {
   private readonly events: JobEventHub;
@@ -89,10 +94,36 @@ export class RedisJobQueue implements JobQueue {
     if (event.type !== 'progress') this.schedulePositionRefresh();
   }
 
+  get available(): boolean {
+    return this.backend.redis.status === 'ready';
+  }
+
+  /**
+   * Admits and stores a job in one script. While Redis cannot be reached the answer comes at once
+   * (the connection does not queue commands offline), and a call that hangs is given up after
+   * SUBMIT_TIMEOUT_MS: either way the user reads QUEUE_UNAVAILABLE within the platform's window.
+   */
   async submit(sub: JobSubmission): Promise<JobRecord> {
     if (this.state === 'closing' || this.state === 'closed') {
       throw new UserError(CLOSING_MESSAGE, 'closing');
     }
+    if (!this.available) throw new UserError(QUEUE_UNAVAILABLE, 'queue-unavailable');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UserError(QUEUE_UNAVAILABLE, 'queue-unavailable')), this.o.submitTimeoutMs ?? SUBMIT_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.admit(sub), timeout]);
+    } catch (err) {
+      if (err instanceof UserError || this.available) throw err;
+      this.o.log?.warn({ err: { message: (err as Error).message } }, 'a submit failed while Redis is unreachable');
+      throw new UserError(QUEUE_UNAVAILABLE, 'queue-unavailable');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async admit(sub: JobSubmission): Promise<JobRecord> {
     const now = this.now();
     const limits = await this.o.settings.get(sub.serverId);
     checkSubmission(sub, limits, this.o.models, this.o.ceilings);

@@ -128,8 +128,8 @@ describe.skipIf(!redisAvailable)('Redis backend with gateway and worker processe
       TEST_PREFIX: prefix,
       TEST_DURATION_MS: '60',
       TEST_SLOW_MS: '3000',
-      TEST_LOCK_MS: '1500',
-      TEST_STALLED_MS: '500',
+      // The shortest setting: a dead worker's job moves on within 3 s (lock 2 s, check every 1 s).
+      STALLED_JOB_SECONDS: '3',
     };
     gw1 = new Proc('gw-1', 'gateway-entry.ts', { ...env, INSTANCE_ID: 'gw-1' });
     gw2 = new Proc('gw-2', 'gateway-entry.ts', { ...env, INSTANCE_ID: 'gw-2' });

@@ -31,14 +31,20 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** requirepass: clients must give it (the url carries it). */
+  password?: string;
+}
+
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'imagine-redis-'));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const auth = options.password ? ['--requirepass', options.password] : [];
+    const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...auth], {
       stdio: 'ignore',
     });
-    const url = `redis://127.0.0.1:${port}`;
+    const url = options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
     const up = await waitForPing(url, child);
     if (!up) {
       child.kill('SIGKILL');

@@ -28,8 +28,6 @@ const runtime = await createRedisWorkerRuntime(config, log, {
   prefix: env.TEST_PREFIX,
   runner,
   images,
-  lockDurationMs: env.TEST_LOCK_MS ? Number(env.TEST_LOCK_MS) : undefined,
-  stalledIntervalMs: env.TEST_STALLED_MS ? Number(env.TEST_STALLED_MS) : undefined,
   upkeepIntervalMs: 500,
   onRun: (e) => say({ ev: 'run', ...e }),
 });
