@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { installShutdown, type SignalSource } from '../../src/ops/shutdown.js';
 
 function signalSource() {
@@ -61,9 +61,8 @@ describe('graceful shutdown', () => {
     expect(order).toEqual(['health stopping', 'queue.close(30000)']);
     expect(exits).toEqual([]);
     drained.resolve();
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(exits).toEqual([0]));
     expect(order).toEqual(['health stopping', 'queue.close(30000)', 'queue closed', 'discord stopped', 'web stopped', 'pipeline released', 'database closed']);
-    expect(exits).toEqual([0]);
     expect(signals.count('SIGTERM')).toBe(0);
   });
 
@@ -78,8 +77,7 @@ describe('graceful shutdown', () => {
     await new Promise((r) => setImmediate(r));
     expect(exits).toEqual([]);
     drained.resolve();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(exits).toEqual([0]);
+    await vi.waitFor(() => expect(exits).toEqual([0]));
   });
 
   it('a second signal exits at once, and only once', async () => {
@@ -149,8 +147,7 @@ describe('graceful shutdown', () => {
       exit: (code) => void exits.push(code),
     });
     signals.send('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(exits).toEqual([1]);
+    await vi.waitFor(() => expect(exits).toEqual([1]));
   });
 
   it('a shutdown started twice runs once', async () => {
