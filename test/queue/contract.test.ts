@@ -11,16 +11,7 @@ import { FairScheduler } from '../../src/queue/fair-scheduler.js';
 import { runRetention } from '../../src/store/retention.js';
 import { SKIP_MESSAGE } from './redis/redis-server.js';
 import { BACKENDS, type QueueWorld } from './backends.js';
-import { submission } from './harness.js';
-
-async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
+import { refusal, submission } from './harness.js';
 
 for (const backend of BACKENDS) {
   if (!backend.available) console.warn(SKIP_MESSAGE);

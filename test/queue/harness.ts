@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { UserError } from '../../src/core/errors.js';
 import type { Services } from '../../src/services.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import type { JobEvent, JobParams, JobSubmission } from '../../src/core/jobs.js';
@@ -32,6 +34,16 @@ export const OPEN_LIMITS: ServerLimits = {
 
 export function params(fields: Partial<JobParams> = {}): JobParams {
   return { prompt: 'a red heart', negativePrompt: '', model: 'tiny', seed: 1, steps: 4, guidance: 7, width: 64, height: 64, count: 4, ...fields };
+}
+
+/** The UserError a submit (or any call) was refused with; fails the test when it was not refused so. */
+export async function refusal(p: Promise<unknown>): Promise<UserError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UserError);
+  return err as UserError;
 }
 
 export function submission(serverId: string, userId: string, fields: Partial<JobParams> = {}, more: Partial<JobSubmission> = {}): JobSubmission {

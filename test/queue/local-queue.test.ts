@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { RESTART_FAILURE } from '../../src/queue/messages.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
-import { Harness, submission } from './harness.js';
+import { Harness, refusal, submission } from './harness.js';
 
 // What every queue backend does is in contract.test.ts; this file holds what is the in-process queue's own: restarts.
 let h: Harness;
 afterEach(async () => {
   await h?.dispose();
 });
-
-async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 describe('restart', () => {
   it('keeps limits and usage across a restart on the same database', async () => {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { APIGuildMember, GatewayGuildCreateDispatchData, GatewayReadyDispatchData } from 'discord.js';
+import type { GatewayGuildCreateDispatchData, GatewayReadyDispatchData } from 'discord.js';
 import { iso, type BotConnections, type DiscordWorld, type FakeGuild, type FakeUser } from './world.js';
 
 // Gateway opcodes (GatewayOpcodes in discord-api-types).
@@ -177,21 +177,7 @@ export class Gateway implements BotConnections {
 
   private guildCreatePayload(g: FakeGuild): GatewayGuildCreateDispatchData {
     const world = this.world;
-    const member = (u: FakeUser): APIGuildMember =>
-      ({
-        user: u.user,
-        nick: null,
-        avatar: null,
-        banner: null,
-        roles: g === world.guild ? u.roles : [],
-        joined_at: iso(Date.now() - 86_400_000),
-        premium_since: null,
-        deaf: false,
-        mute: false,
-        flags: 0,
-        pending: false,
-        communication_disabled_until: null,
-      }) as unknown as APIGuildMember;
+    const member = (u: FakeUser) => world.guildMember(u, g);
     return {
       id: g.id,
       name: g.name,

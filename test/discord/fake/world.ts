@@ -10,6 +10,7 @@ import type {
   APIApplicationCommand,
   APIApplicationCommandInteractionDataOption,
   APIChatInputApplicationCommandInteraction,
+  APIGuildMember,
   APIInteractionGuildMember,
   APIMessage,
   APIMessageComponentButtonInteraction,
@@ -345,7 +346,8 @@ export class DiscordWorld extends EventEmitter {
     return user.permissions;
   }
 
-  private memberPayload(user: FakeUser, guild: FakeGuild): APIInteractionGuildMember {
+  /** A user as a member of a guild, as Discord sends members (GUILD_CREATE, interactions). */
+  guildMember(user: FakeUser, guild: FakeGuild): APIGuildMember {
     return {
       user: user.user,
       nick: null,
@@ -359,6 +361,12 @@ export class DiscordWorld extends EventEmitter {
       flags: 0,
       pending: false,
       communication_disabled_until: null,
+    } as unknown as APIGuildMember;
+  }
+
+  private memberPayload(user: FakeUser, guild: FakeGuild): APIInteractionGuildMember {
+    return {
+      ...this.guildMember(user, guild),
       unusual_dm_activity_until: null,
       permissions: this.permissionsIn(user, guild).toString(),
     } as unknown as APIInteractionGuildMember;

@@ -18,7 +18,7 @@ import { LocalImageStore } from '../../../src/store/index.js';
 import { writeTestModels } from '../../fixtures/fake-runner.js';
 import { OPEN_LIMITS } from '../harness.js';
 
-export { params, submission, OPEN_LIMITS } from '../harness.js';
+export { params, refusal, submission, OPEN_LIMITS } from '../harness.js';
 
 let prefixes = 0;
 

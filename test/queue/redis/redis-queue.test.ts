@@ -4,11 +4,10 @@
  * stop, gateways that restart, and the bookkeeping that keeps BullMQ in step.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RESTART_FAILURE } from '../../../src/queue/messages.js';
 import { FakeRunner } from '../../fixtures/fake-runner.js';
-import { ScaleHarness, submission } from './harness.js';
+import { ScaleHarness, refusal, submission } from './harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
 
 if (!redisAvailable) console.warn(SKIP_MESSAGE);
@@ -24,15 +23,6 @@ afterAll(async () => {
 afterEach(async () => {
   await h?.dispose();
 });
-
-async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown, restart', () => {
   it('cancels a job waiting to be handed over, one waiting in BullMQ and one running in a worker; refuses strangers; gives images back', async () => {
