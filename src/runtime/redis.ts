@@ -69,6 +69,8 @@ export async function createRedisRuntime(config: AppConfig, log: Logger, options
   s.redis.options.enableOfflineQueue = false;
   const baseQueue = RedisJobQueue.fromConfig(config, { backend: s.backend, jobs: s.jobs, settings: s.settings, models: s.models, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: s.jobs }) : baseQueue;
+  const adopted = await s.jobs.adoptMarkedExpired();
+  if (adopted) log.info({ jobs: adopted }, 'jobs whose images an earlier version expired are back under retention');
   const stopRetention = startRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
   const services: Services = { config, queue, jobs: s.jobs, images: s.images, settings: s.settings, usage: s.usage, models: s.models, log };
   let closed: Promise<void> | undefined;

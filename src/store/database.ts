@@ -11,7 +11,7 @@ export type SqliteDatabase = Database.Database;
 export const DATABASE_FILE = 'imagine.sqlite';
 
 /** Never edit a migration that has shipped; append a new one. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: jobs, server limits, usage counters, per-minute request log.
   `
   CREATE TABLE jobs (
@@ -67,9 +67,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_log_user ON request_log (server_id, user_id, at);
   CREATE INDEX request_log_at ON request_log (at);
   `,
-  // 2: retention deletes finished jobs (images_expired_at is no longer written).
+  // 2: retention deletes finished jobs with their images (no more rows marked as expired).
   `
   DROP INDEX jobs_retention;
+  ALTER TABLE jobs DROP COLUMN images_expired_at;
   CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
   `,
 ];

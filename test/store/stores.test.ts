@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { DATABASE_FILE, openDatabase } from '../../src/store/database.js';
+import { DATABASE_FILE, MIGRATIONS, openDatabase } from '../../src/store/database.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
 import { LocalImageStore } from '../../src/store/local-images.js';
 import { runRetention } from '../../src/store/retention.js';
@@ -57,6 +57,26 @@ describe('openDatabase', () => {
     raw.pragma(`user_version = ${version + 1}`);
     raw.close();
     expect(() => openDatabase(dir)).toThrow(/newer version/);
+  });
+
+  it('moves a database written by the previous version forward, keeping its jobs', () => {
+    const old = mkdtempSync(join(tmpdir(), 'imagine-v1-'));
+    try {
+      const raw = new Database(join(old, DATABASE_FILE));
+      raw.exec(MIGRATIONS[0]!);
+      raw.pragma('user_version = 1');
+      raw.prepare(`INSERT INTO jobs (id, kind, platform, server_id, channel_id, user_id, user_name, prompt, model, params, status, created_at, finished_at, images_expired_at)
+        VALUES ('kept', 'imagine', 'web', 's', 'c', 'u', 'U', 'p', 'm', '{}', 'done', 1, 2, 3)`).run();
+      raw.close();
+      const db = openDatabase(old);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const columns = db.prepare<[], { name: string }>('PRAGMA table_info(jobs)').all().map((c) => c.name);
+      expect(columns).not.toContain('images_expired_at');
+      expect(db.prepare<[], { id: string }>('SELECT id FROM jobs').all()).toEqual([{ id: 'kept' }]);
+      db.close();
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 
   it('refuses a 0-byte database file instead of starting over, naming the file', () => {

@@ -165,6 +165,37 @@ export class RedisJobStore implements JobStore {
   async delete(ids: readonly string[]): Promise<number> {
     return ids.length ? this.scripts.run<number>('imagineDeleteJobs', ...ids) : 0;
   }
+
+  /**
+   * Once per Redis: jobs the previous version marked as expired (field _exp) were taken out of the
+   * retention index and would stay forever; they go back into it, so retention deletes them.
+   */
+  async adoptMarkedExpired(): Promise<number> {
+    const flag = this.scripts.key('conf');
+    if (await this.redis.hget(flag, 'retention_v2')) return 0;
+    let adopted = 0;
+    for (const status of FINISHED_STATUSES) {
+      const index = this.scripts.key('st', status);
+      for (let start = 0; ; start += 500) {
+        const ids = await this.redis.zrange(index, start, start + 499);
+        if (ids.length === 0) break;
+        const pipe = this.redis.pipeline();
+        for (const id of ids) pipe.hmget(this.scripts.key('job', id), '_exp', 'finishedAt');
+        const rows = (await pipe.exec()) ?? [];
+        const fix = this.redis.pipeline();
+        rows.forEach(([err, row], i) => {
+          const [exp, finishedAt] = (row ?? []) as (string | null)[];
+          if (err || exp === null || exp === undefined) return;
+          fix.zadd(this.scripts.key('fin'), Number(finishedAt ?? exp), ids[i]!);
+          fix.hdel(this.scripts.key('job', ids[i]!), '_exp');
+          adopted++;
+        });
+        await fix.exec();
+      }
+    }
+    await this.redis.hset(flag, 'retention_v2', '1');
+    return adopted;
+  }
 }
 
 /** Per-server overrides in a Redis hash over the config defaults; every value is validated on the way in and out. */

@@ -78,6 +78,21 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
     expect(keys).not.toContain(scripts.key('job', 'old'));
   });
 
+  it('puts jobs an earlier version marked as expired back under retention, once', async () => {
+    const { jobs, scripts } = open();
+    const day = 86_400_000;
+    await jobs.insert(job('marked', { status: 'done', createdAt: 10 * day, finishedAt: 10 * day }));
+    // What the earlier version left: the job out of the retention index, its images gone.
+    await scripts.redis.hset(scripts.key('job', 'marked'), '_exp', String(41 * day));
+    await scripts.redis.zrem(scripts.key('fin'), 'marked');
+    const images = { put: async () => undefined, get: async () => Buffer.alloc(0), has: async () => false, deletePrefix: async () => undefined };
+    expect(await runRetention({ jobs, images, retentionDays: 30, now: () => 100 * day })).toBe(0);
+    expect(await jobs.adoptMarkedExpired()).toBe(1);
+    expect(await jobs.adoptMarkedExpired()).toBe(0);
+    expect(await runRetention({ jobs, images, retentionDays: 30, now: () => 100 * day })).toBe(1);
+    expect(await jobs.get('marked')).toBeUndefined();
+  });
+
   it('gives a finished job a TTL of the retention and a day, and drops index entries of hashes that expired', async () => {
     const { jobs, scripts } = open();
     await scripts.redis.hset(scripts.key('conf'), 'job_ttl_ms', String(31 * 86_400_000));
