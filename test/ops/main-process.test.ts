@@ -59,6 +59,16 @@ function statusWithHost(url: string, host: string): Promise<number> {
   });
 }
 
+/** The compiled bot, as the image starts it; `output()` is what it printed so far. */
+function launch(env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let printed = '';
+  child.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (printed += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => printed };
+}
+
 describe('the bot process', () => {
   it('serves the playground, /healthz and /metrics, counts a job, and exits 0 on SIGTERM', async () => {
     const modelDir = writeTinyModel(join(root, 'models', 'tiny-sd'), { generation: 'optimum-2025', family: 'sd1' });
@@ -74,11 +84,7 @@ describe('the bot process', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_SECONDS: '30',
     };
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, output, exited } = launch(env);
     try {
       const ops = `http://127.0.0.1:${opsPort}`;
       await expect.poll(() => fetch(`${ops}/healthz`).then((r) => r.status, () => 0), { timeout: 30_000, interval: 200 }).toBe(200);
@@ -101,7 +107,7 @@ describe('the bot process', () => {
       // An oversized body sent in chunks (no Content-Length) is refused, and the process keeps serving.
       for (let i = 0; i < 3; i++) expect(await chunkedPost(`${web}/api/command`, 64 * 1024)).toBe(413);
       expect((await fetch(`${web}/api/state`)).status).toBe(200);
-      expect(output).not.toContain('not handled');
+      expect(output()).not.toContain('not handled');
       // The playground's own port answers /healthz too.
       expect((await fetch(`${web}/healthz`)).status).toBe(200);
 
@@ -110,10 +116,10 @@ describe('the bot process', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; jobId?: string });
+    const lines = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; jobId?: string });
     expect(lines.some((l) => l.msg === 'job done' && typeof l.jobId === 'string')).toBe(true);
     expect(lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
-    expect(output).not.toContain(SECRET);
+    expect(output()).not.toContain(SECRET);
   });
 
   it('a model that fails to load: /readyz and /healthz say 503 with the reason, /livez 200, the playground answers', async () => {
@@ -122,14 +128,10 @@ describe('the bot process', () => {
     for (const f of readdirSync(join(modelDir, 'unet'))) if (!f.endsWith('.onnx')) truncateSync(join(modelDir, 'unet', f), 16);
     const webPort = await freePort();
     const env = { PATH: process.env.PATH, HOME: root, DATA_DIR: join(root, 'data-broken'), MODEL_DIR: modelDir, WEB_PORT: String(webPort), LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'runtime', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, output, exited } = launch(env);
     try {
       const web = `http://127.0.0.1:${webPort}`;
-      await expect.poll(() => fetch(`${web}/livez`).then((r) => r.status, () => (child.exitCode === null ? 0 : Promise.reject(new Error(output)))), { timeout: 30_000, interval: 200 }).toBe(200);
+      await expect.poll(() => fetch(`${web}/livez`).then((r) => r.status, () => (child.exitCode === null ? 0 : Promise.reject(new Error(output())))), { timeout: 30_000, interval: 200 }).toBe(200);
       await expect
         .poll(() => fetch(`${web}/readyz`).then((r) => r.json(), () => ({})), { timeout: 30_000, interval: 200 })
         .toMatchObject({ status: 'degraded', model: { state: 'failed' }, checks: { database: { ok: true }, disk: { ok: true } } });
