@@ -60,6 +60,27 @@ export function submission(serverId: string, userId: string, fields: Partial<Job
   };
 }
 
+/** The two models the queue tests pick from: 'tiny' (the default, roomy limits) and 'quick' (at most 8 steps). */
+export function writeQueueTestModels(dir: string): { defaultDir: string; modelsDir: string } {
+  return writeTestModels(dir, [
+    { name: 'tiny', limits: { maxSteps: 60, maxPixels: 1_048_576, maxSize: 1536, minSize: 64, maxBatch: 8 } },
+    { name: 'quick', limits: { maxSteps: 8 } },
+  ]);
+}
+
+/** A logger at info level whose JSON lines go into `lines`, for tests that read the log. */
+export function capturingLogger(lines: string[]): Logger {
+  return createLogger({
+    level: 'info',
+    destination: new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+}
+
 export class Harness {
   readonly root = mkdtempSync(join(tmpdir(), 'imagine-queue-'));
   readonly dataDir = join(this.root, 'data');
@@ -75,21 +96,9 @@ export class Harness {
 
   constructor(limits: Partial<ServerLimits> = {}) {
     writeFileSync(this.limitsFile, JSON.stringify({ ...OPEN_LIMITS, ...limits }));
-    const { defaultDir, modelsDir } = writeTestModels(join(this.root, 'models'), [
-      { name: 'tiny', limits: { maxSteps: 60, maxPixels: 1_048_576, maxSize: 1536, minSize: 64, maxBatch: 8 } },
-      { name: 'quick', limits: { maxSteps: 8 } },
-    ]);
+    const { defaultDir, modelsDir } = writeQueueTestModels(join(this.root, 'models'));
     this.models = ModelCatalog.scan(defaultDir, modelsDir);
-    const lines = this.logLines;
-    this.log = createLogger({
-      level: 'info',
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    this.log = capturingLogger(this.logLines);
   }
 
   /** Opens the stores and a queue on them (again after close(), like a restart), and starts it. */

@@ -6,17 +6,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../../src/config.js';
 import type { JobEvent } from '../../../src/core/jobs.js';
 import type { ServerLimits } from '../../../src/core/limits.js';
-import { createLogger, type Logger } from '../../../src/log/index.js';
+import type { Logger } from '../../../src/log/index.js';
 import type { RedisJobQueue } from '../../../src/queue/redis/queue.js';
 import { createRedisRuntime, createRedisWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../../src/runtime/redis.js';
 import type { Runtime } from '../../../src/runtime/types.js';
 import { LocalImageStore } from '../../../src/store/index.js';
-import { writeTestModels } from '../../fixtures/fake-runner.js';
-import { OPEN_LIMITS } from '../harness.js';
+import { OPEN_LIMITS, capturingLogger, writeQueueTestModels } from '../harness.js';
 
 export { params, refusal, submission, OPEN_LIMITS } from '../harness.js';
 
@@ -44,20 +42,8 @@ export class ScaleHarness {
     limits: Partial<ServerLimits> = {},
   ) {
     writeFileSync(this.limitsFile, JSON.stringify({ ...OPEN_LIMITS, ...limits }));
-    this.modelDirs = writeTestModels(join(this.root, 'models'), [
-      { name: 'tiny', limits: { maxSteps: 60, maxPixels: 1_048_576, maxSize: 1536, minSize: 64, maxBatch: 8 } },
-      { name: 'quick', limits: { maxSteps: 8 } },
-    ]);
-    const lines = this.logLines;
-    this.log = createLogger({
-      level: 'info',
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    this.modelDirs = writeQueueTestModels(join(this.root, 'models'));
+    this.log = capturingLogger(this.logLines);
   }
 
   config(env: Record<string, string> = {}): AppConfig {
