@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import sharp from 'sharp';
-import { DEFAULT_MODEL_DIR } from '../src/config.js';
+import { DEFAULT_MODEL_DIR, DEFAULT_UPSCALERS_DIR, upscalerFilesIn } from '../src/config.js';
 import { UserError } from '../src/core/errors.js';
 import {
   DEVICES,
@@ -92,6 +92,7 @@ program.action(async (words: string[], o: Record<string, unknown>) => {
       inProcess: true,
       device: o.device as Device,
       threads: o.threads as number,
+      upscalers: process.env.UPSCALER_MODEL ? [resolve(process.env.UPSCALER_MODEL)] : upscalerFilesIn(DEFAULT_UPSCALERS_DIR),
       log: (level, message) => (level === 'warn' ? console.error(`imagine: ${message}`) : say(message)),
     });
     const request: GenerationRequest = {

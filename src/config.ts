@@ -2,11 +2,12 @@
  * Reads the environment (and .env through dotenv) once, validates it, and gives every part of
  * the bot a typed, frozen config. A missing or malformed variable is one clear line naming it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { UPSCALERS_FOLDER } from './pipeline/catalog.js';
 import { DEVICES } from './pipeline/providers.js';
 import { PROJECT_ROOT } from './util/project-root.js';
 
@@ -14,6 +15,17 @@ export { PROJECT_ROOT };
 
 /** The model that ships with the project. */
 export const DEFAULT_MODEL_DIR = join(PROJECT_ROOT, 'models', 'emoji-diffusion');
+/** The trained upscalers that ship with the project (×2 and ×4, converted by `npm run build:upscalers`). */
+export const DEFAULT_UPSCALERS_DIR = join(PROJECT_ROOT, 'models', UPSCALERS_FOLDER);
+
+/** The `.onnx` files of an upscaler folder, sorted (none when the folder is missing). */
+export function upscalerFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort().map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -53,7 +65,7 @@ const schema = z.object({
   MODELS_DIR: text.optional(),
   PIPELINE_DEVICE: z.enum(DEVICES as [string, ...string[]]).default('cpu'),
   PIPELINE_THREADS: int(0, 256).prefault('0'),
-  /** An ESRGAN-style ONNX file for upscales; Lanczos when unset. */
+  /** An ESRGAN-style ONNX file for upscales instead of the shipped ×2 and ×4 models. */
   UPSCALER_MODEL: text.optional(),
 
   // Queue
@@ -122,6 +134,8 @@ export interface AppConfig extends Readonly<Omit<Env, 'MODEL_DIR' | 'DATA_DIR' |
   readonly MODEL_DIR: string;
   readonly MODELS_DIR: string;
   readonly LIMITS_FILE: string;
+  /** The upscaler files to load: UPSCALER_MODEL, or the shipped ones in models/upscalers/. */
+  readonly UPSCALERS: readonly string[];
   readonly discordEnabled: boolean;
   readonly slackEnabled: boolean;
   /** 'socket' when SLACK_APP_TOKEN is set, else 'http' (SLACK_SIGNING_SECRET). */
@@ -177,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     MODEL_DIR: modelDir,
     MODELS_DIR: abs(e.MODELS_DIR ?? dirname(modelDir)),
     LIMITS_FILE: abs(e.LIMITS_FILE ?? join(PROJECT_ROOT, 'config', 'limits.json')),
+    UPSCALER_MODEL: e.UPSCALER_MODEL && abs(e.UPSCALER_MODEL),
+    UPSCALERS: e.UPSCALER_MODEL ? [abs(e.UPSCALER_MODEL)] : upscalerFilesIn(DEFAULT_UPSCALERS_DIR),
     discordEnabled: Boolean(e.DISCORD_TOKEN),
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
     slackMode: e.SLACK_APP_TOKEN ? 'socket' : 'http',

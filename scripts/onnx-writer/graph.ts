@@ -68,6 +68,8 @@ export interface SaveOptions {
   producer?: string;
   /** Extra opset imports, e.g. { 'com.microsoft': 1 }. */
   extraOpsets?: Record<string, number>;
+  /** The model's metadata_props: key/value strings any ONNX reader can show. */
+  metadata?: Record<string, string>;
 }
 
 const DEFAULT_OPSET = 17;
@@ -159,6 +161,9 @@ export class GraphBuilder {
     w.message(8, (ow) => ow.string(1, '').int(2, options.opset ?? DEFAULT_OPSET));
     for (const [domain, version] of Object.entries(options.extraOpsets ?? {})) {
       w.message(8, (ow) => ow.string(1, domain).int(2, version));
+    }
+    for (const [key, value] of Object.entries(options.metadata ?? {})) {
+      w.message(14, (mw) => mw.string(1, key).string(2, value));
     }
     const model = w.finish();
     if (externalChunks.length === 0) return { model };

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobOutput, JobRecord } from '../core/jobs.js';
 import { DEFAULT_CEILINGS } from '../core/limits.js';
-import { enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
+import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng } from '../images/png.js';
 import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
 import type { Logger } from '../log/index.js';
@@ -15,6 +15,7 @@ import type { ModelCatalog } from '../pipeline/catalog.js';
 import type { Device } from '../pipeline/providers.js';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
+import type { UpscaleFactor } from '../pipeline/upscale.js';
 import type { JobRunner, RunContext } from '../queue/types.js';
 import type { ImageStore, JobStore } from '../store/types.js';
 
@@ -24,7 +25,8 @@ export interface PipelineRunnerOptions {
   jobs: JobStore;
   device?: Device;
   threads?: number;
-  upscalerModel?: string;
+  /** Upscaler files (AppConfig.UPSCALERS); Lanczos when empty. */
+  upscalers?: readonly string[];
   /** MAX_UPSCALE_PIXELS: checked again here, for jobs queued before a limit was lowered. */
   maxUpscalePixels?: number;
   log?: Logger;
@@ -37,13 +39,13 @@ export class PipelineJobRunner implements JobRunner {
 
   constructor(private readonly options: PipelineRunnerOptions) {}
 
-  /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL). */
-  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALER_MODEL' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+  /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL or the shipped upscalers). */
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALERS' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
     return new PipelineJobRunner({
       ...deps,
       device: config.PIPELINE_DEVICE as Device,
       threads: config.PIPELINE_THREADS || undefined,
-      upscalerModel: config.UPSCALER_MODEL,
+      upscalers: config.UPSCALERS,
       maxUpscalePixels: config.MAX_UPSCALE_PIXELS,
     });
   }
@@ -73,7 +75,7 @@ export class PipelineJobRunner implements JobRunner {
       p = loadPipeline(entry, {
         device: this.options.device,
         threads: this.options.threads,
-        upscalerModel: this.options.upscalerModel,
+        upscalers: this.options.upscalers,
         inProcess: this.options.inProcess,
         log: (level, message) => log?.[level]({ model: name }, message),
       });
@@ -86,12 +88,12 @@ export class PipelineJobRunner implements JobRunner {
 
   async run(job: JobRecord, ctx: RunContext): Promise<JobOutput> {
     const started = performance.now();
-    const { images, seeds, warnings } = await this.make(job, ctx);
-    const output = await this.store(job, images, seeds);
+    const { images, seeds, warnings, view } = await this.make(job, ctx);
+    const output = await this.store(job, images, seeds, view);
     return { ...output, warnings, generationMs: performance.now() - started };
   }
 
-  private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[] }> {
+  private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {
     const p = job.params;
     const pipeline = await this.pipeline(p.model);
     const base: GenerationRequest = {
@@ -137,10 +139,28 @@ export class PipelineJobRunner implements JobRunner {
         const settings = refineSettings(pipeline.info, width, height, p.steps);
         const refine = settings && { prompt: p.prompt, negativePrompt: p.negativePrompt, seed: p.seed, guidance: p.guidance, scheduler: p.scheduler, ...settings };
         const r = await pipeline.upscale(source, factor, { refine, signal: ctx.signal });
+        const view = await this.viewCopy(pipeline, r.image, ctx.signal);
         ctx.onProgress(1, 1);
-        return { images: [r.image], seeds: [p.seed], warnings: r.warnings };
+        return { images: [r.image], seeds: [p.seed], warnings: r.warnings, view };
       }
     }
+  }
+
+  /**
+   * The copy an upscale is shown at when it is smaller than MIN_SINGLE_SIDE (a U1 of a 64-pixel
+   * image): enlarged by the upscaler too, ×2 and ×4 steps, so the view keeps the detail it added.
+   * Undefined when the image is large enough or the enlargement is not made of those steps
+   * (store() then enlarges with Lanczos).
+   */
+  private async viewCopy(pipeline: Pipeline, image: RgbImage, signal?: AbortSignal): Promise<RgbImage | undefined> {
+    let scale = displayScale(image.width, image.height, MIN_SINGLE_SIDE);
+    const steps: UpscaleFactor[] = [];
+    while (scale % 4 === 0) (steps.push(4), (scale /= 4));
+    while (scale % 2 === 0) (steps.push(2), (scale /= 2));
+    if (steps.length === 0 || scale !== 1) return undefined;
+    let view = image;
+    for (const step of steps) view = (await pipeline.upscale(view, step, { signal })).image;
+    return view;
   }
 
   /** The image a variation, zoom or upscale starts from, from the source job's stored output. */
@@ -153,7 +173,7 @@ export class PipelineJobRunner implements JobRunner {
     return decodeToRgb(await this.options.images.get(key));
   }
 
-  private async store(job: JobRecord, images: RgbImage[], seeds: number[]): Promise<Omit<JobOutput, 'warnings' | 'generationMs'>> {
+  private async store(job: JobRecord, images: RgbImage[], seeds: number[], view?: RgbImage): Promise<Omit<JobOutput, 'warnings' | 'generationMs'>> {
     const { images: store } = this.options;
     const keys: string[] = [];
     for (let i = 0; i < images.length; i++) {
@@ -169,7 +189,7 @@ export class PipelineJobRunner implements JobRunner {
       await store.put(out.grid, grid.png);
       Object.assign(out, { preview: out.grid, previewWidth: grid.width, previewHeight: grid.height });
     } else {
-      const big = await enlargeForDisplay(first, MIN_SINGLE_SIDE);
+      const big = view ? { png: await rgbToPng(view), width: view.width, height: view.height } : await enlargeForDisplay(first, MIN_SINGLE_SIDE);
       if (big) {
         const key = `${job.id}/view.png`;
         await store.put(key, big.png);

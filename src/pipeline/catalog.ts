@@ -8,6 +8,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readModelFolder, type ModelDescription } from './model-folder.js';
 
+/** The folder beside the models that holds upscalers (models/upscalers/), not a diffusion model. */
+export const UPSCALERS_FOLDER = 'upscalers';
+
 export interface SkippedFolder {
   dir: string;
   reason: string;
@@ -27,7 +30,7 @@ export class ModelCatalog {
     const skipped: SkippedFolder[] = [];
     if (modelsDir && existsSync(modelsDir)) {
       for (const d of readdirSync(modelsDir, { withFileTypes: true })) {
-        if (!d.isDirectory() || d.name.startsWith('.')) continue;
+        if (!d.isDirectory() || d.name.startsWith('.') || d.name === UPSCALERS_FOLDER) continue;
         const dir = join(modelsDir, d.name);
         if (resolve(dir) === def.dir) continue;
         try {

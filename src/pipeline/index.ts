@@ -25,4 +25,4 @@ export { GenerationCancelledError } from './types.js';
 export type { GeneratedImage, GenerationRequest, GenerationResult, RgbImage, StageTiming } from './types.js';
 export { DEVICES, gpuOnlyOps } from './providers.js';
 export type { Device } from './providers.js';
-export { upscale, lanczosResize, type UpscaleFactor } from './upscale.js';
+export { EDGE_PADDING, Upscaler, UpscalerModel, lanczosResize, type UpscaleFactor, type TileOptions } from './upscale.js';

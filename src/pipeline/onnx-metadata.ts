@@ -26,6 +26,8 @@ export interface OnnxMetadata {
   ops: string[];
   /** Files the weights are stored in beside the model (external data), relative to its folder. */
   externalData: string[];
+  /** The model's metadata_props (producer-defined key/value strings). */
+  properties: Record<string, string>;
 }
 
 /** TensorProto.DataType codes → onnxruntime-node names. */
@@ -215,12 +217,25 @@ function readValueInfo(c: FileCursor, end: number): OnnxTensorInfo {
   return info;
 }
 
+/** A StringStringEntryProto (1 = key, 2 = value), as metadata_props and external-data entries are. */
+function readStringEntry(c: FileCursor, end: number): [string, string] {
+  let key = '';
+  let value = '';
+  eachField(c, end, (e) => {
+    if (e.number === 1 && e.wire === 2) key = c.string(e.end - c.pos);
+    else if (e.number === 2 && e.wire === 2) value = c.string(e.end - c.pos);
+    else return false;
+    return true;
+  });
+  return [key, value];
+}
+
 /** Reads an .onnx file's declarations; throws OnnxFormatError when it is not an ONNX model. */
 export function readOnnxMetadata(file: string): OnnxMetadata {
   const fd = openSync(file, 'r');
   try {
     const c = new FileCursor(fd, fstatSync(fd).size);
-    const meta: OnnxMetadata = { file, irVersion: 0, opsets: {}, inputs: [], outputs: [], ops: [], externalData: [] };
+    const meta: OnnxMetadata = { file, irVersion: 0, opsets: {}, inputs: [], outputs: [], ops: [], externalData: [], properties: {} };
     const ops = new Set<string>();
     const initializers = new Set<string>();
     const external = new Set<string>();
@@ -240,6 +255,11 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
           return true;
         });
         meta.opsets[domain === 'ai.onnx' ? '' : domain] = version;
+        return true;
+      }
+      if (f.number === 14 && f.wire === 2) {
+        const [key, value] = readStringEntry(c, f.end);
+        if (key) meta.properties[key] = value;
         return true;
       }
       if (f.number !== 7 || f.wire !== 2) return false;
@@ -266,14 +286,7 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
                 return true;
               }
               if (t.number === 13 && t.wire === 2) {
-                let key = '';
-                let value = '';
-                eachField(c, t.end, (e) => {
-                  if (e.number === 1 && e.wire === 2) key = c.string(e.end - c.pos);
-                  else if (e.number === 2 && e.wire === 2) value = c.string(e.end - c.pos);
-                  else return false;
-                  return true;
-                });
+                const [key, value] = readStringEntry(c, t.end);
                 if (key === 'location' && value) external.add(value);
                 return true;
               }

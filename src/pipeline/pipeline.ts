@@ -5,15 +5,15 @@
  */
 import { DiffusionPipeline, type StepControl } from './diffusion.js';
 import type { ModelDescription } from './model-folder.js';
-import { ModelSession, type Device } from './onnx-session.js';
+import type { Device } from './onnx-session.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
-import { upscale, type UpscaleFactor } from './upscale.js';
+import { Upscaler, type UpscaleFactor } from './upscale.js';
 
 export interface PipelineLoadOptions {
   device?: Device;
   threads?: number;
-  /** An ESRGAN-style ONNX file for upscale(); Lanczos when absent. */
-  upscalerModel?: string;
+  /** ESRGAN-style ONNX files for upscale() (the one of the asked scale is used); Lanczos when none loads. */
+  upscalers?: readonly string[];
 }
 
 export interface PipelineOptions extends PipelineLoadOptions {
@@ -50,13 +50,13 @@ export interface Pipeline {
 export class InThreadPipeline implements Pipeline {
   private constructor(
     private readonly diffusion: DiffusionPipeline,
-    private readonly upscaler: ModelSession | undefined,
+    private readonly upscaler: Upscaler,
   ) {}
 
   static async load(folder: string | ModelDescription, options: PipelineOptions = {}): Promise<InThreadPipeline> {
     const diffusion = await DiffusionPipeline.load(folder, { device: options.device, threads: options.threads, log: options.log });
     try {
-      const upscaler = options.upscalerModel ? await ModelSession.open(options.upscalerModel, { device: options.device, threads: options.threads, log: options.log }) : undefined;
+      const upscaler = await Upscaler.open(options.upscalers ?? [], { device: options.device, threads: options.threads, log: options.log });
       return new InThreadPipeline(diffusion, upscaler);
     } catch (err) {
       await diffusion.release();
@@ -78,7 +78,7 @@ export class InThreadPipeline implements Pipeline {
 
   async upscale(image: RgbImage, factor: UpscaleFactor, options: UpscaleOptions = {}, control?: StepControl): Promise<UpscaleResult> {
     const cancelled = control?.cancelled ?? (() => options.signal?.aborted === true);
-    let out = await upscale(image, factor, this.upscaler);
+    let out = await this.upscaler.upscale(image, factor, { cancelled });
     const warnings: string[] = [];
     if (options.refine) {
       try {
@@ -99,7 +99,7 @@ export class InThreadPipeline implements Pipeline {
 
   async release(): Promise<void> {
     await this.diffusion.release();
-    await this.upscaler?.release();
+    await this.upscaler.release();
   }
 }
 

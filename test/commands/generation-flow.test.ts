@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/index.js';
 import { decodeButtonId } from '../../src/core/buttons.js';
 import type { CommandOutcome, Invocation } from '../../src/core/invocation.js';
-import type { Reply } from '../../src/core/reply.js';
 import { shown } from '../fixtures/markup.js';
 import type { JobRecord } from '../../src/core/jobs.js';
+import { finishedJob, pressButton } from '../fixtures/flow.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 
 let t: TestServices;
@@ -24,36 +24,11 @@ function inv(command: string, options: Invocation['options'], who: Partial<Invoc
   return { platform: 'web', serverId: 'srv', channelId: 'general', userId: 'ann', userName: 'ann', isServerAdmin: false, admins: 'anyone on this machine', command, options, ...who };
 }
 
-async function finished(outcome: CommandOutcome): Promise<JobRecord> {
-  if (outcome.kind !== 'job') throw new Error(`expected a job, got: ${shown(outcome.reply.text)}`);
-  const { queue, jobs } = t.services;
-  await new Promise<void>((resolve) => {
-    const off = queue.onEvent((e) => {
-      if (e.jobId === outcome.jobId && (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled')) {
-        off();
-        resolve();
-      }
-    });
-    void jobs.get(outcome.jobId).then((j) => {
-      if (j && ['done', 'failed', 'cancelled'].includes(j.status)) {
-        off();
-        resolve();
-      }
-    });
-  });
-  return (await jobs.get(outcome.jobId))!;
-}
+const finished = (outcome: CommandOutcome) => finishedJob(t.services, outcome);
 
-function button(reply: Reply, label: string): string {
-  const b = reply.buttons?.flat().find((x) => x.label === label || x.emoji === label);
-  if (!b) throw new Error(`no button ${label} in ${JSON.stringify(reply.buttons)}`);
-  return b.id;
-}
-
-async function click(job: JobRecord, label: string, who: Partial<Invocation> = {}): Promise<CommandOutcome> {
-  const { renderJob } = await import('../../src/replies/render.js');
-  const reply = await renderJob(job, t.services.images);
-  return dispatch(inv('button', { id: button(reply, label) }, who), t.services);
+function click(job: JobRecord, label: string, who: Partial<Invocation> = {}): Promise<CommandOutcome> {
+  const { command: _c, options: _o, ...base } = inv('button', {}, who);
+  return pressButton(t.services, job, label, base);
 }
 
 async function size(key: string): Promise<[number, number]> {

@@ -1,24 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../scripts/onnx-writer/graph.js';
-import { ModelSession } from '../../src/pipeline/onnx-session.js';
-import type { RgbImage } from '../../src/pipeline/types.js';
-import { esrganUpscale, lanczosResize, upscale } from '../../src/pipeline/upscale.js';
+import { GenerationCancelledError, type RgbImage } from '../../src/pipeline/types.js';
+import { lanczosResize, Upscaler, UpscalerModel } from '../../src/pipeline/upscale.js';
 
 const root = mkdtempSync(join(tmpdir(), 'upscale-'));
-let dynamic: ModelSession;
-let fixed16: ModelSession;
+let dynamic: UpscalerModel;
+let fixed16: UpscalerModel;
 
-/** A 4× "ESRGAN": nearest-neighbour enlargement of 1 − x, so its output is checkable pixel by pixel. */
-function writeUpscaler(file: string, size: number | undefined, dtype: 'float32' | 'float16' = 'float32'): string {
+/**
+ * A fake ESRGAN: nearest-neighbour enlargement by `scale` of 1 − x (or of x when `invert` is
+ * false), so its output is checkable pixel by pixel. `declare` writes the scale into the file's
+ * metadata as the converted models do.
+ */
+function writeUpscaler(file: string, size: number | undefined, options: { dtype?: 'float32' | 'float16'; scale?: number; invert?: boolean; declare?: boolean } = {}): string {
+  const { dtype = 'float32', scale = 4, invert = true } = options;
   const g = new GraphBuilder('esrgan');
   const x = g.input('image', dtype, [1, 3, size ?? 'h', size ?? 'w']);
   const x32 = dtype === 'float32' ? x : g.op('Cast', [x], { to: 1 });
-  const y = g.op('Sub', [g.constant(1), g.op('Resize', [x32, '', g.constant([1, 1, 4, 4])], { mode: 'nearest' })]);
+  const up = g.op('Resize', [x32, '', g.constant([1, 1, scale, scale])], { mode: 'nearest' });
+  const y = invert ? g.op('Sub', [g.constant(1), up]) : up;
   g.output(dtype === 'float32' ? y : g.op('Cast', [y], { to: 10 }), 'upscaled', dtype, [1, 3, 'H', 'W']);
-  g.save(file);
+  g.save(file, options.declare ? { metadata: { 'imagine.upscaler.scale': String(scale), 'imagine.upscaler.context': '0' } } : {});
   return file;
 }
 
@@ -29,8 +34,8 @@ function pattern(width: number, height: number): RgbImage {
 }
 
 beforeAll(async () => {
-  dynamic = await ModelSession.open(writeUpscaler(join(root, 'dynamic.onnx'), undefined));
-  fixed16 = await ModelSession.open(writeUpscaler(join(root, 'fixed16.onnx'), 16, 'float16'));
+  dynamic = await UpscalerModel.open(writeUpscaler(join(root, 'dynamic.onnx'), undefined));
+  fixed16 = await UpscalerModel.open(writeUpscaler(join(root, 'fixed16.onnx'), 16, { dtype: 'float16' }));
 });
 afterAll(async () => {
   await dynamic.release();
@@ -41,7 +46,7 @@ afterAll(async () => {
 describe('upscale', () => {
   it('runs the model over the whole image: every output pixel is the model output of its source pixel', async () => {
     const img = pattern(10, 7);
-    const out = await esrganUpscale(dynamic, img, 4);
+    const out = await dynamic.run(img);
     expect([out.width, out.height]).toEqual([40, 28]);
     for (const [x, y] of [[0, 0], [39, 27], [17, 9]] as const) {
       const src = (Math.floor(y / 4) * 10 + Math.floor(x / 4)) * 3;
@@ -52,15 +57,18 @@ describe('upscale', () => {
 
   it('tiles with overlap give the same picture as one pass', async () => {
     const img = pattern(45, 31);
-    const whole = await esrganUpscale(dynamic, img, 4);
-    const tiled = await esrganUpscale(dynamic, img, 4, { tile: 16, overlap: 4 });
+    const whole = await dynamic.run(img);
+    const tiled = await dynamic.run(img, { tile: 16, overlap: 4 });
     expect(tiled.data).toEqual(whole.data);
+    // With a repeated border around the picture, tiles still cover it exactly once.
+    const bordered = await dynamic.run(img, { tile: 16, overlap: 4, edge: 3 });
+    expect(bordered.data).toEqual(whole.data);
   });
 
   it('works with a fixed-size float16 export by tiling at its size', async () => {
     const img = pattern(45, 31);
-    const viaFixed = await esrganUpscale(fixed16, img, 4);
-    const whole = await esrganUpscale(dynamic, img, 4);
+    const viaFixed = await fixed16.run(img);
+    const whole = await dynamic.run(img);
     expect([viaFixed.width, viaFixed.height]).toEqual([180, 124]);
     // float16 holds 8-bit values in [0, 1] exactly enough to round back to the same byte.
     expect(viaFixed.data).toEqual(whole.data);
@@ -68,10 +76,45 @@ describe('upscale', () => {
 
   it('resizes a 4× model result to 2× when asked, and falls back to Lanczos without a model', async () => {
     const img = pattern(12, 8);
-    const two = await upscale(img, 2, dynamic);
+    const one = await Upscaler.open([join(root, 'dynamic.onnx')]);
+    const two = await one.upscale(img, 2);
     expect([two.width, two.height]).toEqual([24, 16]);
-    const lanczos = await upscale(img, 4);
-    expect(lanczos.data).toEqual((await lanczosResize(img, 48, 32)).data);
-    await expect(upscale(img, 3 as never)).rejects.toThrow(/2 or 4/);
+    expect(two.data).toEqual((await lanczosResize(await dynamic.run(img), 24, 16)).data);
+    const none = await Upscaler.open([]);
+    expect((await none.upscale(img, 4)).data).toEqual((await lanczosResize(img, 48, 32)).data);
+    await expect(none.upscale(img, 3 as never)).rejects.toThrow(/2 or 4/);
+    await one.release();
+  });
+
+  it('picks the model of the asked scale from the ones it has', async () => {
+    const set = await Upscaler.open([
+      writeUpscaler(join(root, 'x2.onnx'), undefined, { scale: 2, invert: false, declare: true }),
+      writeUpscaler(join(root, 'x4.onnx'), undefined, { scale: 4, invert: true, declare: true }),
+    ]);
+    expect([set.method(2), set.method(4)]).toEqual(['x2.onnx', 'x4.onnx']);
+    const img = pattern(6, 5);
+    const two = await set.upscale(img, 2);
+    const four = await set.upscale(img, 4);
+    // ×2 is the ×2 model's own output (the source pixel), ×4 the ×4 model's (inverted): no resize in between.
+    expect(two.data[(3 * 12 + 5) * 3]).toBe(img.data[(1 * 6 + 2) * 3]);
+    expect(four.data[(7 * 24 + 11) * 3]).toBe(255 - img.data[(1 * 6 + 2) * 3]!);
+    await set.release();
+  });
+
+  it('reports a file that does not load and upscales with Lanczos instead of failing', async () => {
+    const broken = join(root, 'broken.onnx');
+    writeFileSync(broken, 'not a model');
+    const warnings: string[] = [];
+    const set = await Upscaler.open([broken], { log: (_l, m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/broken\.onnx did not load.*upscaling uses Lanczos/)]);
+    const img = pattern(10, 10);
+    expect((await set.upscale(img, 2)).data).toEqual((await lanczosResize(img, 20, 20)).data);
+  });
+
+  it('stops between tiles when the job is cancelled', async () => {
+    let tiles = 0;
+    const run = dynamic.run(pattern(100, 100), { tile: 40, overlap: 4, cancelled: () => ++tiles > 2 });
+    await expect(run).rejects.toBeInstanceOf(GenerationCancelledError);
+    expect(tiles).toBe(3);
   });
 });

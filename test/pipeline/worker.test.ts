@@ -31,7 +31,7 @@ beforeAll(async () => {
   g.output(g.op('Sub', [g.constant(1), up]), 'output', 'float32', [1, 3, 'H', 'W']);
   upscalerFile = join(root, 'upscaler.onnx');
   g.save(upscalerFile);
-  [fragile, slow] = await Promise.all([loadPipeline(fragileDir), loadPipeline(slowDir, { upscalerModel: upscalerFile, threads: 1 })]);
+  [fragile, slow] = await Promise.all([loadPipeline(fragileDir), loadPipeline(slowDir, { upscalers: [upscalerFile], threads: 1 })]);
 }, 120_000);
 
 afterAll(async () => {
