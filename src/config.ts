@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { UPSCALERS_FOLDER } from './pipeline/catalog.js';
+import { SAFETY_FOLDER, UPSCALERS_FOLDER } from './pipeline/catalog.js';
 import { DEVICES } from './pipeline/providers.js';
 import { PROJECT_ROOT } from './util/project-root.js';
 
@@ -17,6 +17,9 @@ export { PROJECT_ROOT };
 export const DEFAULT_MODEL_DIR = join(PROJECT_ROOT, 'models', 'emoji-diffusion');
 /** The trained upscalers that ship with the project (×2 and ×4, converted by `npm run build:upscalers`). */
 export const DEFAULT_UPSCALERS_DIR = join(PROJECT_ROOT, 'models', UPSCALERS_FOLDER);
+
+/** The image safety classifier that ships with the project (nsfwjs's MobileNetV2, converted by `npm run build:safety`). */
+export const DEFAULT_SAFETY_MODEL = join(PROJECT_ROOT, 'models', SAFETY_FOLDER, 'nsfw-mobilenet-v2.onnx');
 
 /** The `.onnx` files of an upscaler folder, sorted (none when the folder is missing). */
 export function upscalerFilesIn(dir: string): string[] {

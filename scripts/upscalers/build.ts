@@ -6,12 +6,13 @@
  *
  *   npm run build:upscalers -- [--size slim|medium] [--scales 2,4] [--out DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { convertUpscaler, readTfjsLayersModel } from './tfjs-layers.js';
+import { convertUpscaler, readTfjsLayersModel } from '../tfjs-to-onnx/layers.js';
+import { packageDir } from '../tfjs-to-onnx/packages.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,17 +27,6 @@ interface ModelDefinition {
   outputRange: [number, number];
   meta: { architecture: string; modelFileName: string; size: string };
   _internals: { path: string; name: string; version: string };
-}
-
-/** The installed folder of a package whose `exports` hide its package.json. */
-export function packageDir(pkg: string, entry: string): string {
-  let dir = dirname(require.resolve(`${pkg}/${entry}`));
-  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== pkg) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find the folder of ${pkg}`);
-    dir = up;
-  }
-  return dir;
 }
 
 export function upscalerFileName(size: string, scale: number): string {

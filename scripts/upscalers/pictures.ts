@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { packageDir } from './build.js';
+import { packageDir } from '../tfjs-to-onnx/packages.js';
 import type { RgbImage } from '../../src/pipeline/types.js';
 
 const require = createRequire(import.meta.url);

@@ -10,6 +10,8 @@ import { readModelFolder, type ModelDescription } from './model-folder.js';
 
 /** The folder beside the models that holds upscalers (models/upscalers/), not a diffusion model. */
 export const UPSCALERS_FOLDER = 'upscalers';
+/** The folder beside the models that holds the image safety classifier (models/safety/). */
+export const SAFETY_FOLDER = 'safety';
 
 export interface SkippedFolder {
   dir: string;
@@ -30,7 +32,7 @@ export class ModelCatalog {
     const skipped: SkippedFolder[] = [];
     if (modelsDir && existsSync(modelsDir)) {
       for (const d of readdirSync(modelsDir, { withFileTypes: true })) {
-        if (!d.isDirectory() || d.name.startsWith('.') || d.name === UPSCALERS_FOLDER) continue;
+        if (!d.isDirectory() || d.name.startsWith('.') || d.name === UPSCALERS_FOLDER || d.name === SAFETY_FOLDER) continue;
         const dir = join(modelsDir, d.name);
         if (resolve(dir) === def.dir) continue;
         try {

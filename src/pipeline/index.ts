@@ -25,4 +25,5 @@ export { GenerationCancelledError } from './types.js';
 export type { GeneratedImage, GenerationRequest, GenerationResult, RgbImage, StageTiming } from './types.js';
 export { DEVICES, gpuOnlyOps } from './providers.js';
 export type { Device } from './providers.js';
+export { SafetyClassifier, type SafetyScores } from './safety.js';
 export { EDGE_PADDING, Upscaler, UpscalerModel, lanczosResize, type UpscaleFactor, type TileOptions } from './upscale.js';

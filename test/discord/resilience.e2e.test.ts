@@ -147,7 +147,8 @@ describe('rate limits', () => {
     runner.hold();
     const i = fake.slash('imagine', { prompt: 'rate limited' });
     await fake.waitForAck(i);
-    fake.rateLimitOnce('PATCH', new RegExp(`/webhooks/${fake.applicationId}/[^/]+/messages/@original$`), 0.3);
+    // This interaction's own message: a late edit of an earlier test's message must not take the 429.
+    fake.rateLimitOnce('PATCH', new RegExp(`/webhooks/${fake.applicationId}/${i.token}/messages/@original$`), 0.3);
     runner.release();
     const grid = await resultOf(fake, i);
     expect(fake.buttons(grid)).toHaveLength(9);

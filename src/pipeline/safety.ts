@@ -1,0 +1,46 @@
+/**
+ * The image safety classifier: an ONNX classifier (the shipped one is nsfwjs's MobileNetV2,
+ * converted by `npm run build:safety`) that scores a picture on its classes. It runs in the
+ * pipeline's inference thread beside the diffusion model, so checking a result never blocks
+ * the event loop. What the scores mean for a server (block, spoiler, allow) is decided elsewhere.
+ */
+import { readOnnxMetadata } from './onnx-metadata.js';
+import { ModelSession, readFloat, type SessionOptions } from './onnx-session.js';
+import type { RgbImage } from './types.js';
+
+/** Class name → probability, in the model's class order. */
+export type SafetyScores = Record<string, number>;
+
+export class SafetyClassifier {
+  private constructor(
+    private readonly session: ModelSession,
+    readonly classes: readonly string[],
+  ) {}
+
+  /** Opens a classifier whose file names its classes (`imagine.classifier.classes` in its metadata). */
+  static async open(file: string, options: SessionOptions = {}): Promise<SafetyClassifier> {
+    const classes = readOnnxMetadata(file).properties['imagine.classifier.classes']?.split(',');
+    if (!classes?.length) throw new Error(`${file} does not name its classes (imagine.classifier.classes)`);
+    return new SafetyClassifier(await ModelSession.open(file, options), classes);
+  }
+
+  async classify(image: RgbImage): Promise<SafetyScores> {
+    const plane = image.width * image.height;
+    const x = new Float32Array(plane * 3);
+    for (let i = 0; i < plane; i++) {
+      x[i] = image.data[i * 3]! / 255;
+      x[plane + i] = image.data[i * 3 + 1]! / 255;
+      x[2 * plane + i] = image.data[i * 3 + 2]! / 255;
+    }
+    const input = this.session.inputs.keys().next().value as string;
+    const output = this.session.outputs.keys().next().value as string;
+    const result = await this.session.run({ [input]: this.session.floatTensor(input, x, [1, 3, image.height, image.width]) }, [output], undefined, 'safety');
+    const scores = readFloat(result[output]!).data;
+    if (scores.length !== this.classes.length) throw new Error(`the safety classifier gave ${scores.length} scores for ${this.classes.length} classes`);
+    return Object.fromEntries(this.classes.map((c, i) => [c, scores[i]!]));
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
