@@ -36,6 +36,8 @@ const OPEN_LIMITS = {
   upscale_allowed: true,
   blocked_words: [],
   negative_prompt: '',
+  nsfw_policy: 'block',
+  nsfw_threshold: 0.6,
 };
 
 const us = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;

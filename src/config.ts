@@ -70,6 +70,8 @@ const schema = z.object({
   PIPELINE_THREADS: int(0, 256).prefault('0'),
   /** An ESRGAN-style ONNX file for upscales instead of the shipped ×2 and ×4 models. */
   UPSCALER_MODEL: text.optional(),
+  /** The image safety classifier every result is checked with (default: the shipped nsfwjs MobileNetV2); `off` for none. */
+  SAFETY_MODEL: text.optional(),
 
   // Queue
   QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
@@ -196,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     LIMITS_FILE: abs(e.LIMITS_FILE ?? join(PROJECT_ROOT, 'config', 'limits.json')),
     UPSCALER_MODEL: e.UPSCALER_MODEL && abs(e.UPSCALER_MODEL),
     UPSCALERS: e.UPSCALER_MODEL ? [abs(e.UPSCALER_MODEL)] : upscalerFilesIn(DEFAULT_UPSCALERS_DIR),
+    SAFETY_MODEL: e.SAFETY_MODEL?.toLowerCase() === 'off' ? undefined : abs(e.SAFETY_MODEL || DEFAULT_SAFETY_MODEL),
     discordEnabled: Boolean(e.DISCORD_TOKEN),
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN),
     slackMode: e.SLACK_APP_TOKEN ? 'socket' : 'http',

@@ -33,6 +33,8 @@ export interface Invocation extends Requester {
   options: Record<string, OptionValue | undefined>;
   /** Where updates of a job this invocation starts must go; stored with the job, so it survives a restart. */
   delivery?: Delivery;
+  /** The channel is age-restricted (Discord's channel nsfw flag); Slack and the playground have none. */
+  ageRestricted?: boolean;
 }
 
 /** Invocation.command of a button click. */

@@ -1,4 +1,5 @@
 import type { Delivery, Requester } from './invocation.js';
+import type { NsfwPolicy } from './safety.js';
 import type { SchedulerName } from './samplers.js';
 
 /**
@@ -36,6 +37,8 @@ export interface JobParams {
   outputSize?: { width: number; height: number };
   /** Aspect ratio as the user typed it (e.g. '16:9'), for display. */
   aspectRatio?: string;
+  /** The server's image safety policy when the job was asked for, and whether its channel is age-restricted. */
+  safety?: { policy: NsfwPolicy; threshold: number; ageRestricted: boolean };
 }
 
 export interface JobRecord extends Requester {
@@ -72,6 +75,8 @@ export interface JobOutput {
   width: number;
   height: number;
   warnings?: string[];
+  /** The safety check flagged it and the server's policy is spoiler: shown hidden until opened. */
+  spoiler?: boolean;
   /** Milliseconds spent generating (for metrics). */
   generationMs?: number;
 }

@@ -3,6 +3,7 @@
  * parsed. Defaults for every server come from config/limits.json; a server's admins override them.
  */
 import { textForMatching } from './prompt-text.js';
+import { NSFW_POLICIES, type NsfwPolicy } from './safety.js';
 
 export interface ServerLimits {
   /** Images a server may make per UTC day; 0 = no limit. */
@@ -27,6 +28,10 @@ export interface ServerLimits {
   blocked_words: string[];
   /** Added to every request's negative prompt. */
   negative_prompt: string;
+  /** What happens to a result the image safety check flags: not posted, posted as a spoiler, or posted (age-restricted channels only). */
+  nsfw_policy: NsfwPolicy;
+  /** The unsafe score (Hentai + Porn + Sexy, 0–1) from which a result counts as flagged. */
+  nsfw_threshold: number;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -42,9 +47,11 @@ export const DEFAULT_CEILINGS: Ceilings = { maxUpscalePixels: 4096 * 4096 };
 
 
 interface LimitSpec {
-  kind: 'int' | 'bool' | 'list' | 'text';
+  /** 'number' takes decimals; 'choice' one of `choices`. */
+  kind: 'int' | 'number' | 'bool' | 'list' | 'text' | 'choice';
   min?: number;
   max?: number;
+  choices?: readonly string[];
   help: string;
 }
 
@@ -61,6 +68,8 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   max_upscale_pixels: { kind: 'int', min: 4096, max: 268_435_456, help: 'largest width×height in pixels an upscale may make' },
   blocked_words: { kind: 'list', help: 'words that refuse a prompt, comma-separated' },
   negative_prompt: { kind: 'text', help: 'negative prompt added to every request' },
+  nsfw_policy: { kind: 'choice', choices: NSFW_POLICIES, help: 'a result the safety check flags: block (not posted), spoiler, or allow (age-restricted channels; a spoiler elsewhere)' },
+  nsfw_threshold: { kind: 'number', min: 0, max: 1, help: 'unsafe score (0–1) from which the safety check flags a result' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];
@@ -79,6 +88,16 @@ export function parseLimitValue(name: LimitName, text: string): ServerLimits[Lim
       const n = Number(raw);
       if (n < spec.min! || n > spec.max!) throw new Error(`${name} must be from ${spec.min} to ${spec.max} (got ${n})`);
       return n;
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (raw === '' || !Number.isFinite(n) || n < spec.min! || n > spec.max!) throw new Error(`${name} must be a number from ${spec.min} to ${spec.max} (got '${raw}')`);
+      return n;
+    }
+    case 'choice': {
+      const v = raw.toLowerCase();
+      if (!spec.choices!.includes(v)) throw new Error(`${name} must be one of ${spec.choices!.join(', ')} (got '${raw}')`);
+      return v;
     }
     case 'bool': {
       const v = raw.toLowerCase();
@@ -100,6 +119,23 @@ export function formatLimitValue(value: ServerLimits[LimitName]): string {
   return String(value);
 }
 
+function isValidValue(spec: LimitSpec, v: unknown): boolean {
+  switch (spec.kind) {
+    case 'int':
+      return Number.isInteger(v) && (v as number) >= spec.min! && (v as number) <= spec.max!;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && v >= spec.min! && v <= spec.max!;
+    case 'choice':
+      return typeof v === 'string' && spec.choices!.includes(v);
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'list':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'text':
+      return typeof v === 'string';
+  }
+}
+
 /** Checks a whole limits object (e.g. config/limits.json); throws naming the first bad field. */
 export function validateLimits(input: Record<string, unknown>, where: string): ServerLimits {
   const out: Record<string, unknown> = {};
@@ -107,14 +143,7 @@ export function validateLimits(input: Record<string, unknown>, where: string): S
     const spec = LIMIT_SPECS[name];
     const v = input[name];
     if (v === undefined) throw new Error(`${where}: missing ${name} (${spec.help})`);
-    const ok =
-      spec.kind === 'int'
-        ? Number.isInteger(v) && (v as number) >= spec.min! && (v as number) <= spec.max!
-        : spec.kind === 'bool'
-          ? typeof v === 'boolean'
-          : spec.kind === 'list'
-            ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-            : typeof v === 'string';
+    const ok = isValidValue(spec, v);
     if (!ok) throw new Error(`${where}: ${name} has a bad value ${JSON.stringify(v)} (${spec.help})`);
     out[name] = v;
   }

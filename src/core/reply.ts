@@ -22,6 +22,8 @@ export interface ReplyImage {
   height: number;
   /** Alt text / description. */
   alt?: string;
+  /** Hidden until the viewer opens it (Discord spoiler attachment; the playground blurs it; Slack, which has no spoilers, leaves it out). */
+  spoiler?: boolean;
 }
 
 export interface Reply {

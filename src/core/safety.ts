@@ -26,3 +26,6 @@ export function safetyVerdict(scores: Record<string, number>, policy: NsfwPolicy
   if (policy === 'block') return 'block';
   return policy === 'allow' && ageRestricted ? 'pass' : 'spoiler';
 }
+
+/** What the requester is told when a result is blocked. */
+export const SAFETY_BLOCKED = "This result was not posted: this server's image safety check flagged it. The images were given back to your quota.";

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobOutput, JobRecord } from '../core/jobs.js';
 import { DEFAULT_CEILINGS } from '../core/limits.js';
+import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore } from '../core/safety.js';
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng } from '../images/png.js';
 import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
@@ -27,6 +28,8 @@ export interface PipelineRunnerOptions {
   threads?: number;
   /** Upscaler files (AppConfig.UPSCALERS); Lanczos when empty. */
   upscalers?: readonly string[];
+  /** The image safety classifier every result is checked with (AppConfig.SAFETY_MODEL); none when unset. */
+  safetyModel?: string;
   /** MAX_UPSCALE_PIXELS: checked again here, for jobs queued before a limit was lowered. */
   maxUpscalePixels?: number;
   log?: Logger;
@@ -40,12 +43,13 @@ export class PipelineJobRunner implements JobRunner {
   constructor(private readonly options: PipelineRunnerOptions) {}
 
   /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL or the shipped upscalers). */
-  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALERS' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALERS' | 'SAFETY_MODEL' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
     return new PipelineJobRunner({
       ...deps,
       device: config.PIPELINE_DEVICE as Device,
       threads: config.PIPELINE_THREADS || undefined,
       upscalers: config.UPSCALERS,
+      safetyModel: config.SAFETY_MODEL,
       maxUpscalePixels: config.MAX_UPSCALE_PIXELS,
     });
   }
@@ -76,6 +80,7 @@ export class PipelineJobRunner implements JobRunner {
         device: this.options.device,
         threads: this.options.threads,
         upscalers: this.options.upscalers,
+        safetyModel: this.options.safetyModel,
         inProcess: this.options.inProcess,
         log: (level, message) => log?.[level]({ model: name }, message),
       });
@@ -89,8 +94,30 @@ export class PipelineJobRunner implements JobRunner {
   async run(job: JobRecord, ctx: RunContext): Promise<JobOutput> {
     const started = performance.now();
     const { images, seeds, warnings, view } = await this.make(job, ctx);
+    const spoiler = await this.checkSafety(job, images);
     const output = await this.store(job, images, seeds, view);
-    return { ...output, warnings, generationMs: performance.now() - started };
+    return { ...output, ...(spoiler ? { spoiler } : {}), warnings, generationMs: performance.now() - started };
+  }
+
+  /**
+   * Every result goes through the image safety check before anything is stored: a picture the
+   * server's policy blocks fails the job (nothing kept, the quota given back); one it spoilers
+   * marks the output. Jobs queued before the policy was recorded get the default one.
+   */
+  private async checkSafety(job: JobRecord, images: RgbImage[]): Promise<boolean> {
+    const pipeline = await this.pipeline(job.params.model);
+    const { policy, threshold, ageRestricted } = job.params.safety ?? { policy: 'block', threshold: DEFAULT_NSFW_THRESHOLD, ageRestricted: false };
+    let spoiler = false;
+    for (const [index, image] of images.entries()) {
+      const scores = await pipeline.classify(image);
+      if (!scores) return false;
+      const verdict = safetyVerdict(scores, policy, threshold, ageRestricted);
+      if (verdict === 'pass') continue;
+      this.options.log?.info({ jobId: job.id, serverId: job.serverId, userId: job.userId, index, unsafe: unsafeScore(scores), policy, threshold, verdict }, 'safety check flagged a result');
+      if (verdict === 'block') throw new UserError(SAFETY_BLOCKED, 'nsfw-blocked');
+      spoiler = true;
+    }
+    return spoiler;
   }
 
   private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {

@@ -49,6 +49,9 @@ export function gridParams(options: RequestOptions, model: ModelDescription, ser
 
 /** Puts a job in the queue for the invoking user and answers with its first status. */
 export async function submitJob(inv: Invocation, services: Services, kind: JobKind, params: JobParams): Promise<CommandOutcome> {
+  // The safety policy in force where and when it is asked for; a click under an old result gets today's.
+  const limits = await services.settings.get(inv.serverId);
+  const safety = { policy: limits.nsfw_policy, threshold: limits.nsfw_threshold, ageRestricted: inv.ageRestricted === true };
   const job: JobRecord = await services.queue.submit({
     kind,
     platform: inv.platform,
@@ -57,7 +60,7 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
     userId: inv.userId,
     userName: inv.userName,
     isServerAdmin: inv.isServerAdmin,
-    params,
+    params: { ...params, safety },
     delivery: inv.delivery,
   });
   const position = await services.queue.position(job.id);

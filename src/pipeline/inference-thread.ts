@@ -54,6 +54,13 @@ port.on('message', async (msg: ToThread) => {
       }
       return;
     }
+    case 'classify':
+      try {
+        send({ type: 'classified', id: msg.id, scores: await pipeline!.classify(msg.image) });
+      } catch (err) {
+        send({ type: 'error', id: msg.id, error: serializeError(err) });
+      }
+      return;
     case 'release':
       await pipeline?.release();
       pipeline = undefined;

@@ -7,6 +7,8 @@ import { DiffusionPipeline, type StepControl } from './diffusion.js';
 import type { ModelDescription } from './model-folder.js';
 import type { Device } from './onnx-session.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
+import { ModelLoadError } from './errors.js';
+import { SafetyClassifier, type SafetyScores } from './safety.js';
 import { Upscaler, type UpscaleFactor } from './upscale.js';
 
 export interface PipelineLoadOptions {
@@ -14,6 +16,8 @@ export interface PipelineLoadOptions {
   threads?: number;
   /** ESRGAN-style ONNX files for upscale() (the one of the asked scale is used); Lanczos when none loads. */
   upscalers?: readonly string[];
+  /** The image safety classifier's ONNX file (see safety.ts); classify() gives undefined without one. */
+  safetyModel?: string;
 }
 
 export interface PipelineOptions extends PipelineLoadOptions {
@@ -43,6 +47,8 @@ export interface Pipeline {
   readonly device: Device;
   generate(request: GenerationRequest): Promise<GenerationResult>;
   upscale(image: RgbImage, factor: UpscaleFactor, options?: UpscaleOptions): Promise<UpscaleResult>;
+  /** The safety classifier's scores for a picture; undefined when no classifier is configured. */
+  classify(image: RgbImage): Promise<SafetyScores | undefined>;
   release(): Promise<void>;
 }
 
@@ -51,13 +57,23 @@ export class InThreadPipeline implements Pipeline {
   private constructor(
     private readonly diffusion: DiffusionPipeline,
     private readonly upscaler: Upscaler,
+    private readonly safety: SafetyClassifier | undefined,
   ) {}
 
   static async load(folder: string | ModelDescription, options: PipelineOptions = {}): Promise<InThreadPipeline> {
     const diffusion = await DiffusionPipeline.load(folder, { device: options.device, threads: options.threads, log: options.log });
     try {
-      const upscaler = await Upscaler.open(options.upscalers ?? [], { device: options.device, threads: options.threads, log: options.log });
-      return new InThreadPipeline(diffusion, upscaler);
+      const sessionOptions = { device: options.device, threads: options.threads, log: options.log };
+      const upscaler = await Upscaler.open(options.upscalers ?? [], sessionOptions);
+      let safety: SafetyClassifier | undefined;
+      try {
+        safety = options.safetyModel ? await SafetyClassifier.open(options.safetyModel, sessionOptions) : undefined;
+      } catch (err) {
+        await upscaler.release();
+        // No result may be posted unchecked: a classifier that does not load stops the model loading.
+        throw new ModelLoadError(`the image safety classifier ${options.safetyModel} did not load (${(err as Error).message.split('\n')[0]}); fix or replace it (SAFETY_MODEL)`);
+      }
+      return new InThreadPipeline(diffusion, upscaler, safety);
     } catch (err) {
       await diffusion.release();
       throw err;
@@ -97,9 +113,14 @@ export class InThreadPipeline implements Pipeline {
     return { image: out, warnings };
   }
 
+  async classify(image: RgbImage): Promise<SafetyScores | undefined> {
+    return this.safety?.classify(image);
+  }
+
   async release(): Promise<void> {
     await this.diffusion.release();
     await this.upscaler.release();
+    await this.safety?.release();
   }
 }
 

@@ -5,6 +5,7 @@ import type { ModelDescription } from './model-folder.js';
 import type { Device } from './onnx-session.js';
 import type { PipelineLoadOptions, RefineRequest } from './pipeline.js';
 import type { GenerationRequest, GenerationResult, RgbImage } from './types.js';
+import type { SafetyScores } from './safety.js';
 import type { UpscaleFactor } from './upscale.js';
 
 /**
@@ -26,6 +27,7 @@ export type ToThread =
   /** cancelFlag: set to 1 by the caller; the thread polls it between steps (its own event loop is busy in session.run). */
   | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'onStep' | 'signal'>; cancelFlag: SharedArrayBuffer }
   | { type: 'upscale'; id: number; image: RgbImage; factor: UpscaleFactor; refine?: RefineRequest; cancelFlag: SharedArrayBuffer }
+  | { type: 'classify'; id: number; image: RgbImage }
   | { type: 'release' };
 
 export type FromThread =
@@ -35,6 +37,7 @@ export type FromThread =
   | { type: 'step'; id: number; step: number; total: number }
   | { type: 'result'; id: number; result: GenerationResult }
   | { type: 'upscaled'; id: number; image: RgbImage; warnings: string[] }
+  | { type: 'classified'; id: number; scores?: SafetyScores }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'released' };
 

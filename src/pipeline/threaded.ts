@@ -12,6 +12,7 @@ import type { Device } from './onnx-session.js';
 import type { Pipeline, PipelineOptions, UpscaleOptions, UpscaleResult } from './pipeline.js';
 import { createFlag, ownBuffers, readFlag, setFlag, type FromThread, type ToThread } from './thread-protocol.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
+import type { SafetyScores } from './safety.js';
 import type { UpscaleFactor } from './upscale.js';
 
 function reviveError(e: SerializedError): Error {
@@ -88,6 +89,7 @@ export class ThreadedPipeline implements Pipeline {
           }
           case 'result':
           case 'upscaled':
+          case 'classified':
           case 'error': {
             const p = this.pending.get(msg.id);
             this.pending.delete(msg.id);
@@ -123,10 +125,10 @@ export class ThreadedPipeline implements Pipeline {
   }
 
   /** Sends one call; its signal sets the call's shared cancel flag, which the thread checks between steps. */
-  private call(msg: Extract<ToThread, { type: 'generate' | 'upscale' }>, transfer: ArrayBuffer[], onStep?: Pending['onStep'], signal?: AbortSignal): Promise<FromThread> {
+  private call(msg: Extract<ToThread, { type: 'generate' | 'upscale' | 'classify' }>, transfer: ArrayBuffer[], onStep?: Pending['onStep'], signal?: AbortSignal): Promise<FromThread> {
     return new Promise<FromThread>((resolve, reject) => {
       if (signal?.aborted) return reject(new GenerationCancelledError());
-      const onAbort = () => setFlag(msg.cancelFlag);
+      const onAbort = () => 'cancelFlag' in msg && setFlag(msg.cancelFlag);
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => signal?.removeEventListener('abort', onAbort);
       this.pending.set(msg.id, {
@@ -163,6 +165,13 @@ export class ThreadedPipeline implements Pipeline {
     );
     const m = msg as Extract<FromThread, { type: 'upscaled' }>;
     return { image: m.image, warnings: m.warnings };
+  }
+
+  async classify(image: RgbImage): Promise<SafetyScores | undefined> {
+    await this.start();
+    const copy = { ...image, data: new Uint8Array(image.data) };
+    const msg = await this.call({ type: 'classify', id: this.nextId++, image: copy }, ownBuffers([copy]));
+    return (msg as Extract<FromThread, { type: 'classified' }>).scores;
   }
 
   /** Frees the sessions inside the thread, then stops it (a stuck thread is stopped after a few seconds anyway). */

@@ -9,6 +9,9 @@ import { bold, concat, italic, mention, md, type Markup, type MarkupPart } from 
 import type { Reply } from '../core/reply.js';
 import type { ImageStore } from '../store/types.js';
 
+/** Under a result the safety check flagged where the server's policy is spoiler. */
+export const SAFETY_SPOILER_NOTE = 'marked sensitive by the image safety check';
+
 export interface JobProgress {
   /** 1-based place in the queue while queued. */
   position?: number;
@@ -91,7 +94,8 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
     case 'done': {
       const out = job.output;
       if (!out) return { text: lines(head, '❌ The result of this job is missing.') };
-      const text = lines(head, jobDetails(job), ...(out.warnings?.length ? [italic(out.warnings.join('; '))] : []));
+      const notes = [...(out.spoiler ? [SAFETY_SPOILER_NOTE] : []), ...(out.warnings ?? [])];
+      const text = lines(head, jobDetails(job), ...(notes.length ? [italic(notes.join('; '))] : []));
       if (!(await images.has(out.preview))) return { text: lines(text, 'This image has expired.') };
       const kind = out.images.length > 1 ? 'grid' : job.kind === 'upscale' ? 'upscaled' : 'image';
       return {
@@ -103,6 +107,7 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
             width: out.previewWidth,
             height: out.previewHeight,
             alt: job.params.prompt,
+            ...(out.spoiler ? { spoiler: true } : {}),
           },
         ],
         buttons: out.images.length > 1 ? gridButtons(job.id, out.images.length) : singleImageButtons(job.id),

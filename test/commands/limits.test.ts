@@ -60,6 +60,10 @@ describe('/limits', () => {
 
     await typed('set blocked_words cat, dog', { isServerAdmin: true });
     expect((await services.settings.get('S')).blocked_words).toEqual(['cat', 'dog']);
+    expect((await typed('set nsfw_policy Spoiler', { isServerAdmin: true })).text).toBe('`nsfw_policy` is now **spoiler** (was block).');
+    expect((await typed('set nsfw_threshold 0.35', { isServerAdmin: true })).text).toBe('`nsfw_threshold` is now **0.35** (was 0.6).');
+    await typed('reset nsfw_policy', { isServerAdmin: true });
+    await typed('reset nsfw_threshold', { isServerAdmin: true });
     const reset = await typed('reset max_steps', { isServerAdmin: true });
     expect(reset.text).toBe('`max_steps` is back to the default: **50** (was 30).');
     expect(await services.settings.overrides('S')).toEqual({ blocked_words: ['cat', 'dog'] });
@@ -79,6 +83,9 @@ describe('/limits', () => {
       ['set max_steps 500', /^max_steps must be from 1 to 150 \(got 500\)\. Nothing was changed\.$/],
       ['set max_steps lots', /^max_steps must be a whole number/],
       ['set upscale_allowed maybe', /^upscale_allowed must be true or false/],
+      ['set nsfw_policy sometimes', /^nsfw_policy must be one of block, spoiler, allow \(got 'sometimes'\)\. Nothing was changed\.$/],
+      ['set nsfw_threshold 1.5', /^nsfw_threshold must be a number from 0 to 1 \(got '1\.5'\)/],
+      ['set nsfw_threshold high', /^nsfw_threshold must be a number from 0 to 1/],
       ['set max_stepz 5', /^Unknown limit `max_stepz`/],
     ];
     for (const [text, message] of cases) {

@@ -151,3 +151,40 @@ describe('refusals are private', () => {
     expect((await ts.services.settings.overrides(serverId)).max_steps).toBe(30);
   });
 });
+
+describe('the image safety check', () => {
+  // A threshold of 0 flags any picture, so harmless ones drive the policy paths.
+  const policy = async (nsfw_policy: 'spoiler' | 'allow') => {
+    await bot.ts.services.settings.set(bot.fake.guild.id, 'nsfw_threshold', 0);
+    await bot.ts.services.settings.set(bot.fake.guild.id, 'nsfw_policy', nsfw_policy);
+  };
+  afterAll(async () => {
+    await bot.ts.services.settings.reset(bot.fake.guild.id, 'nsfw_threshold');
+    await bot.ts.services.settings.reset(bot.fake.guild.id, 'nsfw_policy');
+    bot.fake.setChannelNsfw(false);
+  });
+
+  it('spoiler: the grid comes as a spoiler attachment, and its buttons still work', async () => {
+    const { fake } = bot;
+    await policy('spoiler');
+    const grid = await resultOf(fake, fake.slash('imagine', { prompt: 'blue whale --seed 3' }), 'the spoilered grid');
+    expect(grid.attachments).toHaveLength(1);
+    expect(grid.attachments[0]!.filename).toMatch(/^SPOILER_blue_whale_grid_/);
+    expect(grid.content).toContain('marked sensitive by the image safety check');
+    expect(fake.buttons(grid)).toHaveLength(9);
+    const up = await resultOf(fake, fake.click(grid, buttonId(fake, grid, 'U2')), 'the spoilered upscale');
+    expect(up.content).toContain('Image #2');
+    expect(up.attachments[0]!.filename).toMatch(/^SPOILER_/);
+  });
+
+  it('allow: plain in an age-restricted channel, a spoiler in an ordinary one', async () => {
+    const { fake } = bot;
+    await policy('allow');
+    const ordinary = await resultOf(fake, fake.slash('imagine', { prompt: 'grey whale --seed 4' }), 'the grid in an ordinary channel');
+    expect(ordinary.attachments[0]!.filename).toMatch(/^SPOILER_/);
+    fake.setChannelNsfw(true);
+    const restricted = await resultOf(fake, fake.slash('imagine', { prompt: 'grey whale --seed 5' }), 'the grid in an age-restricted channel');
+    expect(restricted.attachments[0]!.filename).toMatch(/^grey_whale_grid_/);
+    expect(restricted.content).not.toContain('marked sensitive');
+  });
+});

@@ -4,13 +4,16 @@
  * Only harmless pictures: emoji, the project's own outputs, drawn test patterns, a flower photo.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSafetyModel, SAFETY_CLASSES, SAFETY_DIR, SAFETY_FILE } from '../../scripts/safety/build.js';
 import { notoEmoji, samplePhoto } from '../../scripts/upscalers/pictures.js';
-import { DEFAULT_SAFETY_MODEL, PROJECT_ROOT } from '../../src/config.js';
+import { DEFAULT_SAFETY_MODEL, loadConfig, PROJECT_ROOT } from '../../src/config.js';
+import { loadPipeline } from '../../src/pipeline/pipeline.js';
+import { writeTinyModel } from '../fixtures/tiny-models.js';
 import { decodeToRgb } from '../../src/images/png.js';
 import { readOnnxMetadata } from '../../src/pipeline/onnx-metadata.js';
 import { SafetyClassifier } from '../../src/pipeline/safety.js';
@@ -63,6 +66,26 @@ describe('the shipped safety classifier', () => {
       expect(a.Neutral! + a.Drawing!, name).toBeGreaterThan(0.9);
     }
   }, 120_000);
+});
+
+describe('in the pipeline', () => {
+  it('is the default, can be turned off, and one that does not load stops the model loading', async () => {
+    expect(loadConfig({}).SAFETY_MODEL).toBe(DEFAULT_SAFETY_MODEL);
+    expect(loadConfig({ SAFETY_MODEL: 'off' }).SAFETY_MODEL).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'safety-'));
+    try {
+      const broken = join(dir, 'broken.onnx');
+      writeFileSync(broken, 'not a model');
+      const model = writeTinyModel(join(dir, 'tiny'), { generation: 'optimum-2023', family: 'sd1' });
+      await expect(loadPipeline(model, { inProcess: true, safetyModel: broken })).rejects.toThrow(/image safety classifier .*broken\.onnx did not load.*SAFETY_MODEL/);
+      const pipeline = await loadPipeline(model, { inProcess: true, safetyModel: DEFAULT_SAFETY_MODEL });
+      const image = (await pipeline.generate({ prompt: 'x', seed: 1, steps: 2, width: 64, height: 64 })).images[0]!;
+      expect(await pipeline.classify(image)).toEqual(await ours.classify(image));
+      await pipeline.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run safety', () => {

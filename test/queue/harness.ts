@@ -30,6 +30,8 @@ export const OPEN_LIMITS: ServerLimits = {
   max_upscale_pixels: 4096 * 4096,
   blocked_words: [],
   negative_prompt: '',
+  nsfw_policy: 'block',
+  nsfw_threshold: 0.6,
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {

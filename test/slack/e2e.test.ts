@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SLACK_HIDDEN_NOTE } from '../../src/adapters/slack/delivery.js';
 import { startSlack } from '../../src/adapters/slack/index.js';
 import type { AdapterHandle } from '../../src/adapters/types.js';
 import type { ImageStore } from '../../src/store/types.js';
@@ -155,6 +156,18 @@ describe('Slack end to end', () => {
     expect(buttonsOf(grid)).toHaveLength(2);
     expect(fake.callsOf('files.completeUploadExternal').map((c) => c.status)).toEqual([429, 200]);
     expect(fake.callsOf('chat.postMessage')[0]!.status).toBe(429);
+  });
+
+  it('a result the safety policy spoilers is not shown (Slack has no spoilers); its buttons still work', async () => {
+    const { fake, ts, url } = await start('http');
+    // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.
+    await ts.services.settings.set(fake.teamId, 'nsfw_threshold', 0);
+    await ts.services.settings.set(fake.teamId, 'nsfw_policy', 'spoiler');
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'hidden heron --seed 3', userId: ALICE, channelId: CHANNEL }) });
+    const done = await fake.waitFor(() => fake.channelMessages(CHANNEL).find((m) => !m.deleted && m.text.includes(SLACK_HIDDEN_NOTE)), 30_000, 'the hidden result');
+    expect(buttonsOf(done).length).toBeGreaterThan(0);
+    expect(fake.callsOf('files.completeUploadExternal')).toEqual([]);
+    expect(gridMessages(fake)).toEqual([]);
   });
 
   it('works the same over Socket Mode', async () => {

@@ -89,6 +89,22 @@ describe('playground API on loopback', () => {
     expect(elsewhere.received.some((m) => m.id === id)).toBe(false);
   });
 
+  it('marks a result the safety policy spoilers as a spoiler for every tab', async () => {
+    // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.
+    await t.services.settings.set('second', 'nsfw_threshold', 0);
+    await t.services.settings.set('second', 'nsfw_policy', 'spoiler');
+    try {
+      const carol = await tab('second');
+      const sent = await command(url, carol, 'second', 'Carol', '/imagine grey heron --seed 2');
+      const done = await carol.waitFor((m) => m.id === sent.body.message!.id && m.job?.status === 'done', 'the spoilered grid');
+      expect(done.images[0]).toMatchObject({ spoiler: true });
+      expect(shown(done.text)).toContain('marked sensitive by the image safety check');
+    } finally {
+      await t.services.settings.reset('second', 'nsfw_threshold');
+      await t.services.settings.reset('second', 'nsfw_policy');
+    }
+  });
+
   it('runs U1 and V1 clicks as new jobs and shows their results', async () => {
     const alice = await tab();
     const grid = [...alice.latest().values()].find((m) => m.job?.status === 'done' && m.buttons.length === 2)!;

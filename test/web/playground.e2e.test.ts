@@ -135,6 +135,30 @@ describe('the playground in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('blurs a result the safety policy spoilers until it is clicked', async () => {
+    // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.
+    await t.services.settings.set('second', 'nsfw_threshold', 0);
+    await t.services.settings.set('second', 'nsfw_policy', 'spoiler');
+    try {
+      const page = await openPage(web.url, 'dora');
+      await page.locator('.server-button[data-server="second"]').click();
+      await send(page, '/imagine green apple --seed 3');
+      const grid = finished(page, 'used /imagine green apple --seed 3');
+      await grid.waitFor();
+      const img = grid.locator('.images img');
+      type Styles = { getComputedStyle(element: unknown): { filter: string } };
+      const filter = () => img.evaluate((i) => (globalThis as unknown as Styles).getComputedStyle(i).filter);
+      expect(await filter()).toMatch(/blur/);
+      await img.click();
+      expect(await filter()).toBe('none');
+      // Revealed, the picture is an ordinary link again: the page stays where it was.
+      expect(page.url()).toBe(web.url);
+    } finally {
+      await t.services.settings.reset('second', 'nsfw_threshold');
+      await t.services.settings.reset('second', 'nsfw_policy');
+    }
+  });
+
   it('keeps eight tabs of one browser live, each able to send', async () => {
     // Each tab holds one live feed; over plain HTTP streams a browser would stall past six per host.
     const pages: Page[] = [];

@@ -44,6 +44,14 @@ export function displayName(interaction: ChatInputCommandInteraction | ButtonInt
   return interaction.user.globalName ?? interaction.user.username;
 }
 
+/** Discord's age-restricted channel flag (text, voice and forum channels, and a thread through its parent). */
+function isAgeRestricted(channel: ChatInputCommandInteraction['channel']): boolean {
+  if (!channel) return false;
+  if ('nsfw' in channel && channel.nsfw === true) return true;
+  const parent = 'parent' in channel ? channel.parent : null;
+  return parent !== null && 'nsfw' in parent && parent.nsfw === true;
+}
+
 /** The Invocation for a slash command or a click, or a refusal text (a DM while DMs are off). */
 export function toInvocation(interaction: ChatInputCommandInteraction | ButtonInteraction, allowDms: boolean): Invocation | string {
   const guildId = interaction.guildId;
@@ -57,6 +65,7 @@ export function toInvocation(interaction: ChatInputCommandInteraction | ButtonIn
     // In a DM everyone has their own limits, which they may not raise themselves.
     isServerAdmin: guildId !== null && interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
     admins: DISCORD_ADMINS,
+    ageRestricted: isAgeRestricted(interaction.channel),
   };
   if (interaction.isButton()) return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId } };
   const { subcommand, options } = readOptions(interaction.options.data);

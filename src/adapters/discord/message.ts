@@ -130,7 +130,8 @@ export async function renderMessage(reply: Reply, options: RenderOptions = {}): 
   const attachments: DiscordMessageBody['attachments'] = [];
   for (const [i, image] of (reply.images ?? []).slice(0, MAX_ATTACHMENTS).entries()) {
     const fitted = await encodeUnderLimit(image.data, limit);
-    const name = withExtension(image.filename, fitted.format);
+    // Discord shows an attachment whose name starts with SPOILER_ blurred until clicked.
+    const name = `${image.spoiler ? 'SPOILER_' : ''}${withExtension(image.filename, fitted.format)}`;
     files.push({ key: `files[${i}]`, name, data: fitted.data, contentType: MIME[fitted.format] });
     attachments.push({ id: i, filename: name, ...(image.alt ? { description: image.alt.slice(0, MAX_DESCRIPTION) } : {}) });
   }

@@ -42,6 +42,9 @@ interface PendingPost {
   resolve(ts: string | undefined): void;
 }
 
+/** Said instead of a picture the server's safety policy shows only as a spoiler. */
+export const SLACK_HIDDEN_NOTE = '🙈 The picture is not shown here: the image safety check marked it sensitive and Slack has no spoilers. Its buttons still work.';
+
 export class SlackDelivery implements JobUpdateTarget {
   readonly platform = 'slack' as const;
   readonly progressIntervalMs = 2000;
@@ -84,7 +87,8 @@ export class SlackDelivery implements JobUpdateTarget {
     this.abandoned.add(jobId);
   }
 
-  async deliver(job: JobRecord, reply: Reply, event: JobEvent): Promise<void> {
+  async deliver(job: JobRecord, rendered: Reply, event: JobEvent): Promise<void> {
+    let reply = rendered;
     if (this.abandoned.has(job.id)) {
       if (isFinalEvent(event)) this.abandoned.delete(job.id);
       return;
@@ -108,6 +112,10 @@ export class SlackDelivery implements JobUpdateTarget {
       if (reply.ephemeral) {
         await this.messenger.ephemeral(data.channel, job.userId, reply, data.threadTs);
         return;
+      }
+      if (final && event.type === 'done' && reply.images?.some((i) => i.spoiler)) {
+        // Slack has no spoilers: a picture the server's policy hides is not posted; its buttons still work.
+        reply = { ...reply, images: undefined, text: concat(reply.text, `\n${SLACK_HIDDEN_NOTE}`) };
       }
       if (final && event.type === 'done' && reply.images?.length) {
         await this.finishWithImages(job, data, ts, reply);

@@ -13,6 +13,8 @@ export interface WebImage {
   width: number;
   height: number;
   alt?: string;
+  /** Blurred until clicked (the safety check marked it sensitive). */
+  spoiler?: boolean;
 }
 
 export interface WebButton {
@@ -72,6 +74,7 @@ export function messageFromReply(
       width: img.width,
       height: img.height,
       alt: img.alt,
+      ...(img.spoiler ? { spoiler: true } : {}),
     })),
     buttons: (reply.buttons ?? []).map((row) => row.map((b) => ({ id: b.id, label: b.label, emoji: b.emoji, style: b.style, disabled: b.disabled }))),
   };

@@ -260,6 +260,14 @@ export class DiscordWorld extends EventEmitter {
     return this.guild.channels[0]!.id;
   }
 
+  /** Marks a guild channel age-restricted or not, as a server admin does in its settings. */
+  setChannelNsfw(nsfw: boolean, channelId = this.channelId): void {
+    const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === channelId);
+    if (!channel) throw new Error(`fake Discord: no channel ${channelId}`);
+    channel.nsfw = nsfw;
+    this.connections?.dispatch(channel.guild_id, 'CHANNEL_UPDATE', channel);
+  }
+
   // ---------------------------------------------------------------- waiting
 
   /** Resolves with the first truthy value of `check`, re-checked after every change. */

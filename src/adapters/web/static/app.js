@@ -156,6 +156,17 @@ function renderImages(message) {
     img.addEventListener('error', () => {
       link.replaceWith(el('div', 'image-gone', 'This image is no longer kept by the server.'));
     }, { once: true });
+    if (image.spoiler) {
+      // Marked sensitive: blurred until the first click, which only reveals it.
+      link.classList.add('spoiler');
+      link.title = 'Marked sensitive: click to show';
+      link.addEventListener('click', (event) => {
+        if (!link.classList.contains('spoiler')) return;
+        event.preventDefault();
+        link.classList.remove('spoiler');
+        link.removeAttribute('title');
+      });
+    }
     link.append(img);
     box.append(link);
   }
