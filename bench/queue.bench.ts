@@ -35,6 +35,7 @@ const OPEN_LIMITS = {
   allowed_models: [],
   upscale_allowed: true,
   blocked_words: [],
+  blocked_patterns: [],
   negative_prompt: '',
   nsfw_policy: 'block',
   nsfw_threshold: 0.6,

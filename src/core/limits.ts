@@ -2,6 +2,7 @@
  * Per-server limits: what each one means, its type and range, how a value typed by an admin is
  * parsed. Defaults for every server come from config/limits.json; a server's admins override them.
  */
+import { parsePatterns, validatePatterns } from './prompt-checks.js';
 import { textForMatching } from './prompt-text.js';
 import { NSFW_POLICIES, type NsfwPolicy } from './safety.js';
 
@@ -26,6 +27,8 @@ export interface ServerLimits {
   max_upscale_pixels: number;
   /** Whole words, case-insensitive, that refuse a prompt. */
   blocked_words: string[];
+  /** Regular expressions (`/…/flags`) that refuse a prompt they match. */
+  blocked_patterns: string[];
   /** Added to every request's negative prompt. */
   negative_prompt: string;
   /** What happens to a result the image safety check flags: not posted, posted as a spoiler, or posted (age-restricted channels only). */
@@ -48,7 +51,7 @@ export const DEFAULT_CEILINGS: Ceilings = { maxUpscalePixels: 4096 * 4096 };
 
 interface LimitSpec {
   /** 'number' takes decimals; 'choice' one of `choices`. */
-  kind: 'int' | 'number' | 'bool' | 'list' | 'text' | 'choice';
+  kind: 'int' | 'number' | 'bool' | 'list' | 'text' | 'choice' | 'patterns';
   min?: number;
   max?: number;
   choices?: readonly string[];
@@ -67,6 +70,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   upscale_allowed: { kind: 'bool', help: 'whether upscale buttons work' },
   max_upscale_pixels: { kind: 'int', min: 4096, max: 268_435_456, help: 'largest width×height in pixels an upscale may make' },
   blocked_words: { kind: 'list', help: 'words that refuse a prompt, comma-separated' },
+  blocked_patterns: { kind: 'patterns', help: 'regular expressions that refuse a prompt, written /pattern/flags and separated by spaces (at most 50, 200 characters each)' },
   negative_prompt: { kind: 'text', help: 'negative prompt added to every request' },
   nsfw_policy: { kind: 'choice', choices: NSFW_POLICIES, help: 'a result the safety check flags: block (not posted), spoiler, or allow (age-restricted channels; a spoiler elsewhere)' },
   nsfw_threshold: { kind: 'number', min: 0, max: 1, help: 'unsafe score (0–1) from which the safety check flags a result' },
@@ -107,6 +111,8 @@ export function parseLimitValue(name: LimitName, text: string): ServerLimits[Lim
     }
     case 'list':
       return raw === '' || raw === '-' ? [] : [...new Set(raw.split(',').map((w) => w.trim()).filter(Boolean))];
+    case 'patterns':
+      return raw === '' || raw === '-' ? [] : parsePatterns(raw);
     case 'text':
       if (raw.length > 500) throw new Error(`${name} is at most 500 characters`);
       return raw;
@@ -131,6 +137,14 @@ function isValidValue(spec: LimitSpec, v: unknown): boolean {
       return typeof v === 'boolean';
     case 'list':
       return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'patterns':
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return false;
+      try {
+        validatePatterns(v as string[]);
+        return true;
+      } catch {
+        return false;
+      }
     case 'text':
       return typeof v === 'string';
   }
@@ -174,7 +188,7 @@ export function findBlockedWord(prompt: string, blocked: readonly string[]): str
 
 /** A copy of a limits object that shares none of its lists. */
 export function copyLimits(limits: ServerLimits): ServerLimits {
-  return { ...limits, allowed_models: [...limits.allowed_models], blocked_words: [...limits.blocked_words] };
+  return { ...limits, allowed_models: [...limits.allowed_models], blocked_words: [...limits.blocked_words], blocked_patterns: [...limits.blocked_patterns] };
 }
 
 /** Throws, naming the limit, when `name` is no limit or `value` has the wrong type or is out of range. */

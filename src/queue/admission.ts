@@ -6,6 +6,7 @@
 import { UserError } from '../core/errors.js';
 import { FINISHED_STATUSES, type JobRecord, type JobSubmission } from '../core/jobs.js';
 import { DEFAULT_CEILINGS, findBlockedWord, type Ceilings, type ServerLimits } from '../core/limits.js';
+import { CHILD_SAFETY_REFUSAL, findBlockedPattern, findChildSafetyTerm, PatternTimeoutError } from '../core/prompt-checks.js';
 import { code, joinMarkup, md } from '../core/markup.js';
 import { checkGeneration, type ModelCapabilities } from '../pipeline/capabilities.js';
 import type { QuotaDecision } from '../store/types.js';
@@ -72,10 +73,13 @@ function checkUpscaleSize(p: JobSubmission['params'], limits: ServerLimits, ceil
  */
 export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models: ModelLookup, ceilings: Ceilings = DEFAULT_CEILINGS): void {
   const p = sub.params;
+  // The built-in child-safety check comes first and no limit turns it off.
+  if (findChildSafetyTerm(p.prompt) !== undefined) throw new UserError(CHILD_SAFETY_REFUSAL, 'child-safety');
   const blocked = findBlockedWord(p.prompt, limits.blocked_words);
   if (blocked !== undefined) {
     throw new UserError(`Your prompt contains a word this server does not allow ("${blocked}"); please rephrase it.`, 'blocked-word');
   }
+  checkPatterns(p.prompt, limits.blocked_patterns);
   const model = models.get(p.model);
   if (!model) throw new UserError(md`Unknown model \`${p.model}\`. Known models: ${list(models.list().map((m) => m.name))}.`, 'model-unknown');
   const allowed = limits.allowed_models;
@@ -97,6 +101,16 @@ export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models
     { seed: p.seed, steps: p.steps, guidance: p.guidance, width: p.width, height: p.height, count: p.count, scheduler: p.scheduler ?? model.defaults.scheduler, strength: p.strength },
     { maxSteps: limits.max_steps, maxPixels: limits.max_pixels },
   );
+}
+
+function checkPatterns(prompt: string, patterns: readonly string[]): void {
+  try {
+    if (findBlockedPattern(prompt, patterns) !== undefined) throw new UserError("Your prompt matches a pattern this server does not allow; please rephrase it.", 'blocked-pattern');
+  } catch (err) {
+    if (!(err instanceof PatternTimeoutError)) throw err;
+    // Refused rather than let through unchecked; the patterns were tested when set, so this is rare.
+    throw new UserError("Your prompt could not be checked against this server's blocked patterns in time; please shorten it, or ask an admin to simplify the patterns.", 'blocked-pattern');
+  }
 }
 
 /** The user's message for a counter that said no. */

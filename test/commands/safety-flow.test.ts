@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/index.js';
 import type { Invocation } from '../../src/core/invocation.js';
+import { CHILD_SAFETY_REFUSAL } from '../../src/core/prompt-checks.js';
 import { SAFETY_BLOCKED } from '../../src/core/safety.js';
 import { renderJob } from '../../src/replies/render.js';
 import { finishedJob, pressButton } from '../fixtures/flow.js';
@@ -21,6 +22,38 @@ afterAll(() => t?.close());
 const user = (serverId: string, extra: Partial<Invocation> = {}) =>
   ({ platform: 'web', serverId, channelId: 'general', userId: 'ann', userName: 'ann', isServerAdmin: false, admins: 'anyone', ...extra }) satisfies Omit<Invocation, 'command' | 'options'>;
 const imagine = (serverId: string, extra: Partial<Invocation> = {}) => dispatch({ ...user(serverId, extra), command: 'imagine', options: { prompt: 'a lighthouse --seed 5' } }, t.services);
+
+describe('prompt checks', () => {
+  const refusal = async (serverId: string, prompt: string) => {
+    const out = await dispatch({ ...user(serverId), command: 'imagine', options: { prompt } }, t.services);
+    if (out.kind !== 'reply') throw new Error(`expected a refusal, got job ${out.jobId}`);
+    expect(out.reply.ephemeral).toBe(true);
+    return shown(out.reply.text);
+  };
+  const admin = (serverId: string, subcommand: string, options: Record<string, string>) =>
+    dispatch({ ...user(serverId, { isServerAdmin: true }), command: 'limits', subcommand, options }, t.services);
+
+  it('blocked_patterns refuse a matching prompt privately and queue nothing', async () => {
+    const set = await admin('patterned', 'set', { name: 'blocked_patterns', value: '/gr[ae]y\\s+wolf/, /\\bdrag(on|ons)\\b/' });
+    expect(set.kind === 'reply' && shown(set.reply.text)).toMatch(/`blocked_patterns` is now/);
+    const before = (await t.services.jobs.listByStatus(['queued', 'running', 'done', 'failed'])).length;
+    expect(await refusal('patterned', 'a GREY wolf at dusk')).toBe('Your prompt matches a pattern this server does not allow; please rephrase it.');
+    expect((await t.services.jobs.listByStatus(['queued', 'running', 'done', 'failed'])).length).toBe(before);
+    const slow = await admin('patterned', 'set', { name: 'blocked_patterns', value: '/(a+)+$/' });
+    expect(slow.kind === 'reply' && shown(slow.reply.text)).toMatch(/takes too long.*Nothing was changed/);
+  });
+
+  it('the child-safety check refuses whatever the server\'s limits say, and has no limit to clear', async () => {
+    await t.services.settings.set('lenient', 'blocked_words', []);
+    await t.services.settings.set('lenient', 'blocked_patterns', []);
+    await t.services.settings.set('lenient', 'nsfw_policy', 'allow');
+    await t.services.settings.set('lenient', 'nsfw_threshold', 1);
+    expect(await refusal('lenient', 'naked schoolgirl')).toBe(CHILD_SAFETY_REFUSAL);
+    const clear = await admin('lenient', 'set', { name: 'child_safety', value: 'off' });
+    expect(clear.kind === 'reply' && shown(clear.reply.text)).toMatch(/^Unknown limit `child_safety`/);
+    expect(await refusal('lenient', 'naked schoolgirl')).toBe(CHILD_SAFETY_REFUSAL);
+  });
+});
 
 describe('the image safety check', () => {
   it('lets ordinary results through at the default threshold', async () => {

@@ -29,6 +29,7 @@ export const OPEN_LIMITS: ServerLimits = {
   upscale_allowed: true,
   max_upscale_pixels: 4096 * 4096,
   blocked_words: [],
+  blocked_patterns: [],
   negative_prompt: '',
   nsfw_policy: 'block',
   nsfw_threshold: 0.6,
