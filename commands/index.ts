@@ -14,6 +14,9 @@ import { imagineCommand } from './imagine.js';
 import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
 
+/** What a banned user is told, privately. */
+export const BANNED = "A server admin has stopped you from using this bot in this server. Nothing was done.";
+
 export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand];
 
 const byName = new Map(slashCommands.map((c) => [c.name, c]));
@@ -37,6 +40,10 @@ export function parseCommandText(name: string, text: string): { subcommand?: str
  */
 export async function dispatch(inv: Invocation, services: Services): Promise<CommandOutcome> {
   try {
+    // A user a server's admins banned gets nothing from the bot there but this.
+    if (!inv.isServerAdmin && (await services.settings.isBanned(inv.serverId, inv.userId))) {
+      return { kind: 'reply', reply: { text: md`${BANNED}`, ephemeral: true } };
+    }
     if (inv.command === BUTTON_COMMAND) return await handleButton(inv, services);
     const command = byName.get(inv.command);
     if (!command) throw new UserError(md`Unknown command \`/${inv.command}\`. Commands: ${commandList()}.`, 'usage');

@@ -10,7 +10,8 @@ import { md, type Markup } from './markup.js';
 export interface CommandOptionSpec {
   name: string;
   description: string;
-  type: 'string' | 'integer' | 'number' | 'boolean';
+  /** 'user': a member of the server, given as the platform's user id (a mention in free text). */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'user';
   required?: boolean;
   choices?: { name: string; value: string | number }[];
   minValue?: number;
@@ -65,6 +66,13 @@ function convert(option: CommandOptionSpec, raw: string): OptionValue {
   switch (option.type) {
     case 'string':
       return raw;
+    case 'user': {
+      // Slack escapes a mention as <@U123|name>; the playground sends @name, which its adapter resolves.
+      const escaped = /^<@([A-Za-z0-9_~.-]+)(?:\|[^>]*)?>$/.exec(raw);
+      if (escaped) return escaped[1]!;
+      if (/^@?[^\s<>@]+$/.test(raw)) return raw.startsWith('@') ? raw : `@${raw}`;
+      throw new UserError(md`\`${option.name}\` is a user: mention them, e.g. \`@alice\` (got \`${raw}\`).`);
+    }
     case 'boolean': {
       const v = raw.toLowerCase();
       if (['true', 'yes', 'on', '1'].includes(v)) return true;

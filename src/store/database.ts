@@ -73,6 +73,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs DROP COLUMN images_expired_at;
   CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // 3: the audit record of every limit change (/limits history), and users banned per server.
+  `
+  CREATE TABLE limit_changes (
+    id INTEGER PRIMARY KEY,
+    server_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    reset INTEGER NOT NULL
+  );
+  CREATE INDEX limit_changes_server ON limit_changes (server_id, id);
+
+  CREATE TABLE server_bans (
+    server_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    banned_by TEXT NOT NULL,
+    banned_at INTEGER NOT NULL,
+    PRIMARY KEY (server_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

@@ -30,15 +30,47 @@ export interface ImageStore {
   deletePrefix(prefix: string): Promise<void>;
 }
 
-/** Per-server limits: config/limits.json defaults overridden by the server's admins. */
+/** Who changed a limit. */
+export interface Actor {
+  userId: string;
+  userName: string;
+}
+
+/** One entry of a server's audit record of limit changes; values as /limits shows them. */
+export interface LimitChange {
+  at: number;
+  userId: string;
+  userName: string;
+  name: LimitName;
+  before: string;
+  after: string;
+  /** Put back to the default rather than set. */
+  reset: boolean;
+}
+
+/** Per-server limits: config/limits.json defaults overridden by the server's admins, with a record of every change. */
 export interface SettingsStore {
   /** The limits in force for a server (defaults merged with its overrides). */
   get(serverId: string): Promise<ServerLimits>;
   /** Only what the server's admins changed. */
   overrides(serverId: string): Promise<Partial<ServerLimits>>;
-  set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void>;
-  reset(serverId: string, name: LimitName): Promise<void>;
+  /** Changes a limit and records who did it, in one step. */
+  set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K], by?: Actor): Promise<void>;
+  reset(serverId: string, name: LimitName, by?: Actor): Promise<void>;
+  /** The server's limit changes, newest first. */
+  history(serverId: string, count: number): Promise<LimitChange[]>;
+  /** Stops a user from using the bot in the server; false when they already were. */
+  ban(serverId: string, userId: string, by: Actor): Promise<boolean>;
+  /** Lets a banned user use the bot again; false when they were not banned. */
+  unban(serverId: string, userId: string): Promise<boolean>;
+  isBanned(serverId: string, userId: string): Promise<boolean>;
 }
+
+/** How many limit changes a server's record keeps (the oldest go first). */
+export const LIMIT_HISTORY_KEPT = 1000;
+
+/** The actor recorded for a change made without one (a script or a test). */
+export const UNKNOWN_ACTOR: Actor = { userId: '', userName: '(not recorded)' };
 
 export interface UsageToday {
   serverImages: number;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { limitsCommand } from '../../commands/limits.js';
-import { dispatch, parseCommandText } from '../../commands/index.js';
+import { BANNED, dispatch, parseCommandText } from '../../commands/index.js';
 import { shown } from '../fixtures/markup.js';
 import type { Services } from '../../src/services.js';
 import type { Invocation } from '../../src/core/invocation.js';
@@ -94,6 +94,42 @@ describe('/limits', () => {
       expect(reply.text).toMatch(message);
     }
     expect(await services.settings.overrides('S')).toEqual({ max_steps: 40 });
+  });
+
+  it('history shows admins who changed which limit when, newest first; others are refused', async () => {
+    expect((await typed('history', { isServerAdmin: true })).text).toBe('No limit of this server has been changed.');
+    await typed('set max_steps 30', { isServerAdmin: true, userId: 'U9', userName: 'ann' });
+    await typed('reset max_steps', { isServerAdmin: true, userId: 'U9', userName: 'ann' });
+    const shownHistory = (await typed('history', { isServerAdmin: true })).text.split('\n');
+    expect(shownHistory[0]).toBe('**Limit changes in this server** (newest first, last 20)');
+    expect(shownHistory[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC — `max_steps` reset to 50 \(was 30\) by <@U9>$/);
+    expect(shownHistory[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC — `max_steps` 50 → \*\*30\*\* by <@U9>$/);
+    expect((await typed('history')).text).toMatch(/^Only server admins can see who changed the limits/);
+  });
+
+  it('ban stops a user everywhere in the server (privately told, nothing queued) until unban', async () => {
+    const asBob = (command: string, options: Invocation['options'] = {}) => dispatch(invocation(command, { options, userId: 'bob', userName: 'bob' }), services);
+    expect((await typed('ban <@bob|bob>', { isServerAdmin: true })).text).toBe('<@bob> can no longer use the bot in this server; `/limits unban` undoes it.');
+    expect((await typed('ban <@bob>', { isServerAdmin: true })).text).toBe('<@bob> was already banned here.');
+    const before = (await services.jobs.listByStatus(['queued', 'running', 'done'])).length;
+    for (const [command, options] of [['imagine', { prompt: 'a cat' }], ['info', {}], ['button', { id: 'up:whatever:0:2' }]] as const) {
+      const out = await asBob(command, options);
+      expect(out.kind === 'reply' && out.reply.ephemeral && shown(out.reply.text)).toBe(BANNED);
+    }
+    expect((await services.jobs.listByStatus(['queued', 'running', 'done'])).length).toBe(before);
+    // Only in this server, and not the admins.
+    expect((await dispatch(invocation('info', { userId: 'bob', serverId: 'elsewhere' }), services)).kind).toBe('reply');
+    expect(shown((await dispatch(invocation('info', { userId: 'bob', isServerAdmin: true }), services)).reply.text)).not.toBe(BANNED);
+    expect((await typed('unban <@bob>', { isServerAdmin: true })).text).toBe('<@bob> can use the bot in this server again.');
+    expect((await asBob('imagine', { prompt: 'a cat' })).kind).toBe('job');
+    expect((await typed('unban <@bob>', { isServerAdmin: true })).text).toBe('<@bob> was not banned here.');
+  });
+
+  it('refuses a ban from a non-admin, of oneself, or of a name it cannot resolve', async () => {
+    expect((await typed('ban <@bob>')).text).toMatch(/^Only server admins can ban users/);
+    expect((await typed('ban <@U1>', { isServerAdmin: true, userId: 'U1' })).text).toBe('You cannot ban yourself. Nothing was changed.');
+    expect((await typed('ban @nobody', { isServerAdmin: true })).text).toMatch(/^I cannot tell who `@nobody` is/);
+    expect(await services.settings.isBanned('S', 'bob')).toBe(false);
   });
 
   it('takes Discord options directly (name from the choices, value as a string)', async () => {

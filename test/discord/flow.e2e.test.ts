@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BANNED } from '../../commands/index.js';
 import { buttonId, privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
 
 let bot: Bot;
@@ -149,6 +150,20 @@ describe('refusals are private', () => {
     const ok = await privateAnswer(fake, allowed);
     expect(ok.content).toContain('max_steps');
     expect((await ts.services.settings.overrides(serverId)).max_steps).toBe(30);
+  });
+});
+
+describe('bans', () => {
+  it('an admin bans a member picked from the user option; the member is refused privately, nothing is queued; unban lets them back', async () => {
+    const { fake, ts } = bot;
+    const banned = await privateAnswer(fake, fake.slash('limits', { user: fake.member.user.id }, { subcommand: 'ban', user: fake.admin }));
+    expect(banned.content).toBe(`<@${fake.member.user.id}> can no longer use the bot in this server; \`/limits unban\` undoes it.`);
+    const before = (await ts.services.jobs.listByStatus(['queued', 'running', 'done'])).length;
+    const refused = await privateAnswer(fake, fake.slash('imagine', { prompt: 'a banned cat' }, { user: fake.member }));
+    expect(refused.content).toBe(BANNED);
+    expect((await ts.services.jobs.listByStatus(['queued', 'running', 'done'])).length).toBe(before);
+    await privateAnswer(fake, fake.slash('limits', { user: fake.member.user.id }, { subcommand: 'unban', user: fake.admin }));
+    expect(await ts.services.settings.isBanned(fake.guild.id, fake.member.user.id)).toBe(false);
   });
 });
 

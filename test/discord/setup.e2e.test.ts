@@ -61,7 +61,10 @@ describe('npm run deploy-commands', () => {
     expect(ar.choices?.map((c) => c.value)).toContain('16:9');
     const limits = cmds.find((c) => c.name === 'limits')!;
     expect(limits.default_member_permissions).toBe('32');
-    expect(limits.options!.map((o) => [o.name, o.type])).toEqual([['show', 1], ['set', 1], ['reset', 1]]);
+    expect(limits.options!.map((o) => [o.name, o.type])).toEqual([['show', 1], ['set', 1], ['reset', 1], ['history', 1], ['ban', 1], ['unban', 1]]);
+    // Whom to ban is picked from the server's members (a USER option).
+    const ban = limits.options!.find((o) => o.name === 'ban') as { options?: { name: string; type: number; required?: boolean }[] };
+    expect(ban.options).toEqual([expect.objectContaining({ name: 'user', type: 6, required: true })]);
     expect(imagine.default_member_permissions).toBeNull();
     expect(imagine.contexts).toEqual([0]);
   });

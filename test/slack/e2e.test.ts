@@ -12,7 +12,7 @@ import { FakeRunner } from '../fixtures/fake-runner.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { buttonsOf, FakeSlack, type FakeMessage } from './fake-slack.js';
 import { freePort } from './stub-layer.js';
-import { commandLayer } from '../../commands/index.js';
+import { BANNED, commandLayer } from '../../commands/index.js';
 
 const CHANNEL = 'C0ART';
 const ALICE = 'U0ALICE';
@@ -135,6 +135,20 @@ describe('Slack end to end', () => {
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === OWNER), 20_000, 'owner answer');
     expect((await ts.services.settings.get(fake.teamId)).max_steps).toBe(30);
     // Nothing public was posted for either.
+    expect(fake.channelMessages(CHANNEL)).toEqual([]);
+  });
+
+  it('/limits ban with an escaped mention stops that member (told privately, nothing queued)', async () => {
+    const { fake, ts, url } = await start('http');
+    // Slack escapes mentions in /limits (should_escape in the manifest): @alice arrives as <@U0ALICE|alice>.
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/limits', text: `ban <@${ALICE}|alice>`, userId: OWNER, channelId: CHANNEL }) });
+    const done = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === OWNER), 20_000, 'owner answer');
+    expect(done.text).toContain('can no longer use the bot');
+    expect(await ts.services.settings.isBanned(fake.teamId, ALICE)).toBe(true);
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'a banned cat', userId: ALICE, channelId: CHANNEL }) });
+    const refusal = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE), 20_000, 'refusal');
+    expect(refusal.text).toBe(BANNED);
+    expect(await ts.services.jobs.listByStatus(['queued', 'running', 'done'])).toEqual([]);
     expect(fake.channelMessages(CHANNEL)).toEqual([]);
   });
 

@@ -19,6 +19,10 @@ describe('Slack app manifest', () => {
     expect(manifest).toMatch(/^\s*socket_mode_enabled: true\s*$/m);
   });
 
+  it('has Slack escape mentions in /limits, so ban and unban get user ids', () => {
+    expect(manifest).toMatch(/- command: \/limits\n(?:\s+(?!- command).*\n)*?\s+should_escape: true/);
+  });
+
   it('keeps descriptions within Slack limits (100 characters)', () => {
     const descriptions = [...manifest.matchAll(/^\s{6}description: (.+)$/gm)].map((m) => m[1]!);
     expect(descriptions).toHaveLength(slashCommands.length);

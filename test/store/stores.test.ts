@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { DATABASE_FILE, MIGRATIONS, openDatabase } from '../../src/store/database.js';
+import { expectBans, expectLimitHistory } from '../fixtures/limit-history.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
 import { LocalImageStore } from '../../src/store/local-images.js';
 import { runRetention } from '../../src/store/retention.js';
@@ -155,6 +156,14 @@ describe('SqliteSettingsStore', () => {
     await expect(stores.settings.set('g1', 'max_steps', 999)).rejects.toThrow(/max_steps/);
     await expect(stores.settings.set('g1', 'upscale_allowed', 'yes' as unknown as boolean)).rejects.toThrow(/upscale_allowed/);
     expect(await stores.settings.overrides('g1')).toEqual({ max_steps: 30 });
+  });
+
+  it('bans and unbans users per server', async () => {
+    await expectBans(stores.settings);
+  });
+
+  it('records who changed which limit when, newest first', async () => {
+    await expectLimitHistory(stores.settings, loadDefaultLimits(LIMITS_FILE));
   });
 
   it('keeps overrides across a restart', async () => {

@@ -150,6 +150,19 @@ describe('playground API on loopback', () => {
     expect((await t.services.settings.get('second')).max_steps).toBe(50);
   });
 
+  it('resolves @name in /limits ban to the playground user of that name', async () => {
+    const [admin, bob] = [await tab(), await tab()];
+    await command(url, bob, 'local', 'Bobby', '/info');
+    const ban = await command(url, admin, 'local', 'Root', '/limits ban @bobby');
+    expect(shown(ban.body.message!.text)).toBe('<@bobby> can no longer use the bot in this server; `/limits unban` undoes it.');
+    expect(ban.body.message!.mentions).toEqual({ bobby: 'Bobby' });
+    expect(await t.services.settings.isBanned('local', 'bobby')).toBe(true);
+    const unknown = await command(url, admin, 'local', 'Root', '/limits ban @nobody');
+    expect(shown(unknown.body.message!.text)).toMatch(/^I cannot tell who `@nobody` is/);
+    await command(url, admin, 'local', 'Root', '/limits unban @bobby');
+    expect(await t.services.settings.isBanned('local', 'bobby')).toBe(false);
+  });
+
   it('refuses malformed requests with 4xx and keeps serving', async () => {
     const x = await tab();
     const ok = { server: 'local', clientId: x.clientId, user: 'Al', text: '/info' };

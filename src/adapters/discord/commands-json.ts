@@ -22,6 +22,7 @@ const TYPES = {
   integer: ApplicationCommandOptionType.Integer,
   number: ApplicationCommandOptionType.Number,
   boolean: ApplicationCommandOptionType.Boolean,
+  user: ApplicationCommandOptionType.User,
 } as const;
 
 function clip(text: string, max: number): string {

@@ -87,12 +87,30 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   const postEphemeral = (who: Identity, action: string, text: Markup): WebMessage =>
     hub.upsert(toMessage({ text, ephemeral: true }, { id: randomUUID(), serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId));
 
+  /**
+   * A user option typed as `@name` names whoever last used the playground under that name (names
+   * are the playground's only identity); an unknown name is left for the command to refuse.
+   */
+  function resolveUsers<T extends Pick<Invocation, 'command' | 'subcommand' | 'options'>>(intent: T): T {
+    const spec = commands.commands.find((c) => c.name === intent.command);
+    const specs = (intent.subcommand ? spec?.subcommands?.find((s) => s.name === intent.subcommand)?.options : spec?.options) ?? [];
+    const options = { ...intent.options };
+    for (const o of specs) {
+      const value = options[o.name];
+      if (o.type !== 'user' || typeof value !== 'string' || !value.startsWith('@')) continue;
+      const wanted = value.slice(1).toLowerCase();
+      const match = [...userNames].reverse().find(([, name]) => name.toLowerCase() === wanted);
+      if (match) options[o.name] = match[0];
+    }
+    return { ...intent, options };
+  }
+
   /** Runs an invocation through the command layer and posts its first answer. */
   async function run(who: Identity, admin: AdminDecision, action: string, intent: Pick<Invocation, 'command' | 'subcommand' | 'options'>): Promise<WebMessage> {
     const messageId = randomUUID();
     const data: WebDeliveryData = { serverId: who.serverId, channelId: WEB_CHANNEL_ID, messageId, clientId: who.clientId, userId: who.userId, userName: who.userName, action };
     // The delivery is set before dispatch: the queue stores it with the job, and updates may arrive before dispatch returns.
-    const invocation = toInvocation(who, admin.isAdmin, intent, { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } });
+    const invocation = toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } });
     let outcome: CommandOutcome;
     try {
       outcome = await commands.dispatch(invocation, services);

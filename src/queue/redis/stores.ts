@@ -3,11 +3,11 @@
  * hash each, with status and per-user indexes), per-server limit overrides over the config
  * defaults, and the usage ledger whose reserve is one Lua script. Images stay out of Redis.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { FINISHED_STATUSES, type JobRecord, type JobStatus } from '../../core/jobs.js';
-import { assertValidLimit, copyLimits, parseStoredOverrides, type LimitName, type ServerLimits } from '../../core/limits.js';
+import { assertValidLimit, copyLimits, formatLimitValue, parseStoredOverrides, type LimitName, type ServerLimits } from '../../core/limits.js';
 import type { Logger } from '../../log/index.js';
-import type { JobStore, QuotaDecision, QuotaRequest, SettingsStore, UsageLedger, UsageToday } from '../../store/types.js';
+import { LIMIT_HISTORY_KEPT, UNKNOWN_ACTOR, type Actor, type JobStore, type LimitChange, type QuotaDecision, type QuotaRequest, type SettingsStore, type UsageLedger, type UsageToday } from '../../store/types.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
 
 const DAY_MS = 86_400_000;
@@ -220,13 +220,53 @@ export class RedisSettingsStore implements SettingsStore {
   }
 
   /** Throws (changing nothing) when the value has the wrong type or is out of range. */
-  async set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K]): Promise<void> {
+  async set<K extends LimitName>(serverId: string, name: K, value: ServerLimits[K], by: Actor = UNKNOWN_ACTOR): Promise<void> {
     assertValidLimit(this.defaults, name, value);
-    await this.scripts.redis.hset(this.keyOf(serverId), name, JSON.stringify(value));
+    await this.change(serverId, name, by, formatLimitValue(value), false, (m) => m.hset(this.keyOf(serverId), name, JSON.stringify(value)));
   }
 
-  async reset(serverId: string, name: LimitName): Promise<void> {
-    await this.scripts.redis.hdel(this.keyOf(serverId), name);
+  async reset(serverId: string, name: LimitName, by: Actor = UNKNOWN_ACTOR): Promise<void> {
+    await this.change(serverId, name, by, formatLimitValue(this.defaults[name]), true, (m) => m.hdel(this.keyOf(serverId), name));
+  }
+
+  async history(serverId: string, count: number): Promise<LimitChange[]> {
+    const entries = await this.scripts.redis.lrange(this.historyKeyOf(serverId), 0, count - 1);
+    return entries.map((e) => JSON.parse(e) as LimitChange);
+  }
+
+  async ban(serverId: string, userId: string, by: Actor): Promise<boolean> {
+    return (await this.scripts.redis.hsetnx(this.bansKeyOf(serverId), userId, JSON.stringify({ by: by.userId, at: Date.now() }))) === 1;
+  }
+
+  async unban(serverId: string, userId: string): Promise<boolean> {
+    return (await this.scripts.redis.hdel(this.bansKeyOf(serverId), userId)) === 1;
+  }
+
+  async isBanned(serverId: string, userId: string): Promise<boolean> {
+    return (await this.scripts.redis.hexists(this.bansKeyOf(serverId), userId)) === 1;
+  }
+
+  private bansKeyOf(serverId: string): string {
+    return this.scripts.key('bans', serverKeyPart(serverId));
+  }
+
+  private historyKeyOf(serverId: string): string {
+    return this.scripts.key('limit-changes', serverKeyPart(serverId));
+  }
+
+  /**
+   * Applies a change and records it in one MULTI. The value before is read just ahead of it, so
+   * two admins changing the same limit at the same moment may see each other's value as "before";
+   * every change is recorded either way.
+   */
+  private async change(serverId: string, name: LimitName, by: Actor, after: string, reset: boolean, apply: (m: ChainableCommander) => void): Promise<void> {
+    const before = formatLimitValue((await this.get(serverId))[name]);
+    const entry: LimitChange = { at: Date.now(), userId: by.userId, userName: by.userName, name, before, after, reset };
+    const key = this.historyKeyOf(serverId);
+    const multi = this.scripts.redis.multi();
+    apply(multi);
+    multi.lpush(key, JSON.stringify(entry)).ltrim(key, 0, LIMIT_HISTORY_KEPT - 1);
+    await multi.exec();
   }
 
   get defaultLimits(): ServerLimits {

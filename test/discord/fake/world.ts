@@ -22,7 +22,7 @@ import type {
 // Numbers from the Discord API (discord-api-types names in comments).
 export const InteractionType = { ApplicationCommand: 2, MessageComponent: 3 } as const;
 export const Flag = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
-export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Number: 10 } as const;
+export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Number: 10 } as const;
 export const Perm = {
   CreateInstantInvite: 1n << 0n,
   Administrator: 1n << 3n,
@@ -443,6 +443,8 @@ export class DiscordWorld extends EventEmitter {
       throw new Error(`fake Discord: /${name} needs a subcommand`);
     }
     const values: APIApplicationCommandInteractionDataOption[] = [];
+    // A user option carries the user's id; Discord sends who it is in data.resolved.
+    const resolvedUsers: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) {
       const spec: any = specs.find((o) => o.name === key);
       if (!spec) throw new Error(`fake Discord: /${name} has no option ${key}`);
@@ -450,7 +452,9 @@ export class DiscordWorld extends EventEmitter {
         spec.type === OptionType.String ? typeof value === 'string' :
         spec.type === OptionType.Integer ? Number.isInteger(value) :
         spec.type === OptionType.Number ? typeof value === 'number' :
-        spec.type === OptionType.Boolean ? typeof value === 'boolean' : false;
+        spec.type === OptionType.Boolean ? typeof value === 'boolean' :
+        spec.type === OptionType.User ? typeof value === 'string' && this.users.has(value) : false;
+      if (spec.type === OptionType.User && ok) resolvedUsers[value as string] = this.users.get(value as string)!.user;
       if (!ok) throw new Error(`fake Discord: option ${key} of /${name} cannot be ${JSON.stringify(value)}`);
       if (spec.choices && !spec.choices.some((c: any) => c.value === value)) throw new Error(`fake Discord: ${key} must be one of the choices`);
       if (typeof value === 'number' && ((spec.min_value !== undefined && value < spec.min_value) || (spec.max_value !== undefined && value > spec.max_value))) {
@@ -471,6 +475,7 @@ export class DiscordWorld extends EventEmitter {
         name: cmd.name,
         type: 1,
         options: sub ? [sub] : values,
+        ...(Object.keys(resolvedUsers).length ? { resolved: { users: resolvedUsers } } : {}),
         ...(guildId && cmd.guild_id ? { guild_id: guildId } : {}),
       },
     } as unknown as APIChatInputApplicationCommandInteraction;

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RedisBackend } from '../../../src/queue/redis/backend.js';
 import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../../../src/queue/redis/stores.js';
+import { expectBans, expectLimitHistory } from '../../fixtures/limit-history.js';
 import { runRetention } from '../../../src/store/index.js';
 import { OPEN_LIMITS, params } from '../harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -120,6 +121,14 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
     await settings.reset('S', 'max_steps');
     expect((await settings.get('S')).max_steps).toBe(OPEN_LIMITS.max_steps);
   });
+
+  it('bans and unbans users per server', async () => {
+    await expectBans(open().settings);
+  });
+
+  it('records who changed which limit when, newest first', async () => {
+    await expectLimitHistory(open().settings, OPEN_LIMITS);
+  }, 60_000);
 
   it('counts quotas per UTC day and requests per minute, refunds on the day of the submit', async () => {
     const { usage } = open();
