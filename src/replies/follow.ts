@@ -19,7 +19,9 @@ export interface JobUpdateTarget {
   progressIntervalMs: number;
   /**
    * Edits the job's status message (or posts a new one when the old can no longer be edited).
-   * Called in event order per job; a throw is logged and the next update still comes.
+   * A final reply marked ephemeral (a result withheld by the safety check) instead removes the
+   * public status and tells only the requester. Called in event order per job; a throw is
+   * logged and the next update still comes.
    */
   deliver(job: JobRecord, reply: Reply, event: JobEvent): Promise<void>;
 }

@@ -4,6 +4,7 @@
  */
 import { gridButtons, singleImageButtons } from '../core/buttons.js';
 import { JOB_FAILED } from '../core/errors.js';
+import { SAFETY_BLOCKED } from '../core/safety.js';
 import type { JobRecord } from '../core/jobs.js';
 import { bold, concat, italic, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
 import type { Reply } from '../core/reply.js';
@@ -88,6 +89,8 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
       return { text: md`${head} (Starting…)` };
     }
     case 'failed':
+      // A withheld result is the requester's business only: adapters take the public status down and tell them privately.
+      if (job.error === SAFETY_BLOCKED) return { text: lines(head, `🙈 ${SAFETY_BLOCKED}`), ephemeral: true };
       return { text: lines(head, `❌ ${job.error ?? JOB_FAILED}`) };
     case 'cancelled':
       return { text: md`${head} (cancelled)` };

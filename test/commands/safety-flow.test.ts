@@ -73,6 +73,7 @@ describe('the image safety check', () => {
     expect((await t.services.usage.today('strict', 'ann')).userImages).toBe(0);
     const reply = await renderJob(job, t.services.images);
     expect(reply.images).toBeUndefined();
+    expect(reply.ephemeral).toBe(true);
     expect(shown(reply.text)).toContain(SAFETY_BLOCKED);
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BANNED } from '../../commands/index.js';
+import { SAFETY_BLOCKED } from '../../src/core/safety.js';
 import { buttonId, privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
 
 let bot: Bot;
@@ -177,6 +178,19 @@ describe('the image safety check', () => {
     await bot.ts.services.settings.reset(bot.fake.guild.id, 'nsfw_threshold');
     await bot.ts.services.settings.reset(bot.fake.guild.id, 'nsfw_policy');
     bot.fake.setChannelNsfw(false);
+  });
+
+  it('block: the public status goes away and only the requester is told, in a private follow-up', async () => {
+    const { fake } = bot;
+    await bot.ts.services.settings.set(fake.guild.id, 'nsfw_threshold', 0);
+    await bot.ts.services.settings.set(fake.guild.id, 'nsfw_policy', 'block');
+    const i = fake.slash('imagine', { prompt: 'withheld whale --seed 9' });
+    await fake.waitFor(() => fake.original(i)?.deleted, 'the public status to be removed');
+    const note = await fake.waitFor(() => fake.visibleMessages(fake.channelId, fake.member.user.id).find((m) => m.interactionId === i.id && fake.isEphemeral(m)), 'the private notice');
+    expect(note.content).toContain(SAFETY_BLOCKED);
+    expect(note.attachments).toEqual([]);
+    // Nobody else sees anything of it.
+    expect(fake.visibleMessages(fake.channelId, fake.admin.user.id).filter((m) => m.interactionId === i.id)).toEqual([]);
   });
 
   it('spoiler: the grid comes as a spoiler attachment, and its buttons still work', async () => {

@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_HIDDEN_NOTE } from '../../src/adapters/slack/delivery.js';
+import { SAFETY_BLOCKED } from '../../src/core/safety.js';
 import { startSlack } from '../../src/adapters/slack/index.js';
 import type { AdapterHandle } from '../../src/adapters/types.js';
 import type { ImageStore } from '../../src/store/types.js';
@@ -170,6 +171,16 @@ describe('Slack end to end', () => {
     expect(buttonsOf(grid)).toHaveLength(2);
     expect(fake.callsOf('files.completeUploadExternal').map((c) => c.status)).toEqual([429, 200]);
     expect(fake.callsOf('chat.postMessage')[0]!.status).toBe(429);
+  });
+
+  it('a result the safety policy blocks: the status message goes, only the requester is told', async () => {
+    const { fake, ts, url } = await start('http');
+    await ts.services.settings.set(fake.teamId, 'nsfw_threshold', 0);
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'withheld heron --seed 3', userId: ALICE, channelId: CHANNEL }) });
+    const note = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes(SAFETY_BLOCKED)), 30_000, 'the private notice');
+    expect(note.channel).toBe(CHANNEL);
+    await fake.waitFor(() => fake.channelMessages(CHANNEL).every((m) => m.deleted) || undefined, 10_000, 'the status message to go');
+    expect(fake.callsOf('files.completeUploadExternal')).toEqual([]);
   });
 
   it('a result the safety policy spoilers is not shown (Slack has no spoilers); its buttons still work', async () => {

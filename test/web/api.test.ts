@@ -11,6 +11,7 @@ import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { click, command, openTab, post, type Tab } from './client.js';
 import { commandLayer } from '../../commands/index.js';
 import { shown } from '../fixtures/markup.js';
+import { SAFETY_BLOCKED } from '../../src/core/safety.js';
 
 /** The HTTP status a WebSocket handshake gets (101 when it opens). */
 function handshake(httpUrl: string, origin: string): Promise<number> {
@@ -87,6 +88,22 @@ describe('playground API on loopback', () => {
     expect(done.images[0]).toMatchObject({ width: meta.width, height: meta.height });
 
     expect(elsewhere.received.some((m) => m.id === id)).toBe(false);
+  });
+
+  it('a result the safety policy blocks: every tab loses its status, only the asking tab is told', async () => {
+    await t.services.settings.set('second', 'nsfw_threshold', 0);
+    try {
+      const [erin, frank] = [await tab('second'), await tab('second')];
+      const sent = await command(url, erin, 'second', 'Erin', '/imagine withheld heron --seed 4');
+      const id = sent.body.message!.id;
+      const note = await erin.waitFor((m) => m.id !== id && m.jobId === sent.body.message!.jobId && m.job?.status === 'failed', 'the private notice');
+      expect(note.visibleTo).toBe(erin.clientId);
+      expect(shown(note.text)).toContain(SAFETY_BLOCKED);
+      await frank.waitFor((m) => m.id === id && m.deleted === true, 'the status taken down in the other tab');
+      expect(frank.received.some((m) => shown(m.text).includes(SAFETY_BLOCKED))).toBe(false);
+    } finally {
+      await t.services.settings.reset('second', 'nsfw_threshold');
+    }
   });
 
   it('marks a result the safety policy spoilers as a spoiler for every tab', async () => {

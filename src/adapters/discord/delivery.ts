@@ -117,6 +117,10 @@ export class DiscordDelivery implements JobUpdateTarget {
     if (data.token) await this.gates.get(data.token)?.promise;
     const final = isFinalEvent(event);
     try {
+      if (final && reply.ephemeral) {
+        await this.tellPrivately(job, data, await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit }));
+        return;
+      }
       const key = shownKey(reply);
       if (this.shown.get(job.id) === key) return;
       const message = await renderMessage(reply, { ping: [job.userId], attachmentLimit: data.attachmentSizeLimit });
@@ -151,6 +155,24 @@ export class DiscordDelivery implements JobUpdateTarget {
       }
     }
     await this.postAnew(job, data, message);
+  }
+
+  /**
+   * Takes the public status down and tells only the requester: an ephemeral follow-up while the
+   * interaction token lives, a DM after.
+   */
+  private async tellPrivately(job: JobRecord, data: DiscordDeliveryData, message: DiscordMessage): Promise<void> {
+    const gone = (err: unknown) => (isGone(err) ? undefined : Promise.reject(err));
+    if (data.message) await this.messenger.delete(data.message.channelId, data.message.id).catch(gone);
+    else if (this.tokenUsable(data)) await this.messenger.deleteOriginal(data.applicationId, data.token).catch(gone);
+    const old = this.originals.get(job.id);
+    if (old) await this.messenger.delete(old.channel_id, old.id).catch(() => undefined);
+    if (this.tokenUsable(data)) {
+      await this.messenger.followUp(data.applicationId, data.token, message);
+      return;
+    }
+    const { flags: _flags, ...body } = message.body;
+    await this.messenger.post(await this.messenger.openDm(job.userId), { body, files: message.files });
   }
 
   /** A new message mentioning the requester: in the channel, else in a DM. Later updates edit it. */

@@ -111,6 +111,8 @@ export class SlackDelivery implements JobUpdateTarget {
 
       if (reply.ephemeral) {
         await this.messenger.ephemeral(data.channel, job.userId, reply, data.threadTs);
+        // A withheld result: its public status goes too.
+        if (final && ts) await this.messenger.delete(data.channel, ts).catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'could not remove the Slack status message'));
         return;
       }
       if (final && event.type === 'done' && reply.images?.some((i) => i.spoiler)) {

@@ -81,6 +81,21 @@ export class ChannelHub {
     return message;
   }
 
+  /** Takes a message down for every tab that sees it (they get it back marked deleted). */
+  remove(serverId: string, messageId: string, now = Date.now()): void {
+    const ch = this.channels.get(serverId);
+    const old = ch?.messages.get(messageId);
+    if (!ch || !old) return;
+    ch.messages.delete(messageId);
+    if (old.visibleTo) ch.ephemeralCount--;
+    else ch.publicCount--;
+    const gone: WebMessage = { ...old, updatedAt: now, deleted: true, text: [], images: [], buttons: [] };
+    for (const sub of this.subscribers) {
+      if (sub.serverId !== serverId || (old.visibleTo && old.visibleTo !== sub.clientId)) continue;
+      sub.send(gone);
+    }
+  }
+
   subscribe(sub: Subscriber): () => void {
     this.subscribers.add(sub);
     return () => this.subscribers.delete(sub);

@@ -4,7 +4,7 @@
  * message of its own, so it never turns the shared status private.
  */
 import { z } from 'zod';
-import type { JobEvent, JobRecord } from '../../core/jobs.js';
+import { isFinalEvent, type JobEvent, type JobRecord } from '../../core/jobs.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log/index.js';
 import type { JobUpdateTarget } from '../../replies/follow.js';
@@ -49,6 +49,8 @@ export class WebDelivery implements JobUpdateTarget {
     }
     const data = parsed.data;
     this.rememberUser(job.userId, job.userName);
+    // A withheld result: the public status goes, the requester alone is told.
+    if (reply.ephemeral && isFinalEvent(event)) this.hub.remove(data.serverId, data.messageId);
     const id = reply.ephemeral ? `${data.messageId}-${event.type}` : data.messageId;
     this.hub.upsert(
       this.toMessage(

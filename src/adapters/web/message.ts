@@ -42,6 +42,8 @@ export interface WebMessage {
   buttons: WebButton[][];
   jobId?: string;
   job?: { status: JobStatus; position?: number; step?: number; total?: number };
+  /** Taken down (a withheld result's public status): tabs remove it. */
+  deleted?: boolean;
 }
 
 function mentionsOf(markup: Markup, out: Set<string> = new Set()): Set<string> {

@@ -264,6 +264,11 @@ function upsert(message) {
   const old = app.messages.get(message.id);
   // Updates can cross: the POST answer and the event stream may bring the same message twice.
   if (old && old.updatedAt > message.updatedAt) return;
+  if (message.deleted) {
+    app.messages.delete(message.id);
+    ui.list.querySelector(`li[data-id="${CSS.escape(message.id)}"]`)?.remove();
+    return;
+  }
   app.messages.set(message.id, message);
   const stick = nearBottom();
   const node = renderMessage(message);
