@@ -39,6 +39,7 @@ const OPEN_LIMITS = {
   negative_prompt: '',
   nsfw_policy: 'block',
   nsfw_threshold: 0.6,
+  mod_log_channel: '',
 };
 
 const us = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;

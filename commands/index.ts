@@ -34,6 +34,18 @@ export function parseCommandText(name: string, text: string): { subcommand?: str
   return parseBySpec(command, text);
 }
 
+/** Refusals the moderation log gets (UserError reasons), in its words. */
+const MODERATED: Record<string, string> = {
+  'blocked-word': 'a blocked word',
+  'blocked-pattern': 'a blocked pattern',
+  'child-safety': 'the child-safety check',
+};
+
+function reportRefusal(inv: Invocation, services: Services, why: string): void {
+  const prompt = typeof inv.options.prompt === 'string' ? inv.options.prompt : undefined;
+  services.moderation.report({ platform: inv.platform, serverId: inv.serverId, userId: inv.userId, kind: 'refused', reason: `${why} (/${inv.command})`, prompt });
+}
+
 /**
  * Runs a slash command or a button click. User mistakes and refusals come back as ephemeral
  * replies; an unexpected error is logged and the user gets a short apology, never a stack.
@@ -42,6 +54,7 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
   try {
     // A user a server's admins banned gets nothing from the bot there but this.
     if (!inv.isServerAdmin && (await services.settings.isBanned(inv.serverId, inv.userId))) {
+      reportRefusal(inv, services, 'a banned user');
       return { kind: 'reply', reply: { text: md`${BANNED}`, ephemeral: true } };
     }
     if (inv.command === BUTTON_COMMAND) return await handleButton(inv, services);
@@ -49,7 +62,11 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
     if (!command) throw new UserError(md`Unknown command \`/${inv.command}\`. Commands: ${commandList()}.`, 'usage');
     return await command.execute(inv, services);
   } catch (err) {
-    if (err instanceof UserError) return { kind: 'reply', reply: { text: err.markup, ephemeral: true } };
+    if (err instanceof UserError) {
+      const why = MODERATED[err.reason ?? ''];
+      if (why) reportRefusal(inv, services, why);
+      return { kind: 'reply', reply: { text: err.markup, ephemeral: true } };
+    }
     // Redis down: every store read fails at once; say so rather than apologise for a bug.
     if (!services.queue.available) {
       services.log.warn({ err: { message: (err as Error).message }, command: inv.command }, 'command failed while the queue is unreachable');

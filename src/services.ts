@@ -5,6 +5,7 @@
 import type { AppConfig } from './config.js';
 import type { Logger } from './log/index.js';
 import type { ModelCatalog } from './pipeline/catalog.js';
+import type { ModerationFeed } from './replies/moderation.js';
 import type { JobQueue } from './queue/types.js';
 import type { ImageStore, JobStore, SettingsStore, UsageStore } from './store/types.js';
 
@@ -16,5 +17,7 @@ export interface Services {
   settings: SettingsStore;
   usage: UsageStore;
   models: ModelCatalog;
+  /** Refusals for the moderation log (replies/moderation.ts). */
+  moderation: ModerationFeed;
   log: Logger;
 }

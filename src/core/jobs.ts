@@ -59,7 +59,16 @@ export interface JobRecord extends Requester {
   output?: JobOutput;
   /** Set when failed: a message meant for the user. */
   error?: string;
+  /** Set when the image safety check flagged a result: for the server's moderation log. */
+  moderation?: JobModeration;
   delivery?: Delivery;
+}
+
+/** What the image safety check found: the verdict, the highest unsafe score, and the flagged pictures (ImageStore keys). */
+export interface JobModeration {
+  verdict: 'block' | 'spoiler';
+  unsafe: number;
+  images: string[];
 }
 
 /** What a runner leaves behind; image references are ImageStore keys. */

@@ -35,6 +35,8 @@ export interface ServerLimits {
   nsfw_policy: NsfwPolicy;
   /** The unsafe score (Hentai + Porn + Sexy, 0–1) from which a result counts as flagged. */
   nsfw_threshold: number;
+  /** The channel (platform id) that gets the moderation log; '' for none. */
+  mod_log_channel: string;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -51,7 +53,7 @@ export const DEFAULT_CEILINGS: Ceilings = { maxUpscalePixels: 4096 * 4096 };
 
 interface LimitSpec {
   /** 'number' takes decimals; 'choice' one of `choices`. */
-  kind: 'int' | 'number' | 'bool' | 'list' | 'text' | 'choice' | 'patterns';
+  kind: 'int' | 'number' | 'bool' | 'list' | 'text' | 'choice' | 'patterns' | 'channel';
   min?: number;
   max?: number;
   choices?: readonly string[];
@@ -74,6 +76,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   negative_prompt: { kind: 'text', help: 'negative prompt added to every request' },
   nsfw_policy: { kind: 'choice', choices: NSFW_POLICIES, help: 'a result the safety check flags: block (not posted), spoiler, or allow (age-restricted channels; a spoiler elsewhere)' },
   nsfw_threshold: { kind: 'number', min: 0, max: 1, help: 'unsafe score (0–1) from which the safety check flags a result' },
+  mod_log_channel: { kind: 'channel', help: 'channel that gets every refused prompt and every blocked or spoilered image (- for none)' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];
@@ -113,6 +116,13 @@ export function parseLimitValue(name: LimitName, text: string): ServerLimits[Lim
       return raw === '' || raw === '-' ? [] : [...new Set(raw.split(',').map((w) => w.trim()).filter(Boolean))];
     case 'patterns':
       return raw === '' || raw === '-' ? [] : parsePatterns(raw);
+    case 'channel': {
+      if (raw === '' || raw === '-') return '';
+      // Discord and Slack send a picked channel as <#ID> or <#ID|name>; the playground takes its channel's name.
+      const m = /^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(raw) ?? /^#?([\w-]{1,80})$/.exec(raw);
+      if (!m) throw new Error(`${name} must be a channel: pick it with # (got '${raw}')`);
+      return m[1]!;
+    }
     case 'text':
       if (raw.length > 500) throw new Error(`${name} is at most 500 characters`);
       return raw;
@@ -146,6 +156,7 @@ function isValidValue(spec: LimitSpec, v: unknown): boolean {
         return false;
       }
     case 'text':
+    case 'channel':
       return typeof v === 'string';
   }
 }

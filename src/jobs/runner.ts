@@ -6,7 +6,7 @@ import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobOutput, JobRecord } from '../core/jobs.js';
 import { DEFAULT_CEILINGS } from '../core/limits.js';
-import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore } from '../core/safety.js';
+import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore, type SafetyVerdict } from '../core/safety.js';
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng } from '../images/png.js';
 import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
@@ -107,17 +107,29 @@ export class PipelineJobRunner implements JobRunner {
   private async checkSafety(job: JobRecord, images: RgbImage[]): Promise<boolean> {
     const pipeline = await this.pipeline(job.params.model);
     const { policy, threshold, ageRestricted } = job.params.safety ?? { policy: 'block', threshold: DEFAULT_NSFW_THRESHOLD, ageRestricted: false };
-    let spoiler = false;
+    const flagged: { index: number; unsafe: number }[] = [];
+    let verdict: SafetyVerdict = 'pass';
     for (const [index, image] of images.entries()) {
       const scores = await pipeline.classify(image);
       if (!scores) return false;
-      const verdict = safetyVerdict(scores, policy, threshold, ageRestricted);
-      if (verdict === 'pass') continue;
-      this.options.log?.info({ jobId: job.id, serverId: job.serverId, userId: job.userId, index, unsafe: unsafeScore(scores), policy, threshold, verdict }, 'safety check flagged a result');
-      if (verdict === 'block') throw new UserError(SAFETY_BLOCKED, 'nsfw-blocked');
-      spoiler = true;
+      const v = safetyVerdict(scores, policy, threshold, ageRestricted);
+      if (v === 'pass') continue;
+      flagged.push({ index, unsafe: unsafeScore(scores) });
+      if (v === 'block' || verdict === 'pass') verdict = v;
     }
-    return spoiler;
+    if (verdict === 'pass') return false;
+    const unsafe = Math.max(...flagged.map((f) => f.unsafe));
+    this.options.log?.info({ jobId: job.id, serverId: job.serverId, userId: job.userId, images: flagged.map((f) => f.index), unsafe, policy, threshold, verdict }, 'safety check flagged a result');
+    // The flagged pictures are kept apart from the results, for the server's moderation log only (retention removes them with the job).
+    const keys: string[] = [];
+    for (const { index } of flagged) {
+      const key = `${job.id}/flagged-${index}.png`;
+      await this.options.images.put(key, await rgbToPng(images[index]!));
+      keys.push(key);
+    }
+    await this.options.jobs.update(job.id, { moderation: { verdict, unsafe, images: keys } });
+    if (verdict === 'block') throw new UserError(SAFETY_BLOCKED, 'nsfw-blocked');
+    return true;
   }
 
   private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {

@@ -2,6 +2,7 @@
  * The single-process runtime: SQLite and a local image folder in DATA_DIR, the in-process fair
  * queue, the pipeline runner. `npm start` and the tests wire it the same way.
  */
+import { ModerationFeed } from '../replies/moderation.js';
 import type { AppConfig } from '../config.js';
 import type { Services } from '../services.js';
 import type { Logger } from '../log/index.js';
@@ -23,7 +24,7 @@ export async function createLocalRuntime(config: AppConfig, log: Logger, options
   const baseQueue = LocalJobQueue.fromConfig(config, { jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, log, now: options.now });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue, { jobs: stores.jobs }) : baseQueue;
   const stopRetention = startRetention({ jobs: stores.jobs, images: stores.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
-  const services: Services = { config, queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, log };
+  const services: Services = { config, queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, moderation: new ModerationFeed(), log };
   let closed: Promise<void> | undefined;
   return {
     services,

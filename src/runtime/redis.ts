@@ -4,6 +4,7 @@
  * Workers (`npm run worker`) get createRedisWorkerRuntime: the pipeline runner fed by BullMQ.
  * Images are files in DATA_DIR/images, which every process must share; Redis carries their keys.
  */
+import { ModerationFeed } from '../replies/moderation.js';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
@@ -72,7 +73,7 @@ export async function createRedisRuntime(config: AppConfig, log: Logger, options
   const adopted = await s.jobs.adoptMarkedExpired();
   if (adopted) log.info({ jobs: adopted }, 'jobs whose images an earlier version expired are back under retention');
   const stopRetention = startRetention({ jobs: s.jobs, images: s.images, retentionDays: config.IMAGE_RETENTION_DAYS, log });
-  const services: Services = { config, queue, jobs: s.jobs, images: s.images, settings: s.settings, usage: s.usage, models: s.models, log };
+  const services: Services = { config, queue, jobs: s.jobs, images: s.images, settings: s.settings, usage: s.usage, models: s.models, moderation: new ModerationFeed(), log };
   let closed: Promise<void> | undefined;
   return {
     services,

@@ -96,6 +96,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // 4: what the image safety check found in a job, for the moderation log.
+  `
+  ALTER TABLE jobs ADD COLUMN moderation TEXT;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

@@ -21,6 +21,7 @@ interface JobRow {
   output: string | null;
   error: string | null;
   delivery: string | null;
+  moderation: string | null;
 }
 
 /** JobRecord field → column, and how its value is stored. */
@@ -42,6 +43,7 @@ const COLUMNS: Record<Exclude<keyof JobRecord, 'id'>, [column: string, json: boo
   output: ['output', true],
   error: ['error', false],
   delivery: ['delivery', true],
+  moderation: ['moderation', true],
 };
 
 function toRecord(row: JobRow): JobRecord {
@@ -65,6 +67,7 @@ function toRecord(row: JobRow): JobRecord {
   if (row.output !== null) job.output = JSON.parse(row.output) as JobRecord['output'];
   if (row.error !== null) job.error = row.error;
   if (row.delivery !== null) job.delivery = JSON.parse(row.delivery) as JobRecord['delivery'];
+  if (row.moderation !== null) job.moderation = JSON.parse(row.moderation) as JobRecord['moderation'];
   return job;
 }
 

@@ -71,6 +71,9 @@ describe('the image safety check', () => {
     for (const i of [0, 1, 2, 3]) expect(await t.services.images.has(`${job.id}/${i}.png`)).toBe(false);
     expect(await t.services.images.has(`${job.id}/grid.png`)).toBe(false);
     expect((await t.services.usage.today('strict', 'ann')).userImages).toBe(0);
+    // Kept apart from the results, for the moderation log only.
+    expect(job.moderation).toMatchObject({ verdict: 'block', images: [`${job.id}/flagged-0.png`, `${job.id}/flagged-1.png`, `${job.id}/flagged-2.png`, `${job.id}/flagged-3.png`] });
+    expect(await t.services.images.has(`${job.id}/flagged-0.png`)).toBe(true);
     const reply = await renderJob(job, t.services.images);
     expect(reply.images).toBeUndefined();
     expect(reply.ephemeral).toBe(true);

@@ -180,6 +180,30 @@ describe('the image safety check', () => {
     bot.fake.setChannelNsfw(false);
   });
 
+  it('the moderation log gets refused prompts and blocked images, as spoilers with the user, prompt and job id', async () => {
+    const { fake, ts } = bot;
+    const set = await privateAnswer(fake, fake.slash('limits', { name: 'mod_log_channel', value: `<#${fake.channelId}>` }, { subcommand: 'set', user: fake.admin }));
+    expect(set.content).toContain(`\`mod_log_channel\` is now **${fake.channelId}**`);
+    await ts.services.settings.set(fake.guild.id, 'blocked_words', ['kraken']);
+    await privateAnswer(fake, fake.slash('imagine', { prompt: 'a kraken at sea' }));
+    const log = () => fake.visibleMessages(fake.channelId, fake.admin.user.id).filter((m) => m.content.includes('🛡️'));
+    const refused = await fake.waitFor(() => log().find((m) => m.content.includes('Refused prompt')), 'the refusal in the log');
+    expect(refused.content).toContain(`<@${fake.member.user.id}>`);
+    expect(refused.content).toContain('a kraken at sea');
+
+    await ts.services.settings.set(fake.guild.id, 'nsfw_threshold', 0);
+    await ts.services.settings.set(fake.guild.id, 'nsfw_policy', 'block');
+    fake.slash('imagine', { prompt: 'logged whale --seed 8' });
+    const blocked = await fake.waitFor(() => log().find((m) => m.content.includes('Blocked image')), 'the blocked image in the log');
+    const job = (await ts.services.jobs.listByStatus(['failed'])).find((j) => j.params.prompt === 'logged whale')!;
+    expect(blocked.content).toContain(job.id);
+    expect(blocked.content).toContain('logged whale');
+    expect(blocked.attachments.length).toBe(4);
+    expect(blocked.attachments.every((a) => a.filename.startsWith('SPOILER_'))).toBe(true);
+    await ts.services.settings.reset(fake.guild.id, 'blocked_words');
+    await ts.services.settings.reset(fake.guild.id, 'mod_log_channel');
+  });
+
   it('block: the public status goes away and only the requester is told, in a private follow-up', async () => {
     const { fake } = bot;
     await bot.ts.services.settings.set(fake.guild.id, 'nsfw_threshold', 0);

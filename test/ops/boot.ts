@@ -1,4 +1,5 @@
 /** Boots one bot process the way src/runtime/main.ts does, on real stores, queue, runner and playground. */
+import { ModerationFeed } from '../../src/replies/moderation.js';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { startWeb } from '../../src/adapters/web/index.js';
@@ -47,7 +48,7 @@ export async function boot(dataDir: string, modelDir: string, signals: SignalSou
   const runner = new DoorRunner(pipeline);
   const rawQueue = new LocalJobQueue({ jobs: stores.jobs, settings: stores.settings, usage: stores.usage, models, runner, concurrency: 1, log });
   const ops = createOps({ config, queue: rawQueue, jobs: stores.jobs, log, modelName: () => models.defaultModel.name, defaultMetrics: false });
-  const services: Services = { config, queue: ops.queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, log };
+  const services: Services = { config, queue: ops.queue, jobs: stores.jobs, images: stores.images, settings: stores.settings, usage: stores.usage, models, moderation: new ModerationFeed(), log };
   const web = await startWeb(services, commandLayer, { routes: ops.routes, port: 0, host: '127.0.0.1' });
   ops.addAdapter(web);
   const exits: number[] = [];

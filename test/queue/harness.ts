@@ -1,4 +1,5 @@
 /** A LocalJobQueue on real SQLite files in a temp dir, with a FakeRunner and an event log. */
+import { ModerationFeed } from '../../src/replies/moderation.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ export const OPEN_LIMITS: ServerLimits = {
   negative_prompt: '',
   nsfw_policy: 'block',
   nsfw_threshold: 0.6,
+  mod_log_channel: '',
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {
@@ -95,6 +97,8 @@ export class Harness {
   queue!: LocalJobQueue;
   runner!: FakeRunner;
   events: JobEvent[] = [];
+  /** Refusals dispatch reported for the moderation log. */
+  readonly moderation = new ModerationFeed();
   private waiters: { match: (e: JobEvent) => boolean; resolve: (e: JobEvent) => void }[] = [];
 
   constructor(limits: Partial<ServerLimits> = {}) {
@@ -137,6 +141,7 @@ export class Harness {
       settings: this.stores.settings,
       usage: this.stores.usage,
       models: this.models,
+      moderation: this.moderation,
       log: this.log,
     };
   }

@@ -183,6 +183,24 @@ describe('Slack end to end', () => {
     expect(fake.callsOf('files.completeUploadExternal')).toEqual([]);
   });
 
+  it('the moderation log channel gets refused prompts and flagged results, without the picture', async () => {
+    const { fake, ts, url } = await start('http');
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/limits', text: 'set mod_log_channel <#C0MODS|mods>', userId: OWNER, channelId: CHANNEL }) });
+    await fake.waitFor(() => fake.ephemerals.find((e) => e.user === OWNER), 20_000, 'owner answer');
+    expect((await ts.services.settings.get(fake.teamId)).mod_log_channel).toBe('C0MODS');
+    await ts.services.settings.set(fake.teamId, 'blocked_words', ['kraken']);
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'a kraken', userId: ALICE, channelId: CHANNEL }) });
+    const refused = await fake.waitFor(() => fake.channelMessages('C0MODS').find((m) => m.text.includes('Refused prompt')), 20_000, 'the refusal in the log');
+    expect(refused.text).toContain(`<@${ALICE}>`);
+    expect(refused.text).toContain('a kraken');
+    await ts.services.settings.set(fake.teamId, 'nsfw_threshold', 0);
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'logged heron --seed 2', userId: ALICE, channelId: CHANNEL }) });
+    const blocked = await fake.waitFor(() => fake.channelMessages('C0MODS').find((m) => m.text.includes('Blocked image')), 30_000, 'the blocked image in the log');
+    expect(blocked.text).toContain('logged heron');
+    expect(blocked.text).toContain('not shown: Slack has no spoilers');
+    expect(blocked.files ?? []).toEqual([]);
+  });
+
   it('a result the safety policy spoilers is not shown (Slack has no spoilers); its buttons still work', async () => {
     const { fake, ts, url } = await start('http');
     // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.

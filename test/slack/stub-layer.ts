@@ -4,6 +4,7 @@
  * specs and text parsing are the real ones; only dispatch is scripted. The real followJobs and
  * renderJob run on top of it. (The end-to-end test uses the real command layer.)
  */
+import { ModerationFeed } from '../../src/replies/moderation.js';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
@@ -121,7 +122,7 @@ export function stubWorld(env: Record<string, string>): StubWorld {
   const jobs = new MemoryJobs();
   const images = new MemoryImages();
   const queue = new ManualQueue(jobs, images);
-  const services = { config, log, jobs, images, queue, settings: {}, usage: {}, models: {} } as unknown as Services;
+  const services = { config, log, jobs, images, queue, settings: {}, usage: {}, models: {}, moderation: new ModerationFeed() } as unknown as Services;
   const invocations: Invocation[] = [];
 
   const submit = async (inv: Invocation, kind: 'imagine' | 'variation', prompt: string): Promise<CommandOutcome> => {

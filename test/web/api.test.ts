@@ -106,6 +106,21 @@ describe('playground API on loopback', () => {
     }
   });
 
+  it('posts the moderation log in the playground channel when it is set to #general', async () => {
+    const [admin, gina] = [await tab('second'), await tab('second')];
+    await command(url, admin, 'second', 'Root', '/limits set mod_log_channel #general');
+    await command(url, admin, 'second', 'Root', '/limits set blocked_words kraken');
+    try {
+      await command(url, gina, 'second', 'Gina', '/imagine a kraken');
+      const entry = await admin.waitFor((m) => shown(m.text).includes('Refused prompt'), 'the log entry');
+      expect(entry.visibleTo).toBeUndefined();
+      expect(shown(entry.text)).toContain('a kraken');
+    } finally {
+      await t.services.settings.reset('second', 'mod_log_channel');
+      await t.services.settings.reset('second', 'blocked_words');
+    }
+  });
+
   it('marks a result the safety policy spoilers as a spoiler for every tab', async () => {
     // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.
     await t.services.settings.set('second', 'nsfw_threshold', 0);

@@ -7,11 +7,13 @@
 import { Client, Events, GatewayIntentBits, RESTEvents, type ClientOptions } from 'discord.js';
 import type { AppConfig } from '../../config.js';
 import { followJobs } from '../../replies/follow.js';
+import { followModeration } from '../../replies/moderation.js';
 import type { Services } from '../../services.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { missingCommands } from './commands-json.js';
 import { DiscordDelivery } from './delivery.js';
 import { InteractionHandler } from './interactions.js';
+import { renderMessage } from './message.js';
 import { DiscordMessenger } from './messenger.js';
 
 export { deployCommands, toDiscordCommands } from './commands-json.js';
@@ -108,7 +110,13 @@ export async function startDiscord(services: Services, commands: CommandLayer, o
   client.on(Events.Debug, (message) => log.trace({ detail: message }, 'discord.js'));
   client.rest.on(RESTEvents.RateLimited, (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit; waiting'));
 
-  const unfollow = followJobs(services, target);
+  const unfollowJobs = followJobs(services, target);
+  const unfollowLog = followModeration(services, {
+    platform: 'discord',
+    gateway: config.INSTANCE_ID,
+    post: async (_serverId, channelId, reply) => void (await messenger.post(channelId, await renderMessage(reply))),
+  });
+  const unfollow = () => (unfollowJobs(), unfollowLog());
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
     await client.login(config.DISCORD_TOKEN);

@@ -11,9 +11,10 @@ import type { Server } from 'node:http';
 import { App, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
 import type { Invocation } from '../../core/invocation.js';
-import { md } from '../../core/markup.js';
+import { concat, md } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import { followJobs } from '../../replies/follow.js';
+import { followModeration } from '../../replies/moderation.js';
 import type { Services } from '../../services.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
@@ -228,7 +229,15 @@ export async function startSlack(services: Services, layer: CommandLayer, option
 
   await app.init();
 
-  const unfollow = followJobs(services, target);
+  const unfollowJobs = followJobs(services, target);
+  // Slack has no spoilers: the log says what was flagged and leaves the picture out.
+  const unfollowLog = followModeration(services, {
+    platform: 'slack',
+    gateway: config.INSTANCE_ID,
+    post: async (_serverId, channel, reply) =>
+      void (await messenger.post({ channel }, reply.images?.length ? { text: concat(reply.text, '\n🙈 The picture is not shown: Slack has no spoilers.') } : reply)),
+  });
+  const unfollow = () => (unfollowJobs(), unfollowLog());
   let port: number | undefined;
   try {
     if (receiver instanceof SocketModeReceiver) {

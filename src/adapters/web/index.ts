@@ -11,6 +11,7 @@ import type { CommandOutcome, Invocation } from '../../core/invocation.js';
 import { md, type Markup } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import { followJobs } from '../../replies/follow.js';
+import { followModeration } from '../../replies/moderation.js';
 import type { Services } from '../../services.js';
 import { BoundedMap } from '../../util/bounded-map.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
@@ -81,7 +82,17 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   const toMessage: ToWebMessage = (reply, base, clientId) =>
     messageFromReply(reply, base, { clientId, now: Date.now(), storeImage: (data) => `/api/images/${images.put(data)}.png`, userName: (id) => userNames.get(id) });
 
-  const stopFollowing = followJobs(services, new WebDelivery(config.INSTANCE_ID, options.progressIntervalMs ?? 400, hub, toMessage, rememberUser, log));
+  const stopJobs = followJobs(services, new WebDelivery(config.INSTANCE_ID, options.progressIntervalMs ?? 400, hub, toMessage, rememberUser, log));
+  // The playground has one channel per server: a log set to it posts there, spoilers blurred.
+  const stopLog = followModeration(services, {
+    platform: 'web',
+    gateway: config.INSTANCE_ID,
+    post: async (serverId, channelId, reply) => {
+      if (channelId !== WEB_CHANNEL_ID || !hub.hasServer(serverId)) return;
+      hub.upsert(toMessage(reply, { id: randomUUID(), serverId }, undefined));
+    },
+  });
+  const stopFollowing = () => (stopJobs(), stopLog());
 
   /** Posts an answer visible only to the asking tab. */
   const postEphemeral = (who: Identity, action: string, text: Markup): WebMessage =>
