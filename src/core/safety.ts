@@ -16,8 +16,12 @@ export const DEFAULT_NSFW_THRESHOLD = 0.6;
 /** What happens to a picture: posted as it is, posted as a spoiler, or not posted at all. */
 export type SafetyVerdict = 'pass' | 'spoiler' | 'block';
 
-/** The summed probability of the unsafe classes (0–1). */
+/** diffusers' safety checker's verdict among the scores (1 flagged), when the model folder carries one. */
+export const DIFFUSERS_CHECKER = 'safety_checker';
+
+/** The summed probability of the unsafe classes (0–1); a picture diffusers' safety checker flags counts as 1. */
 export function unsafeScore(scores: Record<string, number>): number {
+  if ((scores[DIFFUSERS_CHECKER] ?? 0) > 0) return 1;
   return UNSAFE_CLASSES.reduce((sum, c) => sum + (scores[c] ?? 0), 0);
 }
 

@@ -21,6 +21,8 @@ export interface ModelComponents {
   unet: OnnxMetadata;
   vaeDecoder: OnnxMetadata;
   vaeEncoder?: OnnxMetadata;
+  /** diffusers' StableDiffusionSafetyChecker when the export carries one (inputs clip_input, images; output has_nsfw_concepts). */
+  safetyChecker?: OnnxMetadata;
 }
 
 /** Which output of each session the pipeline reads. */
@@ -164,6 +166,12 @@ export function readModelFolder(dir: string): ModelDescription {
   const unet = readOnnx(abs, 'unet/model.onnx', 'the denoising UNet');
   const vaeDecoder = readOnnx(abs, 'vae_decoder/model.onnx', 'the VAE decoder');
   const vaeEncoder = existsSync(join(abs, 'vae_encoder/model.onnx')) ? readOnnx(abs, 'vae_encoder/model.onnx', 'the VAE encoder') : undefined;
+  const safetyChecker = existsSync(join(abs, 'safety_checker/model.onnx')) ? readOnnx(abs, 'safety_checker/model.onnx', "diffusers' safety checker") : undefined;
+  if (safetyChecker) {
+    expectInput(safetyChecker, 'clip_input', 'the CLIP-normalised 224×224 pictures');
+    expectInput(safetyChecker, 'images', 'the pictures themselves');
+    if (!safetyChecker.outputs.some((o) => o.name === 'has_nsfw_concepts')) throw new ModelLoadError(`${safetyChecker.file} has no output has_nsfw_concepts`);
+  }
 
   for (const encoder of [textEncoder, textEncoder2]) {
     if (!encoder) continue;
@@ -256,7 +264,7 @@ export function readModelFolder(dir: string): ModelDescription {
     // SDXL base zeroes the unconditional embeddings of an empty negative prompt (model_index.json says so).
     forceZerosForEmptyPrompt: sdxl && index.force_zeros_for_empty_prompt !== false && !turbo,
     gpuOnlyOps: [textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder].flatMap((m) => (m ? gpuOnlyOps(m.ops).map((o) => ({ file: m.file, ...o })) : [])),
-    components: { textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder },
+    components: { textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder, safetyChecker },
     io: {
       textHidden,
       text2Hidden,

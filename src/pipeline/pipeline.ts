@@ -8,7 +8,8 @@ import type { ModelDescription } from './model-folder.js';
 import type { Device } from './onnx-session.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
 import { ModelLoadError } from './errors.js';
-import { SafetyClassifier, type SafetyScores } from './safety.js';
+import { DIFFUSERS_CHECKER } from '../core/safety.js';
+import { DiffusersSafetyChecker, SafetyClassifier, type SafetyScores } from './safety.js';
 import { Upscaler, type UpscaleFactor } from './upscale.js';
 
 export interface PipelineLoadOptions {
@@ -58,6 +59,7 @@ export class InThreadPipeline implements Pipeline {
     private readonly diffusion: DiffusionPipeline,
     private readonly upscaler: Upscaler,
     private readonly safety: SafetyClassifier | undefined,
+    private readonly checker: DiffusersSafetyChecker | undefined,
   ) {}
 
   static async load(folder: string | ModelDescription, options: PipelineOptions = {}): Promise<InThreadPipeline> {
@@ -73,7 +75,10 @@ export class InThreadPipeline implements Pipeline {
         // No result may be posted unchecked: a classifier that does not load stops the model loading.
         throw new ModelLoadError(`the image safety classifier ${options.safetyModel} did not load (${(err as Error).message.split('\n')[0]}); fix or replace it (SAFETY_MODEL)`);
       }
-      return new InThreadPipeline(diffusion, upscaler, safety);
+      // A model that brings diffusers' own safety checker gets it run too (only where results are checked at all).
+      const checkerFile = diffusion.info.components.safetyChecker?.file;
+      const checker = safety && checkerFile ? await DiffusersSafetyChecker.open(checkerFile, sessionOptions) : undefined;
+      return new InThreadPipeline(diffusion, upscaler, safety, checker);
     } catch (err) {
       await diffusion.release();
       throw err;
@@ -114,13 +119,16 @@ export class InThreadPipeline implements Pipeline {
   }
 
   async classify(image: RgbImage): Promise<SafetyScores | undefined> {
-    return this.safety?.classify(image);
+    const scores = await this.safety?.classify(image);
+    if (!scores || !this.checker) return scores;
+    return { ...scores, [DIFFUSERS_CHECKER]: (await this.checker.flagged(image)) ? 1 : 0 };
   }
 
   async release(): Promise<void> {
     await this.diffusion.release();
     await this.upscaler.release();
     await this.safety?.release();
+    await this.checker?.release();
   }
 }
 

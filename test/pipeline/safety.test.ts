@@ -13,6 +13,9 @@ import { convertSafetyModel, SAFETY_CLASSES, SAFETY_DIR, SAFETY_FILE } from '../
 import { notoEmoji, samplePhoto } from '../../scripts/upscalers/pictures.js';
 import { DEFAULT_SAFETY_MODEL, loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadPipeline } from '../../src/pipeline/pipeline.js';
+import { readModelFolder } from '../../src/pipeline/model-folder.js';
+import { safetyVerdict } from '../../src/core/safety.js';
+import { GraphBuilder } from '../../scripts/onnx-writer/graph.js';
 import { writeTinyModel } from '../fixtures/tiny-models.js';
 import { decodeToRgb } from '../../src/images/png.js';
 import { readOnnxMetadata } from '../../src/pipeline/onnx-metadata.js';
@@ -82,6 +85,41 @@ describe('in the pipeline', () => {
       const image = (await pipeline.generate({ prompt: 'x', seed: 1, steps: 2, width: 64, height: 64 })).images[0]!;
       expect(await pipeline.classify(image)).toEqual(await ours.classify(image));
       await pipeline.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("diffusers' safety checker in a model folder", () => {
+  it('runs beside the classifier, and a picture it flags counts as unsafe whatever the classifier says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checker-'));
+    try {
+      const model = writeTinyModel(join(dir, 'tiny'), { generation: 'optimum-2023', family: 'sd1' });
+      // A checker with the I/O of diffusers' exported StableDiffusionSafetyChecker that flags very red pictures.
+      const g = new GraphBuilder('safety_checker');
+      const clip = g.input('clip_input', 'float32', [1, 3, 224, 224]);
+      const images = g.input('images', 'float32', [1, 'height', 'width', 3]);
+      const red = g.op('Slice', [clip, g.int64([0]), g.int64([1]), g.int64([1])]);
+      const flagged = g.op('Greater', [g.op('ReduceMean', [red], { keepdims: 0 }), g.constant(1)]);
+      g.output(images, 'out_images', 'float32', [1, 'height', 'width', 3]);
+      g.output(g.op('Reshape', [flagged, g.int64([1])]), 'has_nsfw_concepts', 'bool', [1]);
+      g.save(join(model, 'safety_checker', 'model.onnx'));
+      expect(readModelFolder(model).components.safetyChecker?.file).toBe(join(model, 'safety_checker', 'model.onnx'));
+
+      const solid = (r: number, g2: number, b: number): RgbImage => ({ width: 40, height: 30, data: Uint8Array.from({ length: 40 * 30 * 3 }, (_, i) => [r, g2, b][i % 3]!) });
+      const pipeline = await loadPipeline(model, { inProcess: true, safetyModel: DEFAULT_SAFETY_MODEL });
+      const red2 = await pipeline.classify(solid(250, 10, 10));
+      const blue = await pipeline.classify(solid(10, 10, 250));
+      await pipeline.release();
+      expect(red2).toMatchObject({ safety_checker: 1 });
+      expect(blue).toMatchObject({ safety_checker: 0 });
+      expect(safetyVerdict(red2!)).toBe('block');
+      expect(safetyVerdict(blue!)).toBe('pass');
+      // Without the classifier (SAFETY_MODEL=off) nothing is checked, the model's checker included.
+      const unchecked = await loadPipeline(model, { inProcess: true });
+      expect(await unchecked.classify(solid(250, 10, 10))).toBeUndefined();
+      await unchecked.release();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
