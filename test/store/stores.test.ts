@@ -114,6 +114,9 @@ describe('SqliteJobStore', () => {
     const output = { images: ['j1/0.png'], seeds: [7], preview: 'j1/0.png', previewWidth: 64, previewHeight: 64, width: 64, height: 64 };
     await stores.jobs.update('j1', { status: 'done', finishedAt: 5, output, attempts: 1 });
     expect(await stores.jobs.get('j1')).toEqual({ ...j, status: 'done', finishedAt: 5, output, attempts: 1 });
+    // What the safety check found, for the moderation log.
+    await stores.jobs.update('j1', { moderation: { verdict: 'block', unsafe: 0.9, images: ['j1/flagged-0.png'] } });
+    expect((await stores.jobs.get('j1'))?.moderation).toEqual({ verdict: 'block', unsafe: 0.9, images: ['j1/flagged-0.png'] });
     await stores.jobs.update('j1', { error: undefined, finishedAt: undefined });
     expect((await stores.jobs.get('j1'))?.finishedAt).toBeUndefined();
     expect(await stores.jobs.get('nope')).toBeUndefined();

@@ -13,10 +13,12 @@ import { SCRIPTS, type ScriptName } from './scripts.js';
 const DAY_MS = 86_400_000;
 
 /** Every JobRecord field but id: the hash fields a job may have. */
-const JOB_FIELDS = new Set<string>([
-  'kind', 'platform', 'serverId', 'channelId', 'userId', 'userName', 'params', 'status', 'priority', 'cost',
-  'createdAt', 'startedAt', 'finishedAt', 'attempts', 'output', 'error', 'delivery',
-]);
+/** Every JobRecord field but the id, each a hash field holding its JSON (a new field must be added here: the type says so). */
+const JOB_FIELD_LIST: Record<Exclude<keyof JobRecord, 'id'>, true> = {
+  kind: true, platform: true, serverId: true, channelId: true, userId: true, userName: true, params: true, status: true, priority: true, cost: true,
+  createdAt: true, startedAt: true, finishedAt: true, attempts: true, output: true, error: true, delivery: true, moderation: true,
+};
+const JOB_FIELDS = new Set<string>(Object.keys(JOB_FIELD_LIST));
 
 /** Length-prefixed server id, as the scripts build keys (ids may contain ':'). */
 export const serverKeyPart = (serverId: string) => `${serverId.length}:${serverId}`;

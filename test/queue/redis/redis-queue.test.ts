@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RESTART_FAILURE } from '../../../src/queue/messages.js';
+import { SAFETY_BLOCKED } from '../../../src/core/safety.js';
 import { FakeRunner } from '../../fixtures/fake-runner.js';
 import { ScaleHarness, refusal, submission } from './harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -58,6 +59,23 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown
     expect(await h.queue.cancel(running.id, { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('finished');
     expect(await h.queue.cancel('nope', { userId: 'ann', serverId: 'S', isServerAdmin: false })).toBe('not-found');
   });
+
+  it('a worker with the real pipeline checks results: a spoiler is marked and a blocked grid is withheld, refunded, kept apart for the log', async () => {
+    h = new ScaleHarness(server.url, { daily_user_images: 100 });
+    await h.openGateway();
+    await h.openWorker({ inProcessPipeline: true });
+    // A threshold of 0 flags any picture, so the tiny model's harmless ones drive both paths.
+    const spoilered = await h.queue.submit(submission('S', 'ann', { steps: 2, safety: { policy: 'spoiler', threshold: 0, ageRestricted: false } }));
+    const blocked = await h.queue.submit(submission('S', 'bob', { steps: 2, safety: { policy: 'block', threshold: 0, ageRestricted: false } }));
+    await h.settled([spoilered.id, blocked.id]);
+    const s = (await h.services.jobs.get(spoilered.id))!;
+    expect(s).toMatchObject({ status: 'done', output: { spoiler: true }, moderation: { verdict: 'spoiler' } });
+    const b = (await h.services.jobs.get(blocked.id))!;
+    expect(b).toMatchObject({ status: 'failed', error: SAFETY_BLOCKED, moderation: { verdict: 'block' } });
+    expect(b.output).toBeUndefined();
+    expect(await h.sharedImages().has(b.moderation!.images[0]!)).toBe(true);
+    expect((await h.services.usage.today('S', 'bob')).userImages).toBe(0);
+  }, 120_000);
 
   it('hands a running job back when a worker shuts down; another worker finishes it, announced once', async () => {
     h = new ScaleHarness(server.url);

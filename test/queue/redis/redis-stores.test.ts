@@ -46,6 +46,9 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
     await jobs.update('a', { status: 'running', startedAt: 2100, attempts: 1 });
     await jobs.update('b', { status: 'done', finishedAt: 3000, output: { images: ['b/0.png'], seeds: [1], preview: 'b/0.png', previewWidth: 64, previewHeight: 64, width: 64, height: 64, warnings: [] } });
     expect((await jobs.get('b'))?.output?.warnings).toEqual([]);
+    // What the safety check found, for the moderation log.
+    await jobs.update('b', { moderation: { verdict: 'spoiler', unsafe: 0.8, images: ['b/flagged-0.png'] } });
+    expect((await jobs.get('b'))?.moderation).toEqual({ verdict: 'spoiler', unsafe: 0.8, images: ['b/flagged-0.png'] });
     expect((await jobs.listByStatus(['queued', 'running'])).map((j) => j.id)).toEqual(['c', 'a']);
     expect((await jobs.listForUser('S', 'ann', ['queued', 'running'])).map((j) => j.id)).toEqual(['a']);
     expect((await jobs.listForUser('S', 'ann', ['done'])).map((j) => j.id)).toEqual(['b']);
