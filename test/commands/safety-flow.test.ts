@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/index.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import { CHILD_SAFETY_REFUSAL } from '../../src/core/prompt-checks.js';
-import { SAFETY_BLOCKED } from '../../src/core/safety.js';
+import { DEFAULT_NSFW_THRESHOLD, SAFETY_BLOCKED } from '../../src/core/safety.js';
 import { renderJob } from '../../src/replies/render.js';
 import { finishedJob, pressButton } from '../fixtures/flow.js';
 import { shown } from '../fixtures/markup.js';
@@ -57,6 +57,7 @@ describe('prompt checks', () => {
 
 describe('the image safety check', () => {
   it('lets ordinary results through at the default threshold', async () => {
+    await t.services.settings.set('calm', 'nsfw_threshold', DEFAULT_NSFW_THRESHOLD);
     const job = await finishedJob(t.services, await imagine('calm'));
     expect(job.status).toBe('done');
     expect(job.output!.spoiler).toBeUndefined();
