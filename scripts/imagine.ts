@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { decimal, integer } from './cli-options.js';
 import sharp from 'sharp';
 import { DEFAULT_MODEL_DIR, DEFAULT_UPSCALERS_DIR, upscalerFilesIn } from '../src/config.js';
 import { UserError } from '../src/core/errors.js';
@@ -20,22 +21,6 @@ import {
   type RgbImage,
   type SchedulerName,
 } from '../src/pipeline/index.js';
-
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
-    return n;
-  };
-}
-
-function decimal(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}.`);
-    return n;
-  };
-}
 
 async function readImage(file: string): Promise<RgbImage> {
   const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });

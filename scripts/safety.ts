@@ -6,15 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { failWith } from './cli-options.js';
 import { DEFAULT_SAFETY_MODEL } from '../src/config.js';
 import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, unsafeScore } from '../src/core/safety.js';
 import { decodeToRgb } from '../src/images/png.js';
 import { SafetyClassifier } from '../src/pipeline/index.js';
 
-const fail = (message: string): never => {
-  console.error(`safety: ${message}`);
-  process.exit(1);
-};
+const fail = failWith('safety');
 
 const program = new Command()
   .name('safety')

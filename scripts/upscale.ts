@@ -6,23 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { failWith, integer } from './cli-options.js';
 import { DEFAULT_UPSCALERS_DIR, upscalerFilesIn } from '../src/config.js';
 import { decodeToRgb, rgbToPng } from '../src/images/png.js';
 import { DEVICES, Upscaler, type Device, type UpscaleFactor } from '../src/pipeline/index.js';
 
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
-    return n;
-  };
-}
-
-const fail = (message: string): never => {
-  console.error(`upscale: ${message}`);
-  process.exit(1);
-};
+const fail = failWith('upscale');
 
 const program = new Command()
   .name('upscale')

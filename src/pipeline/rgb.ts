@@ -28,3 +28,16 @@ export function resizeRgb(src: RgbImage, width: number, height: number): RgbImag
   }
   return { width, height, data };
 }
+
+/**
+ * Interleaved RGB bytes as planar (NCHW) floats, each channel (v / 255 − mean) / std: what
+ * classifiers are fed (mean 0 and std 1 give plain [0, 1]).
+ */
+export function planarFloats(rgb: ArrayLike<number>, pixels: number, mean: readonly number[] = [0, 0, 0], std: readonly number[] = [1, 1, 1]): Float32Array {
+  const out = new Float32Array(pixels * 3);
+  for (let c = 0; c < 3; c++) {
+    const [m, s] = [mean[c]!, std[c]!];
+    for (let i = 0; i < pixels; i++) out[c * pixels + i] = (rgb[i * 3 + c]! / 255 - m) / s;
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { readOnnxMetadata } from './onnx-metadata.js';
 import { ModelSession, readFloat, type SessionOptions } from './onnx-session.js';
+import { planarFloats } from './rgb.js';
 import type { RgbImage } from './types.js';
 
 /** Class name → probability, in the model's class order. */
@@ -26,13 +27,7 @@ export class SafetyClassifier {
   }
 
   async classify(image: RgbImage): Promise<SafetyScores> {
-    const plane = image.width * image.height;
-    const x = new Float32Array(plane * 3);
-    for (let i = 0; i < plane; i++) {
-      x[i] = image.data[i * 3]! / 255;
-      x[plane + i] = image.data[i * 3 + 1]! / 255;
-      x[2 * plane + i] = image.data[i * 3 + 2]! / 255;
-    }
+    const x = planarFloats(image.data, image.width * image.height);
     const input = this.session.inputs.keys().next().value as string;
     const output = this.session.outputs.keys().next().value as string;
     const result = await this.session.run({ [input]: this.session.floatTensor(input, x, [1, 3, image.height, image.width]) }, [output], undefined, 'safety');
@@ -67,9 +62,7 @@ export class DiffusersSafetyChecker {
       .resize(224, 224, { fit: 'cover', position: 'centre', kernel: 'cubic' })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const plane = 224 * 224;
-    const clip = new Float32Array(plane * 3);
-    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) clip[c * plane + i] = (data[i * 3 + c]! / 255 - CLIP_MEAN[c]!) / CLIP_STD[c]!;
+    const clip = planarFloats(data, 224 * 224, CLIP_MEAN, CLIP_STD);
     const pixels = Float32Array.from(image.data, (v) => v / 255);
     const s = this.session;
     const result = await s.run(
