@@ -13,11 +13,12 @@ import type { Command, CommandLayer } from './command.js';
 import { imagineCommand } from './imagine.js';
 import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
+import { modelsCommand } from './models.js';
 
 /** What a banned user is told, privately. */
 export const BANNED = "A server admin has stopped you from using this bot in this server. Nothing was done.";
 
-export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand];
+export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand];
 
 const byName = new Map(slashCommands.map((c) => [c.name, c]));
 

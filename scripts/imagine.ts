@@ -1,5 +1,5 @@
 /**
- * `npm run imagine -- "<prompt>" --seed 42 --steps 20 --out out.png [--model DIR]`
+ * `npm run imagine -- "<prompt>" --seed 42 --steps 20 --out out.png [--model DIR|NAME]`
  * Makes images from the command line with the same pipeline the bot uses.
  */
 import { existsSync } from 'node:fs';
@@ -22,6 +22,14 @@ import {
   type SchedulerName,
 } from '../src/pipeline/index.js';
 
+/** A folder as given, else a model of that name in MODELS_DIR (default: the folder of the default model). */
+function modelFolder(value: string): string {
+  const direct = resolve(value);
+  if (existsSync(direct) || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) return direct;
+  const named = join(resolve(process.env.MODELS_DIR || dirname(process.env.MODEL_DIR || DEFAULT_MODEL_DIR)), value);
+  return existsSync(named) ? named : direct;
+}
+
 async function readImage(file: string): Promise<RgbImage> {
   const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
@@ -43,7 +51,7 @@ const program = new Command()
   .name('imagine')
   .description('Make an image from a text prompt with a Stable-Diffusion-family ONNX model.')
   .argument('<prompt...>', 'what to draw')
-  .option('-m, --model <dir>', 'model folder (diffusers ONNX layout)', process.env.MODEL_DIR || DEFAULT_MODEL_DIR)
+  .option('-m, --model <dir>', 'model folder (diffusers ONNX layout), or the name of one in MODELS_DIR (as `npm run model -- list` shows)', process.env.MODEL_DIR || DEFAULT_MODEL_DIR)
   .option('-o, --out <file>', 'PNG to write (a batch writes <name>-<seed>.png)', 'imagine.png')
   .option('-s, --seed <n>', 'seed; image i of a batch uses seed + i (random when omitted)', integer('seed', 0, 2 ** 32 - 1))
   .option('--steps <n>', 'denoising steps (model default when omitted)', integer('steps', 1, 1000))
@@ -63,13 +71,13 @@ const program = new Command()
 
 program.action(async (words: string[], o: Record<string, unknown>) => {
   const prompt = words.join(' ');
-  const model = resolve(String(o.model));
+  const model = modelFolder(String(o.model));
   const quiet = Boolean(o.quiet);
   const say = (line: string) => {
     if (!quiet) process.stderr.write(`${line}\n`);
   };
   if (!existsSync(model)) {
-    console.error(`imagine: model folder ${model} does not exist; pass --model DIR (a diffusers ONNX folder)${model === DEFAULT_MODEL_DIR ? ' or build the default model with npm run build:model' : ''}.`);
+    console.error(`imagine: model folder ${model} does not exist; pass --model DIR (a diffusers ONNX folder) or the name of a model in MODELS_DIR (npm run model -- list)${model === DEFAULT_MODEL_DIR ? ' or build the default model with npm run build:model' : ''}.`);
     process.exit(1);
   }
   try {

@@ -148,8 +148,8 @@ export interface AppConfig extends Readonly<Omit<Env, 'MODEL_DIR' | 'DATA_DIR' |
   readonly webEnabled: boolean;
 }
 
-/** Values that must never reach a log. */
-export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'WEB_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD'] as const;
+/** Values that must never reach a log (HF_TOKEN is read by `npm run model` only, but may sit in the same .env). */
+export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'WEB_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'HF_TOKEN'] as const;
 
 /** Loads .env (without overriding the real environment) into process.env. */
 export function loadDotenv(path = join(process.cwd(), '.env')): void {

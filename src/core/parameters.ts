@@ -98,7 +98,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     key: 'model',
     flags: ['model'],
     example: '--model emoji-diffusion',
-    option: { name: 'model', type: 'string', description: 'Model name (see /info)' },
+    option: { name: 'model', type: 'string', description: 'Model name (see /models)' },
     read: (v) => {
       if (/\s/.test(v)) throw new Error('a model name has no spaces');
       return v;

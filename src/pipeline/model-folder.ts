@@ -4,7 +4,7 @@
  * capabilities, the same in a gateway that never runs it and in the pipeline) and how to feed
  * each session. Every problem is named with its file; a folder with problems is not a model.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseJsonLenient } from '../util/json.js';
 import { defaultsFor, type GenerationDefaults, type ModelCapabilities, type ModelFamily, type ModelLimits } from './capabilities.js';
@@ -59,6 +59,37 @@ export interface ModelDescription extends ModelCapabilities {
   io: ModelIo;
 }
 
+/** The files of a diffusers ONNX model folder, with what each one is. */
+export const MODEL_FILES = {
+  index: { rel: 'model_index.json', what: 'the diffusers pipeline description' },
+  vocab: { rel: 'tokenizer/vocab.json', what: 'the CLIP vocabulary' },
+  merges: { rel: 'tokenizer/merges.txt', what: 'the CLIP BPE merges' },
+  scheduler: { rel: 'scheduler/scheduler_config.json', what: 'the noise schedule' },
+  vocab2: { rel: 'tokenizer_2/vocab.json', what: 'the second tokenizer of SDXL', sdxl: true },
+  merges2: { rel: 'tokenizer_2/merges.txt', what: 'the second tokenizer of SDXL', sdxl: true },
+  textEncoder: { rel: 'text_encoder/model.onnx', what: 'the CLIP text encoder', onnx: true },
+  textEncoder2: { rel: 'text_encoder_2/model.onnx', what: 'the second (OpenCLIP) text encoder of SDXL', onnx: true, sdxl: true },
+  unet: { rel: 'unet/model.onnx', what: 'the denoising UNet', onnx: true },
+  vaeDecoder: { rel: 'vae_decoder/model.onnx', what: 'the VAE decoder', onnx: true },
+  vaeEncoder: { rel: 'vae_encoder/model.onnx', what: 'the VAE encoder', onnx: true, optional: true },
+  safetyChecker: { rel: 'safety_checker/model.onnx', what: "diffusers' safety checker", onnx: true, optional: true },
+} as const;
+
+export interface ModelFileSpec {
+  rel: string;
+  what: string;
+  /** Only SDXL models have it. */
+  sdxl?: boolean;
+  /** An ONNX graph (the others are JSON or text). */
+  onnx?: boolean;
+  optional?: boolean;
+}
+
+/** Whether the folder is laid out as an SDXL model (its pipeline class or its second text encoder say so). */
+export function isSdxlLayout(dir: string, pipelineClass: string): boolean {
+  return pipelineClass.includes('XL') || existsSync(join(dir, 'text_encoder_2'));
+}
+
 const KNOWN_PIPELINES = /^(Onnx|ORT)?(StableDiffusion(XL)?|LatentConsistencyModel)(Img2Img|Inpaint)?Pipeline$/;
 const TEXT_ENCODER_INPUTS = new Set(['input_ids', 'attention_mask', 'position_ids']);
 const UNET_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond', 'text_embeds', 'time_ids']);
@@ -76,18 +107,32 @@ function readJsonIfExists(file: string): Record<string, unknown> | undefined {
   return existsSync(file) ? readJson(file) : undefined;
 }
 
-function requireFile(dir: string, rel: string, what: string): string {
+function requireFile(dir: string, { rel, what }: ModelFileSpec): string {
   const file = join(dir, rel);
   if (!existsSync(file)) throw new ModelLoadError(`model folder ${dir} is missing ${rel} (${what})`);
   return file;
 }
 
-function readOnnx(dir: string, rel: string, what: string): OnnxMetadata {
-  const file = requireFile(dir, rel, what);
+function startsWith(file: string, text: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(text.length);
+    readSync(fd, head, 0, head.length, 0);
+    return head.toString('latin1') === text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An ONNX file's declarations; throws ModelLoadError when it is missing, unreadable or lacks its external data. */
+export function readOnnx(dir: string, spec: ModelFileSpec): OnnxMetadata {
+  const file = requireFile(dir, spec);
+  const rel = spec.rel;
   let meta: OnnxMetadata;
   try {
     meta = readOnnxMetadata(file);
   } catch (err) {
+    if (startsWith(file, 'version https://git-lfs')) throw new ModelLoadError(`cannot load ${file}: it is a Git LFS pointer, not the model (the clone skipped LFS files: run git lfs pull there, or get the model with npm run model -- pull)`);
     throw new ModelLoadError(`cannot load ${file}: ${(err as Error).message}`);
   }
   for (const data of meta.externalData) {
@@ -144,7 +189,8 @@ interface ModelHints {
 export function readModelFolder(dir: string): ModelDescription {
   const abs = resolve(dir);
   if (!existsSync(abs)) throw new ModelLoadError(`model folder ${abs} does not exist`);
-  const index = readJson(requireFile(abs, 'model_index.json', 'the diffusers pipeline description'));
+  const f = MODEL_FILES;
+  const index = readJson(requireFile(abs, f.index));
   const pipelineClass = String(index._class_name ?? '');
   if (!KNOWN_PIPELINES.test(pipelineClass)) {
     throw new ModelLoadError(
@@ -152,21 +198,22 @@ export function readModelFolder(dir: string): ModelDescription {
     );
   }
   const hints = (readJsonIfExists(join(abs, 'imagine.json')) ?? {}) as ModelHints;
-  const sdxl = pipelineClass.includes('XL') || existsSync(join(abs, 'text_encoder_2'));
-  requireFile(abs, 'tokenizer/vocab.json', 'the CLIP vocabulary');
-  requireFile(abs, 'tokenizer/merges.txt', 'the CLIP BPE merges');
-  const schedulerConfig = readJson(requireFile(abs, 'scheduler/scheduler_config.json', 'the noise schedule')) as SchedulerConfig;
+  const sdxl = isSdxlLayout(abs, pipelineClass);
+  requireFile(abs, f.vocab);
+  requireFile(abs, f.merges);
+  const schedulerConfig = readJson(requireFile(abs, f.scheduler)) as SchedulerConfig;
   if (sdxl) {
-    requireFile(abs, 'tokenizer_2/vocab.json', 'the second tokenizer of SDXL');
-    requireFile(abs, 'tokenizer_2/merges.txt', 'the second tokenizer of SDXL');
+    requireFile(abs, f.vocab2);
+    requireFile(abs, f.merges2);
   }
 
-  const textEncoder = readOnnx(abs, 'text_encoder/model.onnx', 'the CLIP text encoder');
-  const textEncoder2 = sdxl ? readOnnx(abs, 'text_encoder_2/model.onnx', 'the second (OpenCLIP) text encoder of SDXL') : undefined;
-  const unet = readOnnx(abs, 'unet/model.onnx', 'the denoising UNet');
-  const vaeDecoder = readOnnx(abs, 'vae_decoder/model.onnx', 'the VAE decoder');
-  const vaeEncoder = existsSync(join(abs, 'vae_encoder/model.onnx')) ? readOnnx(abs, 'vae_encoder/model.onnx', 'the VAE encoder') : undefined;
-  const safetyChecker = existsSync(join(abs, 'safety_checker/model.onnx')) ? readOnnx(abs, 'safety_checker/model.onnx', "diffusers' safety checker") : undefined;
+  const textEncoder = readOnnx(abs, f.textEncoder);
+  const textEncoder2 = sdxl ? readOnnx(abs, f.textEncoder2) : undefined;
+  const unet = readOnnx(abs, f.unet);
+  const vaeDecoder = readOnnx(abs, f.vaeDecoder);
+  const optional = (spec: ModelFileSpec) => (existsSync(join(abs, spec.rel)) ? readOnnx(abs, spec) : undefined);
+  const vaeEncoder = optional(f.vaeEncoder);
+  const safetyChecker = optional(f.safetyChecker);
   if (safetyChecker) {
     expectInput(safetyChecker, 'clip_input', 'the CLIP-normalised 224×224 pictures');
     expectInput(safetyChecker, 'images', 'the pictures themselves');

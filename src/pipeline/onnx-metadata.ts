@@ -28,6 +28,41 @@ export interface OnnxMetadata {
   externalData: string[];
   /** The model's metadata_props (producer-defined key/value strings). */
   properties: Record<string, string>;
+  /**
+   * For a graph input used as indices into a stored table (a Gather, directly or through a Cast or
+   * Reshape): the table's rows. A text encoder's `input_ids` gives its vocabulary size.
+   */
+  lookupRows: Record<string, number>;
+}
+
+/** Operators that pass indices on unchanged in value, between a graph input and the Gather that uses it. */
+const INDEX_PASS_THROUGH = new Set(['Cast', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'View']);
+
+interface NodeLinks {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** The rows of the tables each graph input indexes (see OnnxMetadata.lookupRows). */
+function lookupRowsOf(inputs: readonly OnnxTensorInfo[], nodes: readonly NodeLinks[], tableRows: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const consumers = new Map<string, NodeLinks[]>();
+  for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  for (const input of inputs) {
+    let frontier = [input.name];
+    for (let depth = 0; depth < 4 && frontier.length && out[input.name] === undefined; depth++) {
+      const next: string[] = [];
+      for (const name of frontier) {
+        for (const n of consumers.get(name) ?? []) {
+          if (n.op === 'Gather' && n.inputs[1] === name && tableRows.has(n.inputs[0]!)) out[input.name] = tableRows.get(n.inputs[0]!)!;
+          else if (INDEX_PASS_THROUGH.has(n.op) && n.inputs[0] === name) next.push(...n.outputs);
+        }
+      }
+      frontier = next;
+    }
+  }
+  return out;
 }
 
 /** TensorProto.DataType codes → onnxruntime-node names. */
@@ -235,7 +270,9 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
   const fd = openSync(file, 'r');
   try {
     const c = new FileCursor(fd, fstatSync(fd).size);
-    const meta: OnnxMetadata = { file, irVersion: 0, opsets: {}, inputs: [], outputs: [], ops: [], externalData: [], properties: {} };
+    const meta: OnnxMetadata = { file, irVersion: 0, opsets: {}, inputs: [], outputs: [], ops: [], externalData: [], properties: {}, lookupRows: {} };
+    const nodes: NodeLinks[] = [];
+    const tableRows = new Map<string, number>();
     const ops = new Set<string>();
     const initializers = new Set<string>();
     const external = new Set<string>();
@@ -270,19 +307,35 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
           case 1: {
             let opType = '';
             let domain = '';
+            const links: NodeLinks = { op: '', inputs: [], outputs: [] };
             eachField(c, g.end, (n) => {
-              if (n.number === 4 && n.wire === 2) opType = c.string(n.end - c.pos);
+              if (n.number === 1 && n.wire === 2) links.inputs.push(c.string(n.end - c.pos));
+              else if (n.number === 2 && n.wire === 2) links.outputs.push(c.string(n.end - c.pos));
+              else if (n.number === 4 && n.wire === 2) opType = c.string(n.end - c.pos);
               else if (n.number === 7 && n.wire === 2) domain = c.string(n.end - c.pos);
               else return false;
               return true;
             });
             ops.add(`${domain === 'ai.onnx' ? '' : domain}:${opType}`);
+            if (domain === '' || domain === 'ai.onnx') nodes.push({ ...links, op: opType });
             return true;
           }
-          case 5:
+          case 5: {
+            // TensorProto: 1 = dims (repeated int64, packed or not), 8 = name, 13 = external_data.
+            const dims: number[] = [];
+            let name = '';
             eachField(c, g.end, (t) => {
+              if (t.number === 1 && t.wire === 0) {
+                dims.push(c.varint());
+                return true;
+              }
+              if (t.number === 1 && t.wire === 2) {
+                while (c.pos < t.end) dims.push(c.varint());
+                return true;
+              }
               if (t.number === 8 && t.wire === 2) {
-                initializers.add(c.string(t.end - c.pos));
+                name = c.string(t.end - c.pos);
+                initializers.add(name);
                 return true;
               }
               if (t.number === 13 && t.wire === 2) {
@@ -292,7 +345,9 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
               }
               return false;
             });
+            if (dims.length === 2) tableRows.set(name, dims[0]!);
             return true;
+          }
           case 11:
             meta.inputs.push(readValueInfo(c, g.end));
             return true;
@@ -309,6 +364,7 @@ export function readOnnxMetadata(file: string): OnnxMetadata {
     meta.inputs = meta.inputs.filter((i) => !initializers.has(i.name));
     meta.ops = [...ops].sort();
     meta.externalData = [...external].sort();
+    meta.lookupRows = lookupRowsOf(meta.inputs, nodes, tableRows);
     return meta;
   } finally {
     closeSync(fd);

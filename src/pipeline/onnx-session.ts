@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { ProviderInfo } from './model-check.js';
 import { fromFloat16Array, toFloat16Array } from '../util/float16.js';
 import { ModelLoadError } from './errors.js';
-import { gpuOnlyOps, type Device } from './providers.js';
+import { DEVICES, gpuOnlyOps, type Device } from './providers.js';
 
 export { DEVICES, type Device } from './providers.js';
 
@@ -168,6 +172,26 @@ let backends: Set<string> | undefined;
 export function supportedBackends(): Set<string> {
   backends ??= new Set(ort.listSupportedBackends().map((b) => b.name));
   return backends;
+}
+
+/** onnxruntime-node's own execution providers here, as `npm run model -- check` reports them. */
+export function installedProviders(): ProviderInfo[] {
+  const listed = new Map(ort.listSupportedBackends().map((b) => [b.name, b.bundled]));
+  const bindingDir = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return DEVICES.map((device): ProviderInfo => {
+    if (device === 'cpu') return { device, installed: 'yes' };
+    if (!listed.has(device)) {
+      const only = device === 'dml' ? 'Windows' : device === 'coreml' ? 'macOS' : undefined;
+      return { device, installed: 'no', how: only ? `${only} only` : `not in onnxruntime-node for ${process.platform}-${process.arch}` };
+    }
+    if (device === 'cuda') {
+      const present = existsSync(join(bindingDir, 'libonnxruntime_providers_cuda.so')) || existsSync(join(bindingDir, 'onnxruntime_providers_cuda.dll'));
+      return present
+        ? { device, installed: 'yes' }
+        : { device, installed: 'no', how: 'not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci on a machine with CUDA 12' };
+    }
+    return { device, installed: listed.get(device) ? 'untested' : 'no', how: device === 'webgpu' ? 'built in; needs a GPU (Vulkan on Linux), which check does not open' : 'needs its GPU, which check does not open' };
+  });
 }
 
 export function readFloat(t: ort.Tensor): FloatTensor {

@@ -56,6 +56,11 @@ describe('layering', () => {
     expect(offenders((s) => neutral.test(s.file), (spec) => spec.startsWith('src/adapters/'))).toEqual([]);
   });
 
+  it('the Hub client stands apart: it needs only node, and only the model CLI uses it', () => {
+    expect(offenders((s) => s.file.startsWith('src/hub/'), (spec) => !spec.startsWith('src/hub/') && !spec.startsWith('node:'))).toEqual([]);
+    expect(offenders((s) => !s.file.startsWith('src/hub/'), (spec) => spec.startsWith('src/hub/'))).toEqual([]);
+  });
+
   it('the pipeline knows nothing of jobs, queues, stores or chats', () => {
     expect(offenders((s) => s.file.startsWith('src/pipeline/'), (spec) => /^(src\/(jobs|queue|store|replies|adapters|runtime|ops)\/|commands\/)/.test(spec))).toEqual([]);
   });

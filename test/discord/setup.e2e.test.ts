@@ -53,7 +53,7 @@ describe('npm run deploy-commands', () => {
     expect(out.stdout).toContain(`in server ${fake.guild.id}`);
     expect(fake.commands.has('global')).toBe(false);
     const cmds = fake.commands.get(fake.guild.id)!;
-    expect(cmds.map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits']);
+    expect(cmds.map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits', 'models']);
     const imagine = cmds.find((c) => c.name === 'imagine')!;
     const prompt = imagine.options![0]!;
     expect([prompt.name, prompt.type, 'required' in prompt && prompt.required]).toEqual(['prompt', 3, true]);

@@ -4,7 +4,7 @@
  * from outside through the playground, /healthz, /metrics, the HEALTHCHECK script and SIGTERM.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,9 @@ function launch(env: Record<string, string | undefined>) {
 describe('the bot process', () => {
   it('serves the playground, /healthz and /metrics, counts a job, and exits 0 on SIGTERM', async () => {
     const modelDir = writeTinyModel(join(root, 'models', 'tiny-sd'), { generation: 'optimum-2025', family: 'sd1' });
+    // A folder beside it that is not a model: the log says why it is skipped.
+    mkdirSync(join(root, 'models', 'half-copied'), { recursive: true });
+    writeFileSync(join(root, 'models', 'half-copied', 'model_index.json'), '{"_class_name": "OnnxStableDiffusionPipeline"}');
     const [webPort, opsPort] = [await freePort(), await freePort()];
     const env = {
       PATH: process.env.PATH,
@@ -116,8 +119,10 @@ describe('the bot process', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const lines = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; jobId?: string });
+    const lines = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; jobId?: string; reason?: string });
     expect(lines.some((l) => l.msg === 'job done' && typeof l.jobId === 'string')).toBe(true);
+    expect(lines.map((l) => l.msg)).toContain('offering model tiny-sd (default): SD 1.x · 512×512 · 25 steps · guidance 7 · pndm');
+    expect(lines.find((l) => l.msg.startsWith('skipping ') && l.msg.includes('half-copied'))?.reason).toMatch(/is missing tokenizer\/vocab\.json/);
     expect(lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
     expect(output()).not.toContain(SECRET);
   });

@@ -60,7 +60,7 @@ describe('playground API on loopback', () => {
     }
     const state = (await (await fetch(`${url}api/state`)).json()) as { servers: string[]; admin: boolean; passwordNeeded: boolean; commands: { name: string }[] };
     expect(state).toMatchObject({ servers: ['local', 'second'], admin: true, passwordNeeded: false });
-    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel']);
+    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel', 'models']);
     expect(web.state()).toBe('connected');
   });
 
