@@ -1,12 +1,14 @@
 /**
- * The buttons under a result (U1–U4, V1–V4, 🔄, Vary, Upscale, Zoom Out): the click's button id
- * names the job and what to do; src/jobs/plans.ts says what job that makes.
+ * The buttons under a result (U1–U4, V1–V4, 🔄, Vary, Upscale, Zoom Out) and ✖ Cancel under a
+ * status: the click's button id names the job and what to do; src/jobs/plans.ts says what job a
+ * result's button makes.
  */
 import { decodeButtonId } from '../src/core/buttons.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandOutcome, Invocation } from '../src/core/invocation.js';
 import { planFromButton } from '../src/jobs/plans.js';
 import { submitJob } from '../src/jobs/submit.js';
+import { cancelJob } from './cancel.js';
 import type { Services } from '../src/services.js';
 
 export async function handleButton(inv: Invocation, services: Services): Promise<CommandOutcome> {
@@ -18,6 +20,7 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   const days = services.config.IMAGE_RETENTION_DAYS;
   if (!job) throw new UserError(`This image is no longer available${days > 0 ? ` (images are kept ${days} days)` : ''}.`, 'button');
   if (job.serverId !== inv.serverId) throw new UserError('This button belongs to an image made in another server.', 'button');
+  if (ref.action === 'cx') return cancelJob(inv, services, job.id);
   if (job.status !== 'done' || !job.output) throw new UserError('That job has not finished yet.', 'button');
   const { kind, params } = planFromButton(ref, job);
   if (params.source) {

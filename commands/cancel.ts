@@ -1,5 +1,6 @@
 import { UserError } from '../src/core/errors.js';
-import { replyOf } from '../src/core/invocation.js';
+import { replyOf, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
+import type { Services } from '../src/services.js';
 import { md } from '../src/core/markup.js';
 import type { Command } from './command.js';
 
@@ -20,16 +21,21 @@ export const cancelCommand: Command = {
       if (!newest) return replyOf('You have no queued or running jobs.', true);
       id = newest.id;
     }
-    const result = await services.queue.cancel(id, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: inv.isServerAdmin });
-    switch (result) {
-      case 'cancelled':
-        return replyOf(md`Cancelled \`${id}\`.`, true);
-      case 'finished':
-        return replyOf(md`\`${id}\` has already finished.`, true);
-      case 'not-allowed':
-        return replyOf(md`Only the person who asked for \`${id}\` or a server admin can cancel it.`, true);
-      case 'not-found':
-        return replyOf(md`There is no job \`${id}\`; \`/info\` lists yours.`, true);
-    }
+    return cancelJob(inv, services, id);
   },
 };
+
+/** Cancels a job for /cancel and the ✖ Cancel button: its requester or a server admin; the answer is private. */
+export async function cancelJob(inv: Invocation, services: Services, id: string): Promise<CommandOutcome> {
+  const result = await services.queue.cancel(id, { userId: inv.userId, serverId: inv.serverId, isServerAdmin: inv.isServerAdmin });
+  switch (result) {
+    case 'cancelled':
+      return replyOf(md`Cancelled \`${id}\`.`, true);
+    case 'finished':
+      return replyOf(md`\`${id}\` has already finished.`, true);
+    case 'not-allowed':
+      return replyOf(md`Only the person who asked for \`${id}\` or a server admin can cancel it.`, true);
+    case 'not-found':
+      return replyOf(md`There is no job \`${id}\`; \`/info\` lists yours.`, true);
+  }
+}

@@ -16,6 +16,7 @@ export function formatCheck(r: ModelCheckReport, upscalers: readonly string[]): 
       `Native size: ${m.defaults.width}×${m.defaults.height}; sizes ${m.limits.fixedSize ? `fixed at ${m.limits.fixedSize.width}×${m.limits.fixedSize.height}` : `${m.limits.minSize}–${m.limits.maxSize} px, up to ${(m.limits.maxPixels / 1e6).toFixed(2)} MP`}`,
       `Defaults: ${m.defaults.steps} ${m.defaults.steps === 1 ? 'step' : 'steps'}, guidance ${m.defaults.guidance}, sampler ${m.defaults.scheduler}`,
       `Can do: text to image yes · img2img (variations, zoom) ${m.canImg2Img ? 'yes' : 'no'} · inpainting ${m.canInpaint ? 'yes' : 'no'} · upscale ${upscalers.length ? `yes (${upscalers.length} trained model${upscalers.length === 1 ? '' : 's'})` : 'yes (Lanczos)'}`,
+      `Live previews: ${{ vae_approx: 'the Tiny AutoEncoder in vae_approx/', vae: 'its own VAE decoder (small enough)', linear: 'the linear latent→RGB map (add a TAESD decoder as vae_approx/model.onnx for sharper ones)' }[m.previewDecoder]}`,
     );
   }
   if (r.sessions.length) {

@@ -13,7 +13,9 @@ export type ButtonAction =
   /** Same prompt and settings, new seeds. */
   | 'rr'
   /** Zoom out image `index` by 2×. */
-  | 'zo';
+  | 'zo'
+  /** Cancel the queued or running job (index 0). */
+  | 'cx';
 
 export interface ButtonRef {
   action: ButtonAction;
@@ -22,7 +24,7 @@ export interface ButtonRef {
   variant?: string;
 }
 
-const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo']);
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx']);
 /** Ids this bot makes are short; a longer one is not ours. */
 export const MAX_BUTTON_ID = 64;
 
@@ -68,4 +70,9 @@ export function singleImageButtons(jobId: string): ReplyButton[][] {
       { id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' },
     ],
   ];
+}
+
+/** ✖ Cancel under a queued or running job's status, for its requester and server admins. */
+export function cancelButtons(jobId: string): ReplyButton[][] {
+  return [[{ id: encodeButtonId({ action: 'cx', jobId, index: 0 }), label: 'Cancel', emoji: '✖', style: 'danger' }]];
 }

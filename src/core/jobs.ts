@@ -39,6 +39,8 @@ export interface JobParams {
   aspectRatio?: string;
   /** The server's image safety policy when the job was asked for, and whether its channel is age-restricted. */
   safety?: { policy: NsfwPolicy; threshold: number; ageRestricted: boolean };
+  /** The server's `previews` limit when the job was asked for: whether its status shows the pictures as they form. */
+  previews?: boolean;
 }
 
 export interface JobRecord extends Requester {
@@ -103,7 +105,8 @@ export interface JobSubmission extends Requester {
 export type JobEvent =
   | { type: 'queued'; jobId: string; position: number }
   | { type: 'started'; jobId: string }
-  | { type: 'progress'; jobId: string; step: number; total: number }
+  /** preview: the image-store key of the pictures as they are at this step (a small WebP), when previews are on. */
+  | { type: 'progress'; jobId: string; step: number; total: number; preview?: string }
   | { type: 'done'; jobId: string }
   | { type: 'failed'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };

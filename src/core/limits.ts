@@ -37,6 +37,8 @@ export interface ServerLimits {
   nsfw_threshold: number;
   /** The channel (platform id) that gets the moderation log; '' for none. */
   mod_log_channel: string;
+  /** Whether a running job's status shows the pictures as they form. */
+  previews: boolean;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -77,6 +79,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   nsfw_policy: { kind: 'choice', choices: NSFW_POLICIES, help: 'a result the safety check flags: block (not posted), spoiler, or allow (age-restricted channels; a spoiler elsewhere)' },
   nsfw_threshold: { kind: 'number', min: 0, max: 1, help: 'unsafe score (0–1) from which the safety check flags a result' },
   mod_log_channel: { kind: 'channel', help: 'channel that gets every refused prompt and every blocked or spoilered image (- for none)' },
+  previews: { kind: 'bool', help: 'whether a running job shows its pictures as they form (on or off)' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];

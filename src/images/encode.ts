@@ -8,14 +8,16 @@ export interface EncodedImage {
 }
 
 /**
- * Fits an image under a byte limit (e.g. Discord's attachment size limit): the PNG as it is when
+ * Fits an image under a byte limit (e.g. Discord's attachment size limit): the image as it is when
  * it fits, else WebP then JPEG at falling quality, then smaller sizes. Never fails for size alone.
  */
 export async function encodeUnderLimit(png: Buffer, maxBytes: number): Promise<EncodedImage> {
   const meta = await sharp(png).metadata();
   const width0 = meta.width ?? 0;
   const height0 = meta.height ?? 0;
-  if (png.length <= maxBytes) return { data: png, format: 'png', width: width0, height: height0 };
+  // A WebP or JPEG (a live preview) that fits goes as it is, under its own format.
+  const own = meta.format === 'webp' || meta.format === 'jpeg' ? meta.format : 'png';
+  if (png.length <= maxBytes) return { data: png, format: own, width: width0, height: height0 };
   let scale = 1;
   for (let round = 0; round < 12; round++) {
     const width = Math.max(16, Math.round(width0 * scale));
@@ -36,4 +38,10 @@ export async function encodeUnderLimit(png: Buffer, maxBytes: number): Promise<E
 export function withExtension(filename: string, format: EncodedImage['format']): string {
   const ext = format === 'jpeg' ? 'jpg' : format;
   return filename.replace(/\.[a-z0-9]+$/i, '') + `.${ext}`;
+}
+
+/** The width and height of an encoded image (PNG, WebP, JPEG), from its header. */
+export async function imageSize(data: Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(data).metadata();
+  return { width: meta.width ?? 0, height: meta.height ?? 0 };
 }

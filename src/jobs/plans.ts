@@ -34,6 +34,8 @@ export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind;
       const strength = ref.variant === 'subtle' ? VARY_STRENGTH.subtle : VARY_STRENGTH.strong;
       return { kind: 'variation', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength } };
     }
+    case 'cx':
+      throw new Error('the cancel button makes no job');
     case 'zo':
       return { kind: 'zoom', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: ZOOM_STRENGTH } };
     case 'rr':

@@ -18,6 +18,7 @@ import { loadPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
 import type { UpscaleFactor } from '../pipeline/upscale.js';
 import type { JobRunner, RunContext } from '../queue/types.js';
+import { LivePreviews, PREVIEW_EVERY_MS } from './live-previews.js';
 import type { ImageStore, JobStore } from '../store/types.js';
 
 export interface PipelineRunnerOptions {
@@ -93,10 +94,16 @@ export class PipelineJobRunner implements JobRunner {
 
   async run(job: JobRecord, ctx: RunContext): Promise<JobOutput> {
     const started = performance.now();
-    const { images, seeds, warnings, view } = await this.make(job, ctx);
-    const spoiler = await this.checkSafety(job, images);
-    const output = await this.store(job, images, seeds, view);
-    return { ...output, ...(spoiler ? { spoiler } : {}), warnings, generationMs: performance.now() - started };
+    const live = new LivePreviews(job.id, this.options.images, ctx, this.options.log);
+    try {
+      const { images, seeds, warnings, view } = await this.make(job, ctx, live);
+      await live.close();
+      const spoiler = await this.checkSafety(job, images);
+      const output = await this.store(job, images, seeds, view);
+      return { ...output, ...(spoiler ? { spoiler } : {}), warnings, generationMs: performance.now() - started };
+    } finally {
+      await live.close();
+    }
   }
 
   /**
@@ -132,9 +139,11 @@ export class PipelineJobRunner implements JobRunner {
     return true;
   }
 
-  private async make(job: JobRecord, ctx: RunContext): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {
+  private async make(job: JobRecord, ctx: RunContext, live: LivePreviews): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {
     const p = job.params;
     const pipeline = await this.pipeline(p.model);
+    // Jobs queued before previews existed (no snapshot) get them; the server's limit turns them off.
+    const previews = p.previews !== false;
     const base: GenerationRequest = {
       prompt: p.prompt,
       negativePrompt: p.negativePrompt,
@@ -145,7 +154,11 @@ export class PipelineJobRunner implements JobRunner {
       height: p.height,
       batch: p.count,
       scheduler: p.scheduler,
-      onStep: (step, total) => ctx.onProgress(step, total),
+      preview: previews ? { everyMs: PREVIEW_EVERY_MS[job.platform], safety: p.safety } : undefined,
+      onStep: (step, total, preview) => {
+        ctx.onProgress(step, total);
+        if (preview) live.publish(step, total, preview);
+      },
       signal: ctx.signal,
     };
     switch (job.kind) {

@@ -60,7 +60,7 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
     userId: inv.userId,
     userName: inv.userName,
     isServerAdmin: inv.isServerAdmin,
-    params: { ...params, safety },
+    params: { ...params, safety, previews: limits.previews },
     delivery: inv.delivery,
   });
   const position = await services.queue.position(job.id);

@@ -6,6 +6,7 @@ import { checkGeneration } from './capabilities.js';
 import type { ModelDescription } from './model-folder.js';
 import { loadModel, type LoadedModel } from './model.js';
 import { readFloat, RunTimer, type ModelSession, type SessionOptions } from './onnx-session.js';
+import { decodePreview, previewGrid } from './previews.js';
 import { createTorchGenerator, type TorchGenerator } from './random.js';
 import { resizeRgb } from './rgb.js';
 import { createScheduler } from './schedulers/index.js';
@@ -83,9 +84,16 @@ export interface StepControl {
   cancelled?: () => boolean;
   /** Yield to the event loop after every step (needed when the signal is an AbortSignal of this thread). */
   yieldEachStep?: boolean;
+  /** Asked before a preview is handed out; false keeps it back (the safety check of previews). */
+  previewAllowed?: (preview: RgbImage) => Promise<boolean>;
 }
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Largest side of one picture in a preview grid, unless the request says otherwise. */
+const PREVIEW_TILE = 128;
+/** How long a job runs before its first preview, at most. */
+const FIRST_PREVIEW_MS = 500;
 
 interface LatentShape {
   /** [1, channels, height, width] of one image. */
@@ -174,10 +182,19 @@ export class DiffusionPipeline {
 
     const { latents, schedulers, generators, timesteps, shape } = await this.prepareLatents(r, request.initImage, timer);
     const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm);
+    // The first preview comes after half a second at most: a job done sooner needs none.
+    let lastPreview = performance.now() - Math.max(0, (request.preview?.everyMs ?? 0) - FIRST_PREVIEW_MS);
     for (let step = 0; step < timesteps.length; step++) {
       check();
-      await this.denoiseStep(r, groups, latents, schedulers, generators, timesteps[step]!, doCfg, shape, timer);
-      request.onStep?.(step + 1, timesteps.length);
+      const denoised = await this.denoiseStep(r, groups, latents, schedulers, generators, timesteps[step]!, doCfg, shape, timer);
+      let preview: RgbImage | undefined;
+      const now = performance.now();
+      if (request.preview && step + 1 < timesteps.length && now - lastPreview >= request.preview.everyMs) {
+        lastPreview = now;
+        preview = await this.preview(denoised, shape, request.preview.tile ?? PREVIEW_TILE, timer);
+        if (control.previewAllowed && !(await control.previewAllowed(preview))) preview = undefined;
+      }
+      request.onStep?.(step + 1, timesteps.length, preview);
       if (yieldEachStep) await yieldToEventLoop();
     }
     check();
@@ -244,7 +261,23 @@ export class DiffusionPipeline {
     return { latents, schedulers, generators, timesteps, shape };
   }
 
-  /** One step of the denoising loop: the UNet on every (image, prompt) entry, guidance, the scheduler's step. */
+  /** The pictures the latents are heading for (the denoiser's estimate of the clean latents), in a small grid. */
+  private async preview(denoised: Float32Array[], shape: LatentShape, tile: number, timer: RunTimer): Promise<RgbImage> {
+    const { model } = this;
+    const images = await decodePreview(model.info.previewDecoder, denoised, { channels: model.info.latentChannels, lh: shape.lh, lw: shape.lw }, {
+      info: model.info,
+      vae: model.vaeDecoder,
+      vaeOut: model.io.vaeDecoderOut,
+      approx: model.vaeApprox,
+      timer,
+    });
+    return previewGrid(images, tile);
+  }
+
+  /**
+   * One step of the denoising loop: the UNet on every (image, prompt) entry, guidance, the
+   * scheduler's step. Returns each image's estimate of its clean latents (for previews).
+   */
   private async denoiseStep(
     r: ResolvedRequest,
     groups: UnetGroup[],
@@ -255,7 +288,7 @@ export class DiffusionPipeline {
     doCfg: boolean,
     shape: LatentShape,
     timer: RunTimer,
-  ): Promise<void> {
+  ): Promise<Float32Array[]> {
     const { model } = this;
     const { unet } = model;
     const size = shape.size;
@@ -274,6 +307,7 @@ export class DiffusionPipeline {
       for (let k = 0; k < g.real; k++) preds.push(out.subarray(k * size, (k + 1) * size));
     }
     const w = Math.fround(r.guidance);
+    const denoised: Float32Array[] = [];
     for (let i = 0; i < r.batch; i++) {
       let eps: Float32Array;
       if (doCfg) {
@@ -285,8 +319,11 @@ export class DiffusionPipeline {
       } else {
         eps = preds[i]!;
       }
-      latents[i] = schedulers[i]!.step(eps, t, latents[i]!, generators[i]).prevSample;
+      const stepped = schedulers[i]!.step(eps, t, latents[i]!, generators[i]);
+      latents[i] = stepped.prevSample;
+      denoised.push(stepped.denoised ?? stepped.prevSample);
     }
+    return denoised;
   }
 
   /** Splits the (image, prompt) entries into UNet calls as its batch axis allows, with their constant inputs built once. */

@@ -4,6 +4,7 @@ import { serializeError } from '../core/errors.js';
 import { setSessionActivityCounter } from './onnx-session.js';
 import { InThreadPipeline } from './pipeline.js';
 import { ownBuffers, readFlag, type FromThread, type ToThread } from './thread-protocol.js';
+import type { RgbImage } from './types.js';
 
 const port = parentPort!;
 let pipeline: InThreadPipeline | undefined;
@@ -12,14 +13,14 @@ function send(msg: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
 }
 
-/** Progress messages at most every 20 ms (plus the first and last step); the caller replays the steps in between. */
-function progressSender(id: number): (step: number, total: number) => void {
+/** Progress messages at most every 20 ms (plus the first and last step, and every preview); the caller replays the steps in between. */
+function progressSender(id: number): (step: number, total: number, preview?: RgbImage) => void {
   let last = 0;
-  return (step, total) => {
+  return (step, total, preview) => {
     const now = performance.now();
-    if (step === 1 || step === total || now - last >= 20) {
+    if (step === 1 || step === total || preview || now - last >= 20) {
       last = now;
-      send({ type: 'step', id, step, total });
+      send({ type: 'step', id, step, total, preview }, preview ? ownBuffers([preview]) : []);
     }
   };
 }

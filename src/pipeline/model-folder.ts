@@ -4,7 +4,7 @@
  * capabilities, the same in a gateway that never runs it and in the pipeline) and how to feed
  * each session. Every problem is named with its file; a folder with problems is not a model.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseJsonLenient } from '../util/json.js';
 import { defaultsFor, type GenerationDefaults, type ModelCapabilities, type ModelFamily, type ModelLimits } from './capabilities.js';
@@ -23,6 +23,8 @@ export interface ModelComponents {
   vaeEncoder?: OnnxMetadata;
   /** diffusers' StableDiffusionSafetyChecker when the export carries one (inputs clip_input, images; output has_nsfw_concepts). */
   safetyChecker?: OnnxMetadata;
+  /** A Tiny AutoEncoder decoder (TAESD/TAESDXL) for previews: the UNet's latents in, an image in [-1, 1] out. */
+  vaeApprox?: OnnxMetadata;
 }
 
 /** Which output of each session the pipeline reads. */
@@ -53,6 +55,8 @@ export interface ModelDescription extends ModelCapabilities {
   unetBatch?: number;
   /** Use zero embeddings, not the encoded empty string, as the unconditional side when the negative prompt is empty. */
   forceZerosForEmptyPrompt: boolean;
+  /** How live previews are decoded. */
+  previewDecoder: PreviewDecoderKind;
   /** Operators only a GPU execution provider runs (a CUDA-optimised export), by file. */
   gpuOnlyOps: { file: string; op: string; provider: Device }[];
   components: ModelComponents;
@@ -73,7 +77,14 @@ export const MODEL_FILES = {
   vaeDecoder: { rel: 'vae_decoder/model.onnx', what: 'the VAE decoder', onnx: true },
   vaeEncoder: { rel: 'vae_encoder/model.onnx', what: 'the VAE encoder', onnx: true, optional: true },
   safetyChecker: { rel: 'safety_checker/model.onnx', what: "diffusers' safety checker", onnx: true, optional: true },
+  vaeApprox: { rel: 'vae_approx/model.onnx', what: 'a Tiny AutoEncoder (TAESD) for live previews', onnx: true, optional: true },
 } as const;
+
+/** How live previews are decoded (previews.ts): a Tiny AutoEncoder, the model's VAE, or the linear latent→RGB map. */
+export type PreviewDecoderKind = 'vae_approx' | 'vae' | 'linear';
+
+/** A VAE decoder up to this size (with its weights) decodes previews itself in a few ms (the shipped model's is 13 MB). */
+export const CHEAP_VAE_BYTES = 32 * 1024 * 1024;
 
 export interface ModelFileSpec {
   rel: string;
@@ -181,8 +192,18 @@ function exportGenerationOf(unet: OnnxMetadata, textEncoder: OnnxMetadata): stri
 interface ModelHints {
   name?: string;
   description?: string;
+  /** Force a preview decoder ('linear', 'vae' or 'vae_approx'). */
+  preview?: string;
   defaults?: Partial<GenerationDefaults>;
   limits?: Partial<ModelLimits>;
+}
+
+/** imagine.json's `preview` when it names a decoder the folder has, else the cheapest good one. */
+function previewDecoderFor(vae: OnnxMetadata, approx: OnnxMetadata | undefined, hint: string | undefined): PreviewDecoderKind {
+  if (hint === 'linear' || hint === 'vae' || (hint === 'vae_approx' && approx)) return hint;
+  if (approx) return 'vae_approx';
+  const bytes = [vae.file, ...vae.externalData.map((d) => join(vae.file, '..', d))].reduce((s, file) => s + (existsSync(file) ? statSync(file).size : 0), 0);
+  return bytes <= CHEAP_VAE_BYTES ? 'vae' : 'linear';
 }
 
 /** Reads a model folder; throws ModelLoadError naming the file and what was expected. */
@@ -214,6 +235,7 @@ export function readModelFolder(dir: string): ModelDescription {
   const optional = (spec: ModelFileSpec) => (existsSync(join(abs, spec.rel)) ? readOnnx(abs, spec) : undefined);
   const vaeEncoder = optional(f.vaeEncoder);
   const safetyChecker = optional(f.safetyChecker);
+  const vaeApprox = optional(f.vaeApprox);
   if (safetyChecker) {
     expectInput(safetyChecker, 'clip_input', 'the CLIP-normalised 224×224 pictures');
     expectInput(safetyChecker, 'images', 'the pictures themselves');
@@ -311,7 +333,8 @@ export function readModelFolder(dir: string): ModelDescription {
     // SDXL base zeroes the unconditional embeddings of an empty negative prompt (model_index.json says so).
     forceZerosForEmptyPrompt: sdxl && index.force_zeros_for_empty_prompt !== false && !turbo,
     gpuOnlyOps: [textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder].flatMap((m) => (m ? gpuOnlyOps(m.ops).map((o) => ({ file: m.file, ...o })) : [])),
-    components: { textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder, safetyChecker },
+    previewDecoder: previewDecoderFor(vaeDecoder, vaeApprox, hints.preview),
+    components: { textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder, safetyChecker, vaeApprox },
     io: {
       textHidden,
       text2Hidden,

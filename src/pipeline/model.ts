@@ -18,6 +18,8 @@ export interface LoadedModel {
   unet: ModelSession;
   vaeDecoder: ModelSession;
   vaeEncoder?: ModelSession;
+  /** The Tiny AutoEncoder previews decode with, when the folder has vae_approx/. */
+  vaeApprox?: ModelSession;
   /** Output names chosen from the exports' metadata. */
   io: ModelDescription['io'];
   release(): Promise<void>;
@@ -53,6 +55,7 @@ export async function loadModel(folder: string | ModelDescription, options: Sess
     const unet = (await open(c.unet.file))!;
     const vaeDecoder = (await open(c.vaeDecoder.file))!;
     const vaeEncoder = await open(c.vaeEncoder?.file);
+    const vaeApprox = info.previewDecoder === 'vae_approx' ? await open(c.vaeApprox?.file) : undefined;
     options.log?.(
       'info',
       `model ${info.name} (${info.family}${info.turbo ? ', turbo' : ''}) loaded on ${unet.device}${options.threads ? ` with ${options.threads} threads` : ''}`,
@@ -66,6 +69,7 @@ export async function loadModel(folder: string | ModelDescription, options: Sess
       unet,
       vaeDecoder,
       vaeEncoder,
+      vaeApprox,
       io: info.io,
       release: async () => {
         await Promise.all(sessions.map((s) => s.release()));

@@ -8,7 +8,7 @@ import type { ModelDescription } from './model-folder.js';
 import type { Device } from './onnx-session.js';
 import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from './types.js';
 import { ModelLoadError } from './errors.js';
-import { DIFFUSERS_CHECKER } from '../core/safety.js';
+import { DIFFUSERS_CHECKER, safetyVerdict } from '../core/safety.js';
 import { DiffusersSafetyChecker, SafetyClassifier, type SafetyScores } from './safety.js';
 import { Upscaler, type UpscaleFactor } from './upscale.js';
 
@@ -93,8 +93,13 @@ export class InThreadPipeline implements Pipeline {
     return this.diffusion.model.unet.device;
   }
 
-  generate(request: GenerationRequest, control?: StepControl): Promise<GenerationResult> {
-    return this.diffusion.generate(request, control);
+  generate(request: GenerationRequest, control: StepControl = {}): Promise<GenerationResult> {
+    const policy = request.preview?.safety;
+    const safety = this.safety;
+    if (!policy || !safety) return this.diffusion.generate(request, control);
+    // Previews go out before the result's own check: the light classifier looks at each first.
+    const previewAllowed = async (preview: RgbImage) => safetyVerdict(await safety.classify(preview), policy.policy, policy.threshold, policy.ageRestricted) === 'pass';
+    return this.diffusion.generate(request, { ...control, previewAllowed });
   }
 
   async upscale(image: RgbImage, factor: UpscaleFactor, options: UpscaleOptions = {}, control?: StepControl): Promise<UpscaleResult> {

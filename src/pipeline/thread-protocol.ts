@@ -34,7 +34,7 @@ export type FromThread =
   | { type: 'loaded'; info: ModelDescription; device: Device }
   | { type: 'load-error'; error: SerializedError }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  | { type: 'step'; id: number; step: number; total: number }
+  | { type: 'step'; id: number; step: number; total: number; preview?: RgbImage }
   | { type: 'result'; id: number; result: GenerationResult }
   | { type: 'upscaled'; id: number; image: RgbImage; warnings: string[] }
   | { type: 'classified'; id: number; scores?: SafetyScores }

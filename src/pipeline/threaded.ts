@@ -34,7 +34,7 @@ function reviveError(e: SerializedError): Error {
 interface Pending {
   resolve: (msg: FromThread) => void;
   reject: (err: Error) => void;
-  onStep?: (step: number, total: number) => void;
+  onStep?: (step: number, total: number, preview?: RgbImage) => void;
   lastStep?: number;
 }
 
@@ -83,7 +83,7 @@ export class ThreadedPipeline implements Pipeline {
             // The thread batches fast steps; report each one, in order.
             const p = this.pending.get(msg.id);
             if (!p?.onStep) return;
-            for (let s = (p.lastStep ?? 0) + 1; s <= msg.step; s++) p.onStep(s, msg.total);
+            for (let s = (p.lastStep ?? 0) + 1; s <= msg.step; s++) p.onStep(s, msg.total, s === msg.step ? msg.preview : undefined);
             p.lastStep = msg.step;
             return;
           }

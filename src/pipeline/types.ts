@@ -1,3 +1,4 @@
+import type { NsfwPolicy } from '../core/safety.js';
 import type { SchedulerName } from './schedulers/types.js';
 
 /** 8-bit RGB pixels, row-major, 3 bytes a pixel. */
@@ -23,7 +24,18 @@ export interface GenerationRequest {
   initImage?: RgbImage;
   /** img2img: how far from the input to wander, 0..1. */
   strength?: number;
-  onStep?: (step: number, total: number) => void;
+  /**
+   * Live previews: after a step (not the last) at least `everyMs` after the previous preview
+   * (0: every step; the first comes once the job has run min(everyMs, 0.5 s)), onStep gets the
+   * pictures the job is heading for, in a grid of tiles at most `tile` pixels a side (default 128).
+   */
+  preview?: {
+    everyMs: number;
+    tile?: number;
+    /** A preview the safety classifier flags under this policy is not shown (the result is checked again at the end). */
+    safety?: { policy: NsfwPolicy; threshold: number; ageRestricted: boolean };
+  };
+  onStep?: (step: number, total: number, preview?: RgbImage) => void;
   signal?: AbortSignal;
 }
 

@@ -5,6 +5,7 @@
 import PQueue from 'p-queue';
 import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
+import { startsIn } from '../core/estimates.js';
 import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
 import type { Ceilings } from '../core/limits.js';
 import type { Logger } from '../log/index.js';
@@ -14,7 +15,8 @@ import { JobEventHub } from './events.js';
 import { FairScheduler, type SchedulerEntry } from './fair-scheduler.js';
 import { CLOSING_MESSAGE, MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from './messages.js';
 import { runWithTimeout } from './run-with-timeout.js';
-import type { CancelRequest, CancelResult, JobQueue, JobRunner, QueueStats, RunContext } from './types.js';
+import { expectedOf, learnSpeed, StepClock, timeLeft } from './speeds.js';
+import type { CancelRequest, CancelResult, JobEstimate, JobQueue, JobRunner, QueueStats, RunContext } from './types.js';
 
 export interface LocalJobQueueOptions {
   jobs: JobStore;
@@ -55,7 +57,12 @@ interface Running {
   chain: Promise<void>;
   /** Resolves when the runner has returned and the slot is free. */
   done: Promise<void>;
+  /** When it started running and how its steps go (for its speed and ETA). */
+  clock?: StepClock;
 }
+
+/** Jobs ahead of a queued one whose times are summed for its ETA; further back it gets none. */
+const ESTIMATE_DEPTH = 100;
 
 export class LocalJobQueue implements JobQueue {
   /** In this process: reachable as long as the process is. */
@@ -229,6 +236,7 @@ export class LocalJobQueue implements JobQueue {
         const patch = { status: 'running' as const, startedAt: this.now(), attempts: job.attempts + 1 };
         await this.o.jobs.update(id, patch);
         r.job = { ...job, ...patch };
+        r.clock = new StepClock(patch.startedAt);
         this.count('running');
         this.events.emit({ type: 'started', jobId: id });
       });
@@ -236,8 +244,10 @@ export class LocalJobQueue implements JobQueue {
 
       const ctx: RunContext = {
         signal: r.controller.signal,
-        onProgress: (step, total) => {
-          if (!r.settled) this.events.emit({ type: 'progress', jobId: id, step, total });
+        onProgress: (step, total, preview) => {
+          if (r.settled) return;
+          r.clock!.step(step, total, this.now());
+          this.events.emit({ type: 'progress', jobId: id, step, total, ...(preview ? { preview } : {}) });
         },
       };
       const result = await runWithTimeout(this.o.runner, r.job, ctx, this.timeoutMs, () => void this.stop(r, 'timeout'));
@@ -247,7 +257,10 @@ export class LocalJobQueue implements JobQueue {
         if (result.ok) {
           const { output } = result;
           await this.transition(r, async () => {
-            await this.o.jobs.update(id, { status: 'done', finishedAt: this.now(), output });
+            const finishedAt = this.now();
+            await this.o.jobs.update(id, { status: 'done', finishedAt, output });
+            // Learnt before anyone hears it is done, so the next ETA already counts it.
+            await learnSpeed(this.o.jobs, job, r.clock!, finishedAt, this.o.log);
             this.count('done');
             this.events.emit({ type: 'done', jobId: id });
           });
@@ -264,6 +277,20 @@ export class LocalJobQueue implements JobQueue {
       this.pump();
       this.schedulePositionRefresh();
     }
+  }
+
+  private leftOf(r: Running): Promise<number | undefined> {
+    return r.job && r.clock ? timeLeft(this.o.jobs, r.job, r.clock, this.now()) : Promise.resolve(undefined);
+  }
+
+  async estimate(jobId: string): Promise<JobEstimate> {
+    const running = this.running.get(jobId);
+    if (running) return { leftMs: await this.leftOf(running) };
+    const position = this.scheduler.position(jobId);
+    if (position === undefined || position > ESTIMATE_DEPTH) return {};
+    const ahead = await Promise.all(this.scheduler.peek(position - 1).map(async (e) => expectedOf(this.o.jobs, await this.o.jobs.get(e.id))));
+    const left = await Promise.all([...this.running.values()].map((r) => this.leftOf(r)));
+    return { startsInMs: startsIn(left, ahead, this.concurrency) };
   }
 
   /** Picks up a server_max_running an admin changed since the server's last submit. */

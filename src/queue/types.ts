@@ -27,6 +27,8 @@ export interface JobQueue {
   cancel(jobId: string, by: CancelRequest): Promise<CancelResult>;
   /** 1-based place in the queue of a queued job; undefined once it runs or ends. */
   position(jobId: string): Promise<number | undefined>;
+  /** When a queued job should start, or how long a running one has left, from the jobs that ran before. */
+  estimate(jobId: string): Promise<JobEstimate>;
   /** Every job's life-cycle events, in order per job. Returns an unsubscribe function. */
   onEvent(listener: (event: JobEvent) => void): () => void;
   stats(): Promise<QueueStats>;
@@ -39,9 +41,16 @@ export interface JobQueue {
   close(options?: { deadlineMs?: number }): Promise<void>;
 }
 
+/** Milliseconds; each undefined where it does not apply or nothing like the job has run yet. */
+export interface JobEstimate {
+  startsInMs?: number;
+  leftMs?: number;
+}
+
 export interface RunContext {
   signal: AbortSignal;
-  onProgress(step: number, total: number): void;
+  /** A step is done; `preview` is the image-store key of a live preview made at it. */
+  onProgress(step: number, total: number, preview?: string): void;
 }
 
 /** Does the work of one job (the pipeline in production, a timer in fairness tests). */

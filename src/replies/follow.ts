@@ -8,6 +8,8 @@ import { isFinalEvent, type JobEvent, type JobRecord } from '../core/jobs.js';
 import type { Platform } from '../core/invocation.js';
 import type { Reply } from '../core/reply.js';
 import type { Services } from '../services.js';
+import { StepClock } from '../queue/speeds.js';
+import type { JobEstimate } from '../queue/types.js';
 import { renderJob, type JobProgress } from './render.js';
 
 /** How an adapter puts a job's rendered status where its Delivery points. */
@@ -33,6 +35,8 @@ interface Followed {
   timer?: NodeJS.Timeout;
   pending?: JobEvent;
   progress: JobProgress;
+  /** The pace of its steps as the events arrive here (the worker may be another process). */
+  clock?: StepClock;
   /** Not this target's job: skip its events without loading it again. */
   foreign?: boolean;
 }
@@ -41,6 +45,19 @@ interface Followed {
 export function followJobs(services: Pick<Services, 'queue' | 'jobs' | 'images' | 'log'>, target: JobUpdateTarget): () => void {
   const followed = new Map<string, Followed>();
   const { log } = services;
+
+  /** The ETA shown: a running job's own pace here, else what the queue expects. */
+  const estimate = async (jobId: string, state: Followed) => {
+    const p = state.progress;
+    const paced = p.step !== undefined ? state.clock?.leftMs(Date.now()) : undefined;
+    if (paced !== undefined) {
+      p.leftMs = paced;
+      return;
+    }
+    const e = await services.queue.estimate(jobId).catch(() => ({}) as JobEstimate);
+    p.startsInMs = p.position !== undefined ? e.startsInMs : undefined;
+    p.leftMs = p.position === undefined ? e.leftMs : undefined;
+  };
 
   const isMine = (job: JobRecord | undefined): job is JobRecord =>
     job !== undefined && job.delivery?.platform === target.platform && job.delivery.gateway === target.gateway;
@@ -55,6 +72,7 @@ export function followJobs(services: Pick<Services, 'queue' | 'jobs' | 'images' 
           state.foreign = true;
           return;
         }
+        if (!isFinalEvent(event)) await estimate(job.id, state);
         const reply = await renderJob(job, services.images, state.progress);
         await target.deliver(job, reply, event);
       })
@@ -70,8 +88,13 @@ export function followJobs(services: Pick<Services, 'queue' | 'jobs' | 'images' 
     const final = isFinalEvent(event);
     if (state.foreign && !final) return;
     if (event.type === 'queued') state.progress = { position: event.position };
-    else if (event.type === 'started') state.progress = {};
-    else if (event.type === 'progress') state.progress = { step: event.step, total: event.total };
+    else if (event.type === 'started') {
+      state.progress = {};
+      state.clock = new StepClock(Date.now());
+    } else if (event.type === 'progress') {
+      state.progress = { step: event.step, total: event.total, preview: event.preview ?? state.progress.preview };
+      state.clock?.step(event.step, event.total, Date.now());
+    }
 
     if (final) {
       clearTimeout(state.timer);

@@ -2,7 +2,9 @@
  * A job's state as the neutral Reply every platform shows: the Midjourney-like status line,
  * then the picture with its buttons. One place, so Discord, Slack and the playground agree.
  */
-import { gridButtons, singleImageButtons } from '../core/buttons.js';
+import { cancelButtons, gridButtons, singleImageButtons } from '../core/buttons.js';
+import { formatEta } from '../core/estimates.js';
+import { imageSize } from '../images/encode.js';
 import { JOB_FAILED } from '../core/errors.js';
 import { SAFETY_BLOCKED } from '../core/safety.js';
 import type { JobRecord } from '../core/jobs.js';
@@ -18,6 +20,19 @@ export interface JobProgress {
   position?: number;
   step?: number;
   total?: number;
+  /** Image-store key of the latest live preview. */
+  preview?: string;
+  /** Estimates (queue.estimate, or the pace of the steps). */
+  startsInMs?: number;
+  leftMs?: number;
+}
+
+const BAR_CELLS = 8;
+
+/** `▰▰▰▰▱▱▱▱`: the share done, in eight cells. */
+export function progressBar(fraction: number): string {
+  const done = Math.max(0, Math.min(BAR_CELLS, Math.floor(fraction * BAR_CELLS)));
+  return '▰'.repeat(done) + '▱'.repeat(BAR_CELLS - done);
 }
 
 /** `red heart, glossy` → `red_heart_glossy` (for file names). */
@@ -78,15 +93,25 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
   const head = headline(job);
   switch (job.status) {
     case 'queued': {
-      const where = progress.position ? ` — #${progress.position} in queue` : '';
-      return { text: md`${head} (Waiting to start${where})` };
+      const eta = progress.startsInMs !== undefined ? ` · starts in ${formatEta(progress.startsInMs)}` : '';
+      const where = progress.position ? ` — #${progress.position} in queue${eta}` : '';
+      return { text: md`${head} (Waiting to start${where})`, buttons: cancelButtons(job.id) };
     }
     case 'running': {
-      if (progress.step !== undefined && progress.total) {
-        const pct = Math.floor((100 * progress.step) / progress.total);
-        return { text: md`${head} (${pct}% · step ${progress.step}/${progress.total})` };
+      const buttons = cancelButtons(job.id);
+      // An upscale has no steps to count.
+      if (progress.step === undefined || !progress.total || job.kind === 'upscale') {
+        const eta = progress.leftMs !== undefined ? ` · ${formatEta(progress.leftMs)} left` : '';
+        return { text: md`${head} (${job.kind === 'upscale' ? 'Upscaling' : 'Starting'}…${eta})`, buttons };
       }
-      return { text: md`${head} (Starting…)` };
+      const fraction = progress.step / progress.total;
+      const pace = progress.leftMs !== undefined ? `${formatEta(progress.leftMs)} left` : `step ${progress.step}/${progress.total}`;
+      const text = md`${head} (${progressBar(fraction)} ${Math.floor(100 * fraction)}% · ${pace})`;
+      const preview = progress.preview && (await images.has(progress.preview)) ? await images.get(progress.preview).catch(() => undefined) : undefined;
+      if (!preview) return { text, buttons };
+      // A preview is a small WebP; its name changes with the step so platforms see a new picture.
+      const step = /\/(\d+)\.webp$/.exec(progress.preview!)?.[1] ?? String(progress.step);
+      return { text, buttons, images: [{ filename: `${slug(job.params.prompt)}_preview_${step}.webp`, data: preview, ...(await imageSize(preview)), alt: `Preview: ${job.params.prompt}` }] };
     }
     case 'failed':
       // A withheld result is the requester's business only: adapters take the public status down and tell them privately.

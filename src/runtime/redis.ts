@@ -124,6 +124,7 @@ export async function createRedisWorkerRuntime(config: AppConfig, log: Logger, o
     lockDurationMs: options.lockDurationMs ?? Math.round((config.STALLED_JOB_SECONDS * 1000 * 2) / 3),
     stalledIntervalMs: options.stalledIntervalMs ?? Math.round((config.STALLED_JOB_SECONDS * 1000) / 3),
     name: config.INSTANCE_ID,
+    jobs: s.jobs,
     log,
     onRun: options.onRun,
   });

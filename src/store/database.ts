@@ -100,6 +100,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN moderation TEXT;
   `,
+  // 5: how long jobs take, per model (core/estimates.ts), for ETAs.
+  `
+  CREATE TABLE speeds (
+    key TEXT PRIMARY KEY,
+    ms_per_unit REAL NOT NULL,
+    overhead_ms REAL NOT NULL,
+    samples INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

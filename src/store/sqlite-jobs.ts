@@ -1,3 +1,4 @@
+import { mergeSpeed, type SpeedRecord } from '../core/estimates.js';
 import type { JobRecord, JobStatus } from '../core/jobs.js';
 import type { SqliteDatabase } from './database.js';
 import type { JobStore } from './types.js';
@@ -168,5 +169,20 @@ export class SqliteJobStore implements JobStore {
   async delete(ids: readonly string[]): Promise<number> {
     const stmt = this.db.prepare(`DELETE FROM jobs WHERE id = ? AND status IN ('done', 'failed', 'cancelled')`);
     return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
+  }
+
+  async speed(key: string): Promise<SpeedRecord | undefined> {
+    const row = this.db.prepare<[string], { ms_per_unit: number; overhead_ms: number; samples: number }>('SELECT ms_per_unit, overhead_ms, samples FROM speeds WHERE key = ?').get(key);
+    return row && { msPerUnit: row.ms_per_unit, overheadMs: row.overhead_ms, samples: row.samples };
+  }
+
+  async recordSpeed(key: string, sample: Omit<SpeedRecord, 'samples'>): Promise<void> {
+    this.db.transaction(() => {
+      const row = this.db.prepare<[string], { ms_per_unit: number; overhead_ms: number; samples: number }>('SELECT ms_per_unit, overhead_ms, samples FROM speeds WHERE key = ?').get(key);
+      const merged = mergeSpeed(row && { msPerUnit: row.ms_per_unit, overheadMs: row.overhead_ms, samples: row.samples }, sample);
+      this.db
+        .prepare('INSERT INTO speeds (key, ms_per_unit, overhead_ms, samples) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET ms_per_unit = excluded.ms_per_unit, overhead_ms = excluded.overhead_ms, samples = excluded.samples')
+        .run(key, merged.msPerUnit, merged.overheadMs, merged.samples);
+    })();
   }
 }

@@ -1,3 +1,4 @@
+import type { SpeedRecord } from '../core/estimates.js';
 import type { JobRecord, JobStatus } from '../core/jobs.js';
 import type { LimitName, ServerLimits } from '../core/limits.js';
 
@@ -19,6 +20,10 @@ export interface JobStore {
   listFinishedBefore(cutoffMs: number, limit: number): Promise<JobRecord[]>;
   /** Deletes finished jobs with everything that indexes them; a job still queued or running is kept. Returns how many went. */
   delete(ids: readonly string[]): Promise<number>;
+  /** How long jobs of a kind took (core/estimates.ts speedKey), learnt from the ones that ran. */
+  speed(key: string): Promise<SpeedRecord | undefined>;
+  /** Folds a finished job's timing into its speed record. */
+  recordSpeed(key: string, sample: Omit<SpeedRecord, 'samples'>): Promise<void>;
 }
 
 /** Stored PNGs by key (e.g. `<jobId>/0.png`): a local directory, or any store every process can read. */

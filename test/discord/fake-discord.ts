@@ -20,7 +20,7 @@ import { DiscordWorld } from './fake/world.js';
 
 export type { RecordedFile } from './fake/multipart.js';
 export type { RecordedRequest } from './fake/rest.js';
-export { snowflake, type ContextOptions, type FakeAttachment, type FakeGuild, type FakeInteraction, type FakeMessage, type FakeUser } from './fake/world.js';
+export { makeUser, snowflake, type ContextOptions, type FakeAttachment, type FakeGuild, type FakeInteraction, type FakeMessage, type FakeUser } from './fake/world.js';
 
 export interface FakeDiscordOptions {
   token?: string;

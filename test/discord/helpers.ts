@@ -58,7 +58,9 @@ export function resultOf(fake: FakeDiscord, interaction: FakeInteraction, what =
   return fake.waitFor(() => {
     const m = fake.original(interaction);
     if (m && fake.isEphemeral(m) && m.content) throw new Error(`the bot refused instead of making ${what}: ${m.content}`);
-    return m && !m.deleted && m.attachments.length > 0 && m.components.length > 0 ? m : undefined;
+    // A live preview (a status with a picture and ✖ Cancel) is not the result yet.
+    const result = m && m.attachments.some((a) => !a.filename.includes('_preview_'));
+    return m && result && !m.deleted && m.components.length > 0 ? m : undefined;
   }, `${what} of interaction ${interaction.id}`);
 }
 

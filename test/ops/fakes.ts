@@ -47,6 +47,9 @@ export class ScriptedQueue implements JobQueue {
   async position() {
     return undefined;
   }
+  async estimate() {
+    return {};
+  }
   onEvent(listener: (e: JobEvent) => void) {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);

@@ -45,8 +45,30 @@ for (const backend of BACKENDS) {
         w.runner.release();
       });
 
+      it('estimates when a queued job starts and how long a running one has left, once a job like them has run', async () => {
+        w = await backend.open({ runner: { durationMs: 400, steps: 4 } });
+        const world = w;
+        const first = await w.queue.submit(submission('S', 'ann'));
+        expect(await w.queue.estimate(first.id)).toEqual(expect.not.objectContaining({ startsInMs: expect.any(Number) }));
+        await w.settled([first.id]);
+        // The next job starts and waits at the gate, so the one behind it stays queued while we look.
+        w.runner.hold();
+        const running = await w.queue.submit(submission('S', 'bob'));
+        const waiting = await w.queue.submit(submission('T', 'cy'));
+        await expect.poll(async () => (await world.jobs.get(running.id))?.status, { timeout: 10_000, interval: 20 }).toBe('running');
+        const left = (await w.queue.estimate(running.id)).leftMs;
+        expect(left, 'time left of the running job').toBeGreaterThanOrEqual(0);
+        expect(left).toBeLessThan(2000);
+        const starts = (await w.queue.estimate(waiting.id)).startsInMs;
+        expect(starts, `start of the queued job (${w.backend})`).toBeGreaterThanOrEqual(0);
+        expect(starts).toBeLessThan(2000);
+        w.runner.release();
+        await w.settled([running.id, waiting.id]);
+        await expect.poll(() => world.queue.estimate(waiting.id), { timeout: 5000, interval: 20 }).toEqual({});
+      });
+
       it('emits queued, started, every step, done, each after the store has the new state', async () => {
-        w = await backend.open({ runner: { durationMs: 8, steps: 4 } });
+        w = await backend.open({ runner: { durationMs: 8, steps: 4, previewAt: 2 } });
         const world = w;
         const seen: Promise<[string, string | undefined]>[] = [];
         world.queue.onEvent((e) => seen.push(world.jobs.get(e.jobId).then((j) => [e.type, j?.status])));
@@ -55,6 +77,8 @@ for (const backend of BACKENDS) {
         await w.settled([job.id]);
         expect(w.eventsOf(job.id).map((e) => e.type)).toEqual(['queued', 'started', 'progress', 'progress', 'progress', 'progress', 'done']);
         expect(w.eventsOf(job.id)[0]).toEqual({ type: 'queued', jobId: job.id, position: 1 });
+        // A step's live preview travels with its progress event.
+        expect(w.eventsOf(job.id).filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? e.preview : ''))).toEqual([undefined, `${job.id}/live/2.webp`, undefined, undefined]);
         const expected: Record<string, string> = { queued: 'queued', started: 'running', progress: 'running', done: 'done' };
         const order = ['queued', 'running', 'done'];
         for (const [type, status] of await Promise.all(seen)) {

@@ -35,6 +35,7 @@ export const OPEN_LIMITS: ServerLimits = {
   nsfw_policy: 'block',
   nsfw_threshold: 0.6,
   mod_log_channel: '',
+  previews: true,
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {

@@ -71,6 +71,9 @@ export class ManualQueue implements JobQueue {
   async position() {
     return 1;
   }
+  async estimate() {
+    return {};
+  }
   async stats(): Promise<QueueStats> {
     return { queued: 0, running: 0, byStatus: {} };
   }

@@ -11,7 +11,7 @@ import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log/index.js';
 import type { JobUpdateTarget } from '../../replies/follow.js';
 import type { Services } from '../../services.js';
-import { toMrkdwn } from './message.js';
+import { toMrkdwn, type SlackPicture } from './message.js';
 import type { SlackMessenger } from './messenger.js';
 
 /** What a Slack job's delivery.data holds. */
@@ -56,6 +56,8 @@ export class SlackDelivery implements JobUpdateTarget {
   private shown = new Map<string, string>();
   /** Jobs taken back because their conversation cannot be posted to. */
   private abandoned = new Set<string>();
+  /** The live preview a status shows, and the quarter of the steps it was uploaded at. */
+  private pictures = new Map<string, { quarter: number; picture: SlackPicture }>();
 
   constructor(
     readonly gateway: string,
@@ -123,9 +125,11 @@ export class SlackDelivery implements JobUpdateTarget {
         await this.finishWithImages(job, data, ts, reply);
         return;
       }
-      const key = shownKey(reply);
+      const picture = final ? undefined : await this.previewPicture(job, reply, event);
+      if (!final) reply = { ...reply, images: undefined };
+      const key = shownKey(reply) + (picture?.fileId ?? '');
       if (ts && this.shown.get(job.id) === key) return;
-      if (ts && (await this.messenger.update(data.channel, ts, reply))) {
+      if (ts && (await this.messenger.update(data.channel, ts, reply, picture))) {
         this.shown.set(job.id, key);
         return;
       }
@@ -137,7 +141,30 @@ export class SlackDelivery implements JobUpdateTarget {
       if (final) {
         this.statusTs.delete(job.id);
         this.shown.delete(job.id);
+        this.pictures.delete(job.id);
       }
+    }
+  }
+
+  /**
+   * The preview a running job's status shows. Slack allows an image block only on a file uploaded
+   * first, and uploads are rate-limited: a new preview goes up at a quarter, half and three
+   * quarters of the steps; in between the status keeps the last one (or none, a text bar).
+   */
+  private async previewPicture(job: JobRecord, reply: Reply, event: JobEvent): Promise<SlackPicture | undefined> {
+    const shown = this.pictures.get(job.id);
+    const image = reply.images?.[0];
+    if (event.type !== 'progress' || !image || !event.total) return shown?.picture;
+    const quarter = Math.floor((4 * event.step) / event.total);
+    if (quarter < 1 || quarter > 3 || quarter <= (shown?.quarter ?? 0)) return shown?.picture;
+    try {
+      const fileId = await this.messenger.uploadPrivate({ data: image.data, filename: image.filename, alt: image.alt });
+      const picture = { fileId, alt: image.alt ?? image.filename };
+      this.pictures.set(job.id, { quarter, picture });
+      return picture;
+    } catch (err) {
+      this.log.warn({ err, jobId: job.id }, 'could not upload a live preview to Slack');
+      return shown?.picture;
     }
   }
 

@@ -153,14 +153,21 @@ export function buttonBlocks(rows: ReplyButton[][] | undefined): KnownBlock[] {
 }
 
 /** Text sections followed by button rows, within Slack's 50-block limit. */
-export function replyBlocks(reply: Pick<Reply, 'text' | 'buttons'>): KnownBlock[] {
+export function replyBlocks(reply: Pick<Reply, 'text' | 'buttons'>, picture?: SlackPicture): KnownBlock[] {
   const buttons = buttonBlocks(reply.buttons);
   const mrkdwn = toMrkdwn(reply.text);
   const sections: KnownBlock[] = mrkdwn.trim()
     ? splitForSections(mrkdwn).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }))
     : [];
-  const room = Math.max(1, BLOCKS_LIMIT - buttons.length);
-  return [...sections.slice(0, room), ...buttons].slice(0, BLOCKS_LIMIT);
+  const image: KnownBlock[] = picture ? [{ type: 'image', slack_file: { id: picture.fileId }, alt_text: picture.alt.slice(0, 2000) }] : [];
+  const room = Math.max(1, BLOCKS_LIMIT - buttons.length - image.length);
+  return [...sections.slice(0, room), ...image, ...buttons].slice(0, BLOCKS_LIMIT);
+}
+
+/** A file the bot uploaded (not shared in any channel), shown in a message's image block: a live preview. */
+export interface SlackPicture {
+  fileId: string;
+  alt: string;
 }
 
 /** The `text` field that goes with blocks (notifications, screen readers, old clients). */
@@ -170,6 +177,6 @@ export function fallbackText(reply: Pick<Reply, 'text'>): string {
 }
 
 /** A message body for chat.postMessage / chat.update / response_url. */
-export function messageBody(reply: Pick<Reply, 'text' | 'buttons'>): { text: string; blocks: KnownBlock[] } {
-  return { text: fallbackText(reply), blocks: replyBlocks(reply) };
+export function messageBody(reply: Pick<Reply, 'text' | 'buttons'>, picture?: SlackPicture): { text: string; blocks: KnownBlock[] } {
+  return { text: fallbackText(reply), blocks: replyBlocks(reply, picture) };
 }

@@ -6,7 +6,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.js';
-import { fallbackText, messageBody, replyBlocks } from './message.js';
+import { fallbackText, messageBody, replyBlocks, type SlackPicture } from './message.js';
 
 export interface SlackPlace {
   channel: string;
@@ -41,10 +41,10 @@ export class SlackMessenger {
     return res.ts;
   }
 
-  /** Edits a message; false when it is gone (deleted, archived channel) and cannot be edited. */
-  async update(channel: string, ts: string, reply: Reply): Promise<boolean> {
+  /** Edits a message (with a picture uploaded before, when given); false when it is gone (deleted, archived channel) and cannot be edited. */
+  async update(channel: string, ts: string, reply: Reply, picture?: SlackPicture): Promise<boolean> {
     try {
-      await this.client.chat.update({ channel, ts, ...messageBody(reply) });
+      await this.client.chat.update({ channel, ts, ...messageBody(reply, picture) });
       return true;
     } catch (err) {
       if (GONE.has(slackErrorCode(err) ?? '')) return false;
@@ -64,6 +64,16 @@ export class SlackMessenger {
   /** A message only `user` sees, in `channel`. */
   async ephemeral(channel: string, user: string, reply: Reply, threadTs?: string): Promise<void> {
     await this.client.chat.postEphemeral({ channel, user, ...(threadTs ? { thread_ts: threadTs } : {}), ...messageBody(reply) });
+  }
+
+  /** Uploads a picture without sharing it anywhere, for an image block of the bot's own messages; returns its file id. */
+  async uploadPrivate(image: { data: Buffer; filename: string; alt?: string }): Promise<string> {
+    const res = (await this.client.filesUploadV2({ file_uploads: [{ file: image.data, filename: image.filename, title: image.filename, ...(image.alt ? { alt_text: truncate(image.alt, 1000) } : {}) }] })) as {
+      files?: { files?: { id?: string }[] }[];
+    };
+    const id = res.files?.[0]?.files?.[0]?.id;
+    if (!id) throw new Error('files.completeUploadExternal returned no file id');
+    return id;
   }
 
   /**

@@ -204,7 +204,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     if (!data) throw new HttpError(404, 'This image is no longer kept; run the command again.');
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      'Content-Type': 'image/png',
+      'Content-Type': imageType(data),
       'Content-Length': String(data.length),
       // Content-addressed: the bytes behind a URL never change.
       'Cache-Control': 'private, max-age=31536000, immutable',
@@ -298,4 +298,11 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       });
     },
   };
+}
+
+/** The type of an image by its first bytes: results are PNG, live previews WebP. */
+function imageType(data: Buffer): string {
+  if (data.subarray(0, 4).toString('latin1') === 'RIFF' && data.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (data[0] === 0xff && data[1] === 0xd8) return 'image/jpeg';
+  return 'image/png';
 }

@@ -110,7 +110,7 @@ export function decodeEvent(fields: Record<string, string>): JobEvent | undefine
     case 'started':
       return { type: 'started', jobId };
     case 'progress':
-      return { type: 'progress', jobId, step: Number(fields.step), total: Number(fields.total) };
+      return { type: 'progress', jobId, step: Number(fields.step), total: Number(fields.total), ...(fields.preview ? { preview: fields.preview } : {}) };
     case 'done':
       return { type: 'done', jobId };
     case 'failed':

@@ -12,6 +12,8 @@ import type { JobEvent } from '../../core/jobs.js';
 import type { Logger } from '../../log/index.js';
 import { MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from '../messages.js';
 import { runWithTimeout } from '../run-with-timeout.js';
+import type { JobStore } from '../../store/types.js';
+import { learnSpeed, StepClock } from '../speeds.js';
 import type { JobRunner, RunContext } from '../types.js';
 import { MAX_EVENTS, QUEUE_NAME, jobIdOf, type BullJobData, type RedisBackend } from './backend.js';
 import { decodeJob } from './stores.js';
@@ -29,6 +31,8 @@ export interface RedisJobConsumerOptions {
   stalledIntervalMs?: number;
   /** Names the worker in logs and in BullMQ (INSTANCE_ID). */
   name?: string;
+  /** Where finished jobs' timings go (speed records for ETAs); none learnt without it. */
+  jobs?: JobStore;
   log?: Logger;
   /** Called when a run starts and ends here (tests, metrics). */
   onRun?: (event: { type: 'start' | 'end'; jobId: string; attempt: number; outcome?: string }) => void;
@@ -113,13 +117,15 @@ export class RedisJobConsumer {
       const record = decodeJob(id, started.slice(2))!;
       this.o.onRun?.({ type: 'start', jobId: id, attempt: record.attempts });
       if (run.stop) run.controller.abort();
+      const clock = new StepClock(b.now());
 
       const ctx: RunContext = {
         signal: run.controller.signal,
-        onProgress: (step, total) => {
+        onProgress: (step, total, preview) => {
           if (run.stop) return;
+          clock.step(step, total, b.now());
           void b.scripts
-            .run('imagineProgress', b.eventsKey, MAX_EVENTS, id, runToken, step, total)
+            .run('imagineProgress', b.eventsKey, MAX_EVENTS, id, runToken, step, total, preview ?? '')
             .catch((err: unknown) => this.o.log?.debug({ err, jobId: id }, 'could not publish progress'));
         },
       };
@@ -152,6 +158,8 @@ export class RedisJobConsumer {
         field = 'error';
         value = JSON.stringify(message);
       }
+      // Learnt before anyone hears it is done, so the next ETA already counts it.
+      if (status === 'done' && field && this.o.jobs) await learnSpeed(this.o.jobs, record, clock, b.now(), this.o.log);
       const finished = field
         ? await b.scripts.run<number>('imagineFinish', b.eventsKey, MAX_EVENTS, b.now(), id, runToken, status, field, value, message)
         : 0;

@@ -14,7 +14,9 @@ import type { Logger } from '../../log/index.js';
 import { cancelRefusal, checkSubmission, newJobRecord, queueFullRefusal, quotaRefusal, userQueuedRefusal, type ModelLookup } from '../admission.js';
 import { JobEventHub } from '../events.js';
 import { CLOSING_MESSAGE } from '../messages.js';
-import type { CancelRequest, CancelResult, JobQueue, QueueStats } from '../types.js';
+import { startsIn } from '../../core/estimates.js';
+import { expectedOf } from '../speeds.js';
+import type { CancelRequest, CancelResult, JobEstimate, JobQueue, QueueStats } from '../types.js';
 import type { JobStore, SettingsStore } from '../../store/types.js';
 import { BoundedMap } from '../../util/bounded-map.js';
 import { MAX_EVENTS, bullIdOf, type RedisBackend } from './backend.js';
@@ -166,6 +168,23 @@ export class RedisJobQueue implements JobQueue {
   async position(jobId: string): Promise<number | undefined> {
     const [place] = await this.backend.scripts.run<number[]>('imaginePositions', jobId);
     return place ? Number(place) : undefined;
+  }
+
+  /**
+   * A running job's time left from its expected time; a queued one's start from its place, taking
+   * the jobs ahead to be like it (the fair order is counted in Redis, not listed) and the workers
+   * busy now as the slots.
+   */
+  async estimate(jobId: string): Promise<JobEstimate> {
+    const job = await this.o.jobs.get(jobId);
+    if (!job) return {};
+    const expected = await expectedOf(this.o.jobs, job);
+    if (job.status === 'running') return { leftMs: expected === undefined || !job.startedAt ? undefined : Math.max(0, expected - (this.now() - job.startedAt)) };
+    if (job.status !== 'queued') return {};
+    const [place, { running }] = await Promise.all([this.position(jobId), this.stats()]);
+    if (place === undefined || expected === undefined) return {};
+    const busy = Math.max(1, running);
+    return { startsInMs: startsIn(new Array<number>(running).fill(expected / 2), new Array<number>(place - 1).fill(expected), busy) };
   }
 
   async stats(): Promise<QueueStats> {

@@ -4,6 +4,7 @@
  * defaults, and the usage ledger whose reserve is one Lua script. Images stay out of Redis.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
+import { mergeSpeed, type SpeedRecord } from '../../core/estimates.js';
 import { FINISHED_STATUSES, type JobRecord, type JobStatus } from '../../core/jobs.js';
 import { assertValidLimit, copyLimits, formatLimitValue, parseStoredOverrides, type LimitName, type ServerLimits } from '../../core/limits.js';
 import type { Logger } from '../../log/index.js';
@@ -166,6 +167,19 @@ export class RedisJobStore implements JobStore {
 
   async delete(ids: readonly string[]): Promise<number> {
     return ids.length ? this.scripts.run<number>('imagineDeleteJobs', ...ids) : 0;
+  }
+
+  async speed(key: string): Promise<SpeedRecord | undefined> {
+    const raw = await this.redis.hget(this.scripts.key('speeds'), key);
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as SpeedRecord;
+    return Number.isFinite(v.msPerUnit) && Number.isFinite(v.overheadMs) ? v : undefined;
+  }
+
+  /** Read, merge, write: two workers finishing at once may lose one sample, which an average can spare. */
+  async recordSpeed(key: string, sample: Omit<SpeedRecord, 'samples'>): Promise<void> {
+    const merged = mergeSpeed(await this.speed(key), sample);
+    await this.redis.hset(this.scripts.key('speeds'), key, JSON.stringify(merged));
   }
 
   /**

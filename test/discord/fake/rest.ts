@@ -453,7 +453,7 @@ export class RestApi {
 
   /** Adds the message's current state to its revisions (after every edit). */
   private snapshot(msg: FakeMessage): void {
-    msg.revisions.push({ content: msg.content, flags: msg.flags, components: msg.components, attachments: msg.attachments.map((a) => a.filename) });
+    msg.revisions.push({ content: msg.content, flags: msg.flags, components: msg.components, attachments: msg.attachments.map((a) => a.filename), attachmentData: msg.attachments.map((a) => a.data) });
   }
 
   /** Checks a message body the way Discord does and returns its parts. */

@@ -76,7 +76,7 @@ export interface FakeMessage {
   createdAt: number;
   editedAt?: number;
   /** Every state the message went through, first to last. */
-  revisions: { content: string; flags: number; components: any[]; attachments: string[] }[];
+  revisions: { content: string; flags: number; components: any[]; attachments: string[]; attachmentData: Buffer[] }[];
 }
 
 export interface FakeUser {
@@ -152,7 +152,7 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
-function makeUser(username: string, bot = false): APIUser {
+export function makeUser(username: string, bot = false): APIUser {
   return {
     id: snowflake(),
     username,

@@ -301,6 +301,11 @@ export class WebApi {
     if (text.length > 40_000) return { error: 'msg_too_long' };
     if (blocks !== undefined) {
       const errors = blockErrors(blocks);
+      // An image block may show a file the app uploaded, by id; Slack refuses one it does not have.
+      (Array.isArray(blocks) ? blocks : []).forEach((b, i) => {
+        const id = b.type === 'image' ? (b.slack_file as { id?: string } | undefined)?.id : undefined;
+        if (id !== undefined && !this.world.files.get(id)?.completed) errors.push(`invalid slack_file [json-pointer:/blocks/${i}/slack_file]`);
+      });
       if (errors.length) return { error: 'invalid_blocks', extra: { errors } };
     }
     return { text, blocks };
