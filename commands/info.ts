@@ -1,6 +1,7 @@
 import { replyOf } from '../src/core/invocation.js';
 import type { JobRecord } from '../src/core/jobs.js';
 import { concat, md, type MarkupPart } from '../src/core/markup.js';
+import { formatEta } from '../src/core/estimates.js';
 import { formatWait } from '../src/queue/admission.js';
 import type { Command } from './command.js';
 
@@ -37,7 +38,9 @@ export const infoCommand: Command = {
     ];
     if (jobs.length === 0) lines.push('None queued or running.');
     for (const job of jobs) {
-      const where = job.status === 'running' ? 'running' : `queued, place ${(await services.queue.position(job.id)) ?? '?'}`;
+      const [place, estimate] = await Promise.all([job.status === 'queued' ? services.queue.position(job.id) : undefined, services.queue.estimate(job.id)]);
+      const eta = estimate.startsInMs !== undefined ? `, starts in ${formatEta(estimate.startsInMs)}` : estimate.leftMs !== undefined ? `, ${formatEta(estimate.leftMs)} left` : '';
+      const where = job.status === 'running' ? `running${eta}` : `queued, place ${place ?? '?'}${eta}`;
       lines.push(md`\`${job.id}\` ${where}: ${promptPreview(job)} (${job.params.count} ${job.params.count === 1 ? 'image' : 'images'}, ${job.params.model})`);
     }
     if (jobs.length) lines.push(md`Cancel one with \`/cancel <job>\`.`);

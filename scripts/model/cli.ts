@@ -4,12 +4,12 @@
  * tools read them), checks a model folder as the pipeline will read it, and lists what the bot
  * would offer and what it skips.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, loadDotenv, PROJECT_ROOT, type AppConfig } from '../../src/config.js';
 import { HubClient, HubError } from '../../src/hub/client.js';
-import { pullModel, unfinishedPulls } from '../../src/hub/pull.js';
+import { pullModel, SOURCE_FILE, unfinishedPulls } from '../../src/hub/pull.js';
 import { ModelSelectionError, VARIANTS, type Variant } from '../../src/hub/selection.js';
 import { ModelCatalog } from '../../src/pipeline/catalog.js';
 import { checkModelFolder, modelSummary, type ModelCheckReport } from '../../src/pipeline/model-check.js';
@@ -35,6 +35,16 @@ const shown = (p: string) => {
   const r = relative(process.cwd(), p);
   return r && !r.startsWith('..') ? r : p;
 };
+
+/** ` · from owner/name@commit` for a folder `pull` made. */
+function pulledFrom(dir: string): string {
+  try {
+    const source = JSON.parse(readFileSync(join(dir, SOURCE_FILE), 'utf8')) as { repo?: string; commit?: string };
+    return source.repo ? ` · from ${source.repo}@${String(source.commit ?? '').slice(0, 12)}` : '';
+  } catch {
+    return '';
+  }
+}
 
 function check(dir: string): ModelCheckReport {
   return checkModelFolder(dir, installedProviders());
@@ -121,7 +131,7 @@ program
     }
     console.log(`Models the bot offers (MODEL_DIR ${shown(cfg.MODEL_DIR)}, MODELS_DIR ${shown(cfg.MODELS_DIR)}):`);
     for (const m of catalog.list()) {
-      console.log(`  ${m.name}${m === catalog.defaultModel ? ' (default)' : ''}: ${modelSummary(m)} · ${shown(m.dir)}`);
+      console.log(`  ${m.name}${m === catalog.defaultModel ? ' (default)' : ''}: ${modelSummary(m)} · ${shown(m.dir)}${pulledFrom(m.dir)}`);
     }
     if (catalog.skipped.length) {
       console.log('Skipped folders:');

@@ -5,6 +5,7 @@
  */
 import type { CommandLayer } from '../../commands/command.js';
 import type { Invocation } from '../core/invocation.js';
+import { decodeButtonId } from '../core/buttons.js';
 
 export type { CommandLayer };
 
@@ -19,7 +20,8 @@ export interface AdapterHandle {
   stop(): Promise<void>;
 }
 
-/** Whether an invocation's outcome is usually a job everyone in the channel sees. */
-export function startsJob(layer: CommandLayer, invocation: Pick<Invocation, 'command'>, buttonCommand: string): boolean {
-  return invocation.command === buttonCommand || layer.commands.some((c) => c.name === invocation.command && c.startsJob);
+/** Whether an invocation's outcome is usually a job everyone in the channel sees (every button but ✖ Cancel, whose answer is private). */
+export function startsJob(layer: CommandLayer, invocation: Pick<Invocation, 'command' | 'options'>, buttonCommand: string): boolean {
+  if (invocation.command === buttonCommand) return decodeButtonId(String(invocation.options.id ?? ''))?.action !== 'cx';
+  return layer.commands.some((c) => c.name === invocation.command && c.startsJob);
 }

@@ -53,7 +53,6 @@ export interface DownloadEvents {
 }
 
 const MAX_REDIRECTS = 10;
-const TREE_PAGE_LIMIT = 1000;
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
@@ -99,7 +98,7 @@ export class HubClient {
   async listFiles(repo: string, commit: string, folder = ''): Promise<HubFile[]> {
     const files: HubFile[] = [];
     let url: string | undefined =
-      `${this.endpoint}/api/models/${repo}/tree/${commit}${folder ? `/${encodePath(folder)}` : ''}?recursive=true&limit=${TREE_PAGE_LIMIT}`;
+      `${this.endpoint}/api/models/${repo}/tree/${commit}${folder ? `/${encodePath(folder)}` : ''}?recursive=true`;
     for (let page = 0; url && page < 10_000; page++) {
       const res = await this.request(url, { what: { repo, revision: commit, path: folder || undefined } });
       const entries = (await res.json()) as { type?: string; path?: string; size?: number; oid?: string; lfs?: { oid?: string; sha256?: string; size?: number } }[];

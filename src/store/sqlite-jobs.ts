@@ -1,6 +1,7 @@
 import { mergeSpeed, type SpeedRecord } from '../core/estimates.js';
 import type { JobRecord, JobStatus } from '../core/jobs.js';
 import type { SqliteDatabase } from './database.js';
+import type { Statement } from 'better-sqlite3';
 import type { JobStore } from './types.js';
 
 interface JobRow {
@@ -171,15 +172,22 @@ export class SqliteJobStore implements JobStore {
     return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
   }
 
-  async speed(key: string): Promise<SpeedRecord | undefined> {
-    const row = this.db.prepare<[string], { ms_per_unit: number; overhead_ms: number; samples: number }>('SELECT ms_per_unit, overhead_ms, samples FROM speeds WHERE key = ?').get(key);
+  private speedStmt?: Statement<[string], { ms_per_unit: number; overhead_ms: number; samples: number }>;
+
+  private readSpeed(key: string): SpeedRecord | undefined {
+    // Asked for every job ahead of a queued one at each status update: prepared once.
+    this.speedStmt ??= this.db.prepare('SELECT ms_per_unit, overhead_ms, samples FROM speeds WHERE key = ?');
+    const row = this.speedStmt.get(key);
     return row && { msPerUnit: row.ms_per_unit, overheadMs: row.overhead_ms, samples: row.samples };
+  }
+
+  async speed(key: string): Promise<SpeedRecord | undefined> {
+    return this.readSpeed(key);
   }
 
   async recordSpeed(key: string, sample: Omit<SpeedRecord, 'samples'>): Promise<void> {
     this.db.transaction(() => {
-      const row = this.db.prepare<[string], { ms_per_unit: number; overhead_ms: number; samples: number }>('SELECT ms_per_unit, overhead_ms, samples FROM speeds WHERE key = ?').get(key);
-      const merged = mergeSpeed(row && { msPerUnit: row.ms_per_unit, overheadMs: row.overhead_ms, samples: row.samples }, sample);
+      const merged = mergeSpeed(this.readSpeed(key), sample);
       this.db
         .prepare('INSERT INTO speeds (key, ms_per_unit, overhead_ms, samples) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET ms_per_unit = excluded.ms_per_unit, overhead_ms = excluded.overhead_ms, samples = excluded.samples')
         .run(key, merged.msPerUnit, merged.overheadMs, merged.samples);

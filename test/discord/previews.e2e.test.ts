@@ -71,8 +71,11 @@ describe('a job as it runs', () => {
     const refused = await privateAnswer(fake, fake.click(running, cancel, { user: carol }));
     expect(refused.content).toMatch(/Only the person who asked for `[\w-]+` or a server admin can cancel it\./);
 
-    const ok = await privateAnswer(fake, fake.click(running, cancel));
+    const click = fake.click(running, cancel);
+    const ok = await privateAnswer(fake, click);
     expect(ok.content).toMatch(/^Cancelled `[\w-]+`\.$/);
+    // The click was deferred privately: nobody else saw a "thinking…" message for it.
+    expect(fake.isEphemeral(fake.original(click)!)).toBe(true);
     await fake.waitFor(() => (fake.original(i)?.content.includes('(cancelled)') ? true : undefined), 'the cancelled status');
     const final = fake.original(i)!;
     expect(fake.buttons(final)).toEqual([]);

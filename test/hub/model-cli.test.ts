@@ -74,7 +74,7 @@ describe('npm run model', () => {
 
     const listed = await model('list');
     expect(listed.stdout).toMatch(/emoji-diffusion \(default\): SD 1\.x · 64×64/);
-    expect(listed.stdout).toMatch(/ {2}tiny: SD 1\.x · 512×512 · 25 steps · guidance 7 · /);
+    expect(listed.stdout).toMatch(/ {2}tiny: SD 1\.x · 512×512 · 25 steps · guidance 7 · .* · from acme\/tiny-sd@[0-9a-f]{12}\n/);
     expect(listed.stdout).toMatch(/Skipped folders:\n {2}.*half-copied: model folder .*half-copied is missing tokenizer\/vocab\.json/);
 
     const checked = await model('check', 'tiny');

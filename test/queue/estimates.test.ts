@@ -10,7 +10,8 @@ import type { Reply } from '../../src/core/reply.js';
 import { followJobs } from '../../src/replies/follow.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
 import { shown } from '../fixtures/markup.js';
-import { Harness, submission } from './harness.js';
+import { dispatch } from '../../commands/index.js';
+import { Harness, invocation, submission } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -42,6 +43,24 @@ describe('estimates', () => {
     await h.close();
     await h.open({ runner: { durationMs: 400, steps: 8 } });
     expect(await h.stores.jobs.speed(speedKey('imagine', first.params))).toEqual(speed);
+  });
+
+  it('/info tells a user how long their running job has left and when their queued one starts', async () => {
+    h = new Harness({ user_max_queued: 10 });
+    const runner = new FakeRunner({ durationMs: 400, steps: 8 });
+    await h.open({ runner });
+    const warm = await h.queue.submit(submission('S', 'ann'));
+    await h.settled([warm.id]);
+    runner.hold();
+    const running = await h.queue.submit(submission('S', 'ann', { prompt: 'first' }));
+    const queued = await h.queue.submit(submission('S', 'ann', { prompt: 'second' }));
+    await runner.waitForStarts(2);
+    const out = await dispatch(invocation('info'), h.services());
+    const text = shown(out.reply.text);
+    expect(text).toMatch(new RegExp(`\`${running.id}\` running, ≈ \\d+ s left: first`));
+    expect(text).toMatch(new RegExp(`\`${queued.id}\` queued, place 1, starts in ≈ \\d+ s: second`));
+    runner.release();
+    await h.settled([running.id, queued.id]);
   });
 
   it('shows each of 6 equal queued jobs a start time within a factor of 2 of its real wait', async () => {

@@ -180,7 +180,7 @@ describe('the playground in a browser', () => {
       await page.locator('.server-button[data-server="second"]').click();
       await page.locator('#connection[data-state="live"]').waitFor();
       expect(await page.locator('#password-row').isVisible()).toBe(true);
-      expect(await page.locator('#role').textContent()).toBe('Admin actions need the password.');
+      await expect.poll(() => page.locator('#role').textContent()).toBe('Admin actions need the password.');
 
       await send(page, '/limits set max_steps 5');
       await page.locator('li.msg.ephemeral', { hasText: 'Only server admins can change limits' }).waitFor();
@@ -189,7 +189,8 @@ describe('the playground in a browser', () => {
       await page.fill('#password', 'open sesame');
       await send(page, '/limits set max_steps 5');
       await page.locator('li.msg.ephemeral', { hasText: 'max_steps is now 5 (was 50)' }).waitFor();
-      expect(await page.locator('#role').textContent()).toContain('Admin (password accepted)');
+      // The role line follows the server's answer on its own message; it may come a moment later.
+      await expect.poll(() => page.locator('#role').textContent()).toContain('Admin (password accepted)');
       expect((await t.services.settings.get('second')).max_steps).toBe(5);
       await page.screenshot({ path: join(OUTPUT, 'playground-exposed.png') });
       expect(pageErrors).toEqual([]);
