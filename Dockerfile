@@ -28,7 +28,8 @@ COPY scripts/prune-node-modules.sh scripts/
 FROM build-base AS compiled
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build.mjs scripts/deploy-commands.ts scripts/
+COPY scripts/build.mjs scripts/deploy-commands.ts scripts/cli-options.ts scripts/
+COPY scripts/model scripts/model
 COPY src src
 COPY commands commands
 RUN node scripts/build.mjs

@@ -1,4 +1,4 @@
-// `npm run build`: compiles src/, commands/ and the deploy-commands script to dist/ (tsconfig.build.json),
+// `npm run build`: compiles src/, commands/ and the deploy-commands and model scripts to dist/ (tsconfig.build.json),
 // then copies what the compiled code reads beside itself: the Redis scripts and the playground's page.
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';

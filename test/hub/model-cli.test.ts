@@ -99,6 +99,13 @@ describe('npm run model', () => {
     expect(`${pulled.stdout}${pulled.stderr}`).not.toContain(hub.token);
   });
 
+  it('runs compiled, as the Docker image has it (node dist/scripts/model/cli.js)', async () => {
+    const { stdout } = await exec(process.execPath, [join(process.cwd(), 'dist', 'scripts', 'model', 'cli.js'), 'check', 'tiny'], {
+      env: { ...process.env, MODEL_DIR: '', MODELS_DIR: modelsDir },
+    });
+    expect(stdout).toContain('OK: the bot can load this model.');
+  });
+
   it('explains its options', async () => {
     const help = await model('pull', '--help');
     expect(help.stdout).toMatch(/--variant <precision> +which precision to take .*\(choices: "fp32", "fp16"/s);
