@@ -63,7 +63,8 @@ export function checkModelName(name: string): string {
   return name;
 }
 
-function formatBytes(n: number): string {
+/** `1.2 GB`: decimal units, as the Hub shows sizes. */
+export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {
@@ -72,7 +73,6 @@ function formatBytes(n: number): string {
   }
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
-export { formatBytes };
 
 async function sizeIfExists(file: string): Promise<number | undefined> {
   try {

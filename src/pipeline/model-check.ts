@@ -3,10 +3,10 @@
  * Where readModelFolder stops at the first problem, this looks at every file and every session and
  * names each problem in plain words, with what the model is and what it can do when it loads.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ModelLoadError } from './errors.js';
-import { isSdxlLayout, MODEL_FILES, readModelFolder, readOnnx, type ModelDescription, type ModelFileSpec } from './model-folder.js';
+import { isSdxlLayout, MODEL_FILES, onnxBytes, readModelFolder, readOnnx, type ModelDescription, type ModelFileSpec } from './model-folder.js';
 import type { OnnxMetadata } from './onnx-metadata.js';
 import type { Device } from './providers.js';
 
@@ -57,11 +57,6 @@ export function modelSummary(m: Pick<ModelDescription, 'family' | 'turbo' | 'can
   return `${familyLabel(m)} · ${d.width}×${d.height} · ${d.steps} ${d.steps === 1 ? 'step' : 'steps'} · guidance ${d.guidance} · ${d.scheduler}`;
 }
 
-function fileBytes(dir: string, rel: string, meta: OnnxMetadata): number {
-  const folder = join(dir, rel, '..');
-  return [join(dir, rel), ...meta.externalData.map((d) => join(folder, d))].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-}
-
 /** Largest token id + 1 of a CLIP vocabulary file. */
 function vocabularySize(file: string): number | undefined {
   try {
@@ -98,7 +93,7 @@ export function checkModelFolder(dir: string, providers: readonly ProviderInfo[]
     if (!spec.onnx) continue;
     try {
       const meta = readOnnx(abs, spec);
-      report.sessions.push({ rel: spec.rel, what: spec.what, bytes: fileBytes(abs, spec.rel, meta), meta });
+      report.sessions.push({ rel: spec.rel, what: spec.what, bytes: onnxBytes(meta), meta });
     } catch (err) {
       report.problems.push(plain(err, abs));
     }

@@ -198,12 +198,16 @@ interface ModelHints {
   limits?: Partial<ModelLimits>;
 }
 
+/** The size of an ONNX file with its external weights. */
+export function onnxBytes(meta: Pick<OnnxMetadata, 'file' | 'externalData'>): number {
+  return [meta.file, ...meta.externalData.map((d) => join(meta.file, '..', d))].reduce((s, file) => s + (existsSync(file) ? statSync(file).size : 0), 0);
+}
+
 /** imagine.json's `preview` when it names a decoder the folder has, else the cheapest good one. */
 function previewDecoderFor(vae: OnnxMetadata, approx: OnnxMetadata | undefined, hint: string | undefined): PreviewDecoderKind {
   if (hint === 'linear' || hint === 'vae' || (hint === 'vae_approx' && approx)) return hint;
   if (approx) return 'vae_approx';
-  const bytes = [vae.file, ...vae.externalData.map((d) => join(vae.file, '..', d))].reduce((s, file) => s + (existsSync(file) ? statSync(file).size : 0), 0);
-  return bytes <= CHEAP_VAE_BYTES ? 'vae' : 'linear';
+  return onnxBytes(vae) <= CHEAP_VAE_BYTES ? 'vae' : 'linear';
 }
 
 /** Reads a model folder; throws ModelLoadError naming the file and what was expected. */
