@@ -53,8 +53,11 @@ describe('the playground while a job runs', () => {
     await expect
       .poll(
         async () => {
-          const status = await message.getAttribute('data-status');
-          const src = await message.locator('.images img').first().getAttribute('src', { timeout: 50 }).catch(() => null);
+          // Status and picture read together: the message may turn to the final grid between two reads.
+          const [status, src] = await message.evaluate((el: { dataset: Record<string, string | undefined>; querySelector(s: string): { getAttribute(a: string): string | null } | null }) => [
+            el.dataset.status,
+            el.querySelector('.images img')?.getAttribute('src') ?? null,
+          ]);
           if (status === 'running' && src && seen.at(-1) !== src) {
             seen.push(src);
             if (!screenshot && seen.length === 2) {
