@@ -28,12 +28,12 @@ afterAll(async () => {
 describe('a job as it runs', () => {
   it('edits its status with a progress bar and a preview of the grid before the final grid lands in the same message', async () => {
     const { fake } = bot;
-    const i = fake.slash('imagine', { prompt: 'red heart --seed 4 --steps 20 --sampler euler' });
+    const i = fake.slash('imagine', { prompt: 'red heart --seed 4 --steps 24 --sampler euler' });
     const grid = await resultOf(fake, i, 'the grid');
     const previews = grid.revisions.map((r, n) => ({ n, r })).filter(({ r }) => r.attachments.some((a) => a.includes('_preview_')));
     expect(previews.length).toBeGreaterThan(0);
     const { r: first, n } = previews[0]!;
-    expect(first.content).toMatch(/\*\*red heart\*\* - <@\d+> \([▰▱]{8} \d+% · (≈ \d+ s left|step \d+\/20)\)/);
+    expect(first.content).toMatch(/\*\*red heart\*\* - <@\d+> \([▰▱]{8} \d+% · (≈ \d+ s left|step \d+\/24)\)/);
     const image = await sharp(first.attachmentData[0]!).metadata();
     expect([image.format, image.width, image.height]).toEqual(['webp', 256, 256]);
     // The status carries ✖ Cancel while the job runs; the final grid has the result's buttons instead.

@@ -42,7 +42,7 @@ describe('the playground while a job runs', () => {
     await page.goto(web.url);
     await page.locator('#connection[data-state="live"]').waitFor();
     await page.fill('#user-name', 'ada');
-    await page.fill('#input', '/imagine red heart --seed 3 --steps 24 --sampler euler');
+    await page.fill('#input', '/imagine red heart --seed 3 --steps 36 --sampler euler');
     await page.press('#input', 'Enter');
 
     const message = page.locator('li.msg[data-job-id]').last();
