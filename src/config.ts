@@ -89,6 +89,14 @@ const schema = z.object({
   MAX_UPSCALE_PIXELS: int(4096, 268_435_456).prefault('16777216'),
   /** Path to the per-server default limits (JSON). */
   LIMITS_FILE: text.optional(),
+  /**
+   * Hosts image prompts may be fetched from besides the platforms' own file hosts: `host` or
+   * `host:port`, comma-separated. A private or loopback address needs its exact host:port here.
+   */
+  IMAGE_HOSTS: list
+    .refine((entries) => entries.every((e) => /^(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(e)), 'expected host or host:port entries separated by commas, e.g. images.example.com,127.0.0.1:9000')
+    .transform((entries) => entries.map((e) => e.toLowerCase()))
+    .default([]),
 
   // Discord
   DISCORD_TOKEN: text.optional(),

@@ -10,8 +10,11 @@ import { md, type Markup } from './markup.js';
 export interface CommandOptionSpec {
   name: string;
   description: string;
-  /** 'user': a member of the server, given as the platform's user id (a mention in free text). */
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'user';
+  /**
+   * 'user': a member of the server, given as the platform's user id (a mention in free text).
+   * 'attachment': a file the user attaches (Discord), given as its URL.
+   */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'user' | 'attachment';
   required?: boolean;
   choices?: { name: string; value: string | number }[];
   minValue?: number;
@@ -65,6 +68,7 @@ function usageError(spec: CommandSpec, why?: Markup): UserError {
 function convert(option: CommandOptionSpec, raw: string): OptionValue {
   switch (option.type) {
     case 'string':
+    case 'attachment':
       return raw;
     case 'user': {
       // Slack escapes a mention as <@U123|name>; the playground sends @name, which its adapter resolves.

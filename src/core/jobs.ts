@@ -41,6 +41,8 @@ export interface JobParams {
   safety?: { policy: NsfwPolicy; threshold: number; ageRestricted: boolean };
   /** The server's `previews` limit when the job was asked for: whether its status shows the pictures as they form. */
   previews?: boolean;
+  /** A picture the user gave to start from (an image prompt): its image-store key, fitted to the job's size, and the img2img strength. */
+  init?: { image: string; strength: number };
 }
 
 export interface JobRecord extends Requester {
@@ -94,6 +96,8 @@ export interface JobOutput {
 
 /** The fields a command fills; the queue adds id, status, timestamps. */
 export interface JobSubmission extends Requester {
+  /** The id to give the job (when something was stored under it before submitting); a new one otherwise. */
+  id?: string;
   kind: JobKind;
   /** Admins may cancel others' jobs; limits still apply to them. */
   isServerAdmin: boolean;

@@ -39,6 +39,8 @@ export interface ServerLimits {
   mod_log_channel: string;
   /** Whether a running job's status shows the pictures as they form. */
   previews: boolean;
+  /** Whether /imagine takes a picture to start from (attachments, links). */
+  image_prompts: boolean;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -80,6 +82,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   nsfw_threshold: { kind: 'number', min: 0, max: 1, help: 'unsafe score (0–1) from which the safety check flags a result' },
   mod_log_channel: { kind: 'channel', help: 'channel that gets every refused prompt and every blocked or spoilered image (- for none)' },
   previews: { kind: 'bool', help: 'whether a running job shows its pictures as they form (on or off)' },
+  image_prompts: { kind: 'bool', help: 'whether /imagine takes a picture to start from, attached or linked (on or off)' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];

@@ -24,6 +24,31 @@ export interface RequestOptions {
   aspectRatio?: string;
   model?: string;
   sampler?: SchedulerName;
+  /** Midjourney's image weight (0–3): how much a picture given with the prompt counts. */
+  imageWeight?: number;
+  /** img2img strength (0–1) as SD users know it: how far from the picture to move. */
+  strength?: number;
+  /** Pictures to start from: links at the start of the prompt, or the attachment option's. */
+  images?: string[];
+}
+
+/** The strength a picture is used at: --strength as given, else 1 − iw/4 (iw 1, the default, is SD's usual 0.75). */
+export function imageStrength(o: Pick<RequestOptions, 'imageWeight' | 'strength'>): number {
+  if (o.strength !== undefined) return o.strength;
+  return Math.min(1, Math.max(0.05, 1 - (o.imageWeight ?? 1) / 4));
+}
+
+/** Links at the start of a prompt, Midjourney's way of giving image prompts: `https://…/cat.png a cat in space`. */
+export function leadingLinks(text: string): { links: string[]; rest: string } {
+  const links: string[] = [];
+  let rest = text.trimStart();
+  // Slack writes a link as <https://…> or <https://…|label>.
+  const LINK = /^<?(https?:\/\/[^\s>|]+)(?:\|[^>]*)?>?(\s+|$)/i;
+  for (let m = LINK.exec(rest); m && links.length < 4; m = LINK.exec(rest)) {
+    links.push(m[1]!);
+    rest = rest.slice(m[0].length);
+  }
+  return { links, rest };
 }
 
 export const MAX_SEED = 4_294_967_295;
@@ -36,7 +61,7 @@ export function randomSeed(): number {
   return randomInt(0, MAX_SEED);
 }
 
-type ParamKey = Exclude<keyof RequestOptions, 'prompt'>;
+type ParamKey = Exclude<keyof RequestOptions, 'prompt' | 'images'>;
 
 interface ParameterSpec<K extends ParamKey> {
   key: K;
@@ -105,6 +130,26 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     },
   },
   {
+    key: 'imageWeight',
+    flags: ['iw'],
+    example: '--iw 1.5',
+    option: { name: 'iw', type: 'number', minValue: 0, maxValue: 3, description: 'How much the picture counts, 0–3 (Midjourney’s image weight)' },
+    read: (v) => {
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 3) throw new Error('the image weight is a number from 0 to 3');
+      return Number(v);
+    },
+  },
+  {
+    key: 'strength',
+    flags: ['strength'],
+    example: '--strength 0.6',
+    option: { name: 'strength', type: 'number', minValue: 0, maxValue: 1, description: 'How far from the picture to move, 0–1 (img2img strength)' },
+    read: (v) => {
+      if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(v)) throw new Error('the strength is a number from 0 to 1');
+      return Number(v);
+    },
+  },
+  {
     key: 'sampler',
     flags: ['sampler'],
     example: '--sampler euler-a',
@@ -131,6 +176,7 @@ export const REQUEST_OPTIONS: readonly CommandOptionSpec[] = [
     description: `What to draw; ${PARAMETERS.filter((p) => p.key !== 'model').map((p) => p.example.replace(/, .*/, '')).join(' ')} work here too`,
   },
   ...PARAMETERS.map((p) => p.option),
+  { name: 'image', type: 'attachment', description: 'A picture to start from (PNG, JPEG, WebP or GIF); a link at the start of the prompt works too' },
 ];
 
 // Phones turn "--" into an em or en dash; accept those too.
@@ -169,8 +215,11 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
   const raw = typeof options.prompt === 'string' ? cleanPromptText(options.prompt) : undefined;
   if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(REQUEST_OPTIONS[0]!.whenMissing!, 'prompt');
   if (raw.length > MAX_PROMPT_LENGTH) throw new UserError(`The prompt is ${raw.length} characters; the limit is ${MAX_PROMPT_LENGTH}.`, 'prompt');
-  const out = parsePromptParams(raw);
+  const { links, rest } = leadingLinks(raw);
+  const out = parsePromptParams(rest);
   if (out.prompt === '') throw new UserError(md`The prompt has parameters but no description; e.g. \`/imagine red heart --ar 16:9\`.`, 'prompt');
+  const attached = typeof options.image === 'string' && options.image.trim() !== '' ? [options.image.trim()] : [];
+  if (links.length || attached.length) out.images = [...attached, ...links];
   for (const spec of PARAMETERS) {
     const given = options[spec.option.name];
     if (given === undefined || (typeof given === 'string' && given.trim() === '')) continue;
@@ -185,6 +234,9 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
       throw new UserError(md`The ${spec.option.name} is given twice (the ${spec.option.name} option and \`--${spec.flags[0]!}\`); use one.`, 'parameter');
     }
     (out as unknown as Record<string, unknown>)[spec.key] = value;
+  }
+  if ((out.imageWeight !== undefined || out.strength !== undefined) && !out.images) {
+    throw new UserError(md`\`--iw\` and \`--strength\` are for a picture to start from: attach one, or put its link at the start of the prompt.`, 'parameter');
   }
   return out;
 }

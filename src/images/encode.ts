@@ -45,3 +45,8 @@ export async function imageSize(data: Buffer): Promise<{ width: number; height: 
   const meta = await sharp(data).metadata();
   return { width: meta.width ?? 0, height: meta.height ?? 0 };
 }
+
+/** A PNG no larger than `maxSide` on its long side (smaller pictures as they are). */
+export async function thumbnail(png: Buffer, maxSide: number): Promise<Buffer> {
+  return sharp(png).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+}

@@ -163,7 +163,9 @@ export class PipelineJobRunner implements JobRunner {
     };
     switch (job.kind) {
       case 'imagine': {
-        const r = await pipeline.generate(base);
+        // An image prompt: the user's picture, stored with the job, is where the grid starts.
+        const init = p.init && { initImage: await decodeToRgb(await this.options.images.get(p.init.image)), strength: p.init.strength };
+        const r = await pipeline.generate({ ...base, ...init });
         return { images: r.images, seeds: r.images.map((i) => i.seed), warnings: r.warnings };
       }
       case 'variation': {

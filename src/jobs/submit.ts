@@ -48,11 +48,12 @@ export function gridParams(options: RequestOptions, model: ModelDescription, ser
 }
 
 /** Puts a job in the queue for the invoking user and answers with its first status. */
-export async function submitJob(inv: Invocation, services: Services, kind: JobKind, params: JobParams): Promise<CommandOutcome> {
+export async function submitJob(inv: Invocation, services: Services, kind: JobKind, params: JobParams, id?: string): Promise<CommandOutcome> {
   // The safety policy in force where and when it is asked for; a click under an old result gets today's.
   const limits = await services.settings.get(inv.serverId);
   const safety = { policy: limits.nsfw_policy, threshold: limits.nsfw_threshold, ageRestricted: inv.ageRestricted === true };
   const job: JobRecord = await services.queue.submit({
+    ...(id ? { id } : {}),
     kind,
     platform: inv.platform,
     serverId: inv.serverId,

@@ -140,7 +140,7 @@ export function quotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>, cos
 /** The record an admitted submission is stored as: a new id, waiting, never started. */
 export function newJobRecord(sub: JobSubmission, now: number): JobRecord {
   const job: JobRecord = {
-    id: newJobId(),
+    id: sub.id ?? newJobId(),
     kind: sub.kind,
     platform: sub.platform,
     serverId: sub.serverId,

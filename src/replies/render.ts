@@ -4,12 +4,12 @@
  */
 import { cancelButtons, gridButtons, singleImageButtons } from '../core/buttons.js';
 import { formatEta } from '../core/estimates.js';
-import { imageSize } from '../images/encode.js';
+import { imageSize, thumbnail } from '../images/encode.js';
 import { JOB_FAILED } from '../core/errors.js';
 import { SAFETY_BLOCKED } from '../core/safety.js';
 import type { JobRecord } from '../core/jobs.js';
 import { bold, concat, italic, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
-import type { Reply } from '../core/reply.js';
+import type { Reply, ReplyImage } from '../core/reply.js';
 import type { ImageStore } from '../store/types.js';
 
 /** Under a result the safety check flagged where the server's policy is spoiler. */
@@ -28,6 +28,8 @@ export interface JobProgress {
 }
 
 const BAR_CELLS = 8;
+/** Longest side of an image prompt's picture shown beside its grid. */
+const SOURCE_THUMBNAIL = 128;
 
 /** `▰▰▰▰▱▱▱▱`: the share done, in eight cells. */
 export function progressBar(fraction: number): string {
@@ -89,6 +91,14 @@ export function jobDetails(job: JobRecord): string {
 
 const lines = (...parts: MarkupPart[]) => concat(...parts.flatMap((p, i) => (i ? ['\n', p] : [p])));
 
+/** The picture an image prompt started from, small, beside the grid it made. */
+async function sourceThumbnail(job: JobRecord, images: ImageStore): Promise<ReplyImage[]> {
+  const key = job.params.init?.image;
+  if (job.kind !== 'imagine' || !key || !(await images.has(key))) return [];
+  const data = await thumbnail(await images.get(key), SOURCE_THUMBNAIL);
+  return [{ filename: `${slug(job.params.prompt)}_source_${job.id}.png`, data, ...(await imageSize(data)), alt: `The picture this started from` }];
+}
+
 export async function renderJob(job: JobRecord, images: ImageStore, progress: JobProgress = {}): Promise<Reply> {
   const head = headline(job);
   switch (job.status) {
@@ -137,6 +147,7 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
             alt: job.params.prompt,
             ...(out.spoiler ? { spoiler: true } : {}),
           },
+          ...(await sourceThumbnail(job, images)),
         ],
         buttons: out.images.length > 1 ? gridButtons(job.id, out.images.length) : singleImageButtons(job.id),
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeButtonId, encodeButtonId, gridButtons, singleImageButtons } from '../../src/core/buttons.js';
-import { parsePromptParams, readRequestOptions } from '../../src/core/parameters.js';
+import { imageStrength, leadingLinks, parsePromptParams, readRequestOptions } from '../../src/core/parameters.js';
 import { sizeForAspectRatio } from '../../src/pipeline/capabilities.js';
 
 describe('inline prompt parameters', () => {
@@ -76,5 +76,21 @@ describe('button ids', () => {
     expect(decodeButtonId('foo')).toBeUndefined();
     expect(decodeButtonId('up:../../etc:1')).toBeUndefined();
     expect(decodeButtonId('nuke:j:1')).toBeUndefined();
+  });
+});
+
+describe('image prompts in the prompt', () => {
+  it('takes links at the start (Slack’s <…|label> too), maps --iw to a strength, and refuses --iw without a picture', () => {
+    expect(leadingLinks('https://a.example/x.png <https://files.slack.com/y.png|y.png> a cat --iw 2')).toEqual({
+      links: ['https://a.example/x.png', 'https://files.slack.com/y.png'],
+      rest: 'a cat --iw 2',
+    });
+    expect(leadingLinks('a cat https://a.example/x.png')).toEqual({ links: [], rest: 'a cat https://a.example/x.png' });
+    const r = readRequestOptions({ prompt: 'https://a.example/x.png a cat --iw 2' });
+    expect(r).toMatchObject({ prompt: 'a cat', images: ['https://a.example/x.png'], imageWeight: 2 });
+    expect([imageStrength({}), imageStrength({ imageWeight: 2 }), imageStrength({ imageWeight: 3 }), imageStrength({ imageWeight: 0 }), imageStrength({ imageWeight: 3, strength: 0.9 })]).toEqual([0.75, 0.5, 0.25, 1, 0.9]);
+    expect(readRequestOptions({ prompt: 'a cat', image: 'https://cdn.discordapp.com/a/b/c.png' }).images).toEqual(['https://cdn.discordapp.com/a/b/c.png']);
+    expect(() => readRequestOptions({ prompt: 'a cat --strength 0.5' })).toThrow(/are for a picture to start from/);
+    expect(() => readRequestOptions({ prompt: 'https://a.example/x.png a cat --strength 1.5' })).toThrow(/the strength is a number from 0 to 1/);
   });
 });

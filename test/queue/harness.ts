@@ -36,6 +36,7 @@ export const OPEN_LIMITS: ServerLimits = {
   nsfw_threshold: 0.6,
   mod_log_channel: '',
   previews: true,
+  image_prompts: true,
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {

@@ -23,6 +23,7 @@ const TYPES = {
   number: ApplicationCommandOptionType.Number,
   boolean: ApplicationCommandOptionType.Boolean,
   user: ApplicationCommandOptionType.User,
+  attachment: ApplicationCommandOptionType.Attachment,
 } as const;
 
 function clip(text: string, max: number): string {

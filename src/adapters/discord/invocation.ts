@@ -29,7 +29,10 @@ export function readOptions(data: readonly CommandInteractionOption[]): { subcom
   }
   const options: Record<string, OptionValue> = {};
   for (const o of list) {
-    if (typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean') options[o.name] = o.value;
+    // An attachment option's value is the attachment's id; what the command needs is where its file is.
+    if (o.type === ApplicationCommandOptionType.Attachment) {
+      if (o.attachment?.url) options[o.name] = o.attachment.url;
+    } else if (typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean') options[o.name] = o.value;
   }
   return { subcommand, options };
 }

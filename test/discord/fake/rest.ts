@@ -132,7 +132,7 @@ export class RestApi {
     try {
       if (url.pathname.startsWith('/attachments/')) {
         const [, , , attId] = url.pathname.split('/');
-        const att = [...this.world.messages.values()].flatMap((m) => m.attachments).find((a) => a.id === attId);
+        const att = this.world.uploads.get(attId ?? '') ?? [...this.world.messages.values()].flatMap((m) => m.attachments).find((a) => a.id === attId);
         answer = att ? { status: 200, raw: { type: att.contentType, data: att.data } } : { status: 404, json: { message: '404: Not Found', code: 0 } };
       } else {
         const prefix = '/api/v10';

@@ -22,7 +22,7 @@ import type {
 // Numbers from the Discord API (discord-api-types names in comments).
 export const InteractionType = { ApplicationCommand: 2, MessageComponent: 3 } as const;
 export const Flag = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
-export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Number: 10 } as const;
+export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Number: 10, Attachment: 11 } as const;
 export const Perm = {
   CreateInstantInvite: 1n << 0n,
   Administrator: 1n << 3n,
@@ -182,6 +182,8 @@ export class DiscordWorld extends EventEmitter {
   readonly guilds: FakeGuild[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly messages = new Map<string, FakeMessage>();
+  /** Files users attached to commands, served from the CDN path like message attachments. */
+  readonly uploads = new Map<string, FakeAttachment>();
   readonly interactions = new Map<string, FakeInteraction>();
   /** Registered commands: key `global` or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
@@ -420,6 +422,13 @@ export class DiscordWorld extends EventEmitter {
    * A user runs a slash command. Options are checked against the registered command as the
    * Discord client does (types, required, choices, ranges), so only what a user could send arrives.
    */
+  /** A file a user picks to attach to a command; its id goes in the command's attachment option. */
+  upload(filename: string, data: Buffer, contentType = 'image/png'): string {
+    const id = snowflake();
+    this.uploads.set(id, { id, filename, contentType, size: data.length, data });
+    return id;
+  }
+
   slash(name: string, options: Record<string, string | number | boolean> = {}, ctx: ContextOptions & { subcommand?: string } = {}): FakeInteraction {
     const guildId = ctx.dm ? undefined : (ctx.guild ?? this.guild).id;
     const cmd = this.registered(name, guildId);
@@ -443,8 +452,9 @@ export class DiscordWorld extends EventEmitter {
       throw new Error(`fake Discord: /${name} needs a subcommand`);
     }
     const values: APIApplicationCommandInteractionDataOption[] = [];
-    // A user option carries the user's id; Discord sends who it is in data.resolved.
+    // A user option carries the user's id; Discord sends who it is in data.resolved (an attachment likewise).
     const resolvedUsers: Record<string, unknown> = {};
+    const resolvedAttachments: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) {
       const spec: any = specs.find((o) => o.name === key);
       if (!spec) throw new Error(`fake Discord: /${name} has no option ${key}`);
@@ -453,8 +463,14 @@ export class DiscordWorld extends EventEmitter {
         spec.type === OptionType.Integer ? Number.isInteger(value) :
         spec.type === OptionType.Number ? typeof value === 'number' :
         spec.type === OptionType.Boolean ? typeof value === 'boolean' :
-        spec.type === OptionType.User ? typeof value === 'string' && this.users.has(value) : false;
+        spec.type === OptionType.User ? typeof value === 'string' && this.users.has(value) :
+        spec.type === OptionType.Attachment ? typeof value === 'string' && this.uploads.has(value) : false;
       if (spec.type === OptionType.User && ok) resolvedUsers[value as string] = this.users.get(value as string)!.user;
+      if (spec.type === OptionType.Attachment && ok) {
+        const a = this.uploads.get(value as string)!;
+        const url = `http://127.0.0.1:${this.port}/attachments/${ctx.channelId ?? this.channelId}/${a.id}/${encodeURIComponent(a.filename)}`;
+        resolvedAttachments[a.id] = { id: a.id, filename: a.filename, size: a.size, content_type: a.contentType, url, proxy_url: url };
+      }
       if (!ok) throw new Error(`fake Discord: option ${key} of /${name} cannot be ${JSON.stringify(value)}`);
       if (spec.choices && !spec.choices.some((c: any) => c.value === value)) throw new Error(`fake Discord: ${key} must be one of the choices`);
       if (typeof value === 'number' && ((spec.min_value !== undefined && value < spec.min_value) || (spec.max_value !== undefined && value > spec.max_value))) {
@@ -475,7 +491,9 @@ export class DiscordWorld extends EventEmitter {
         name: cmd.name,
         type: 1,
         options: sub ? [sub] : values,
-        ...(Object.keys(resolvedUsers).length ? { resolved: { users: resolvedUsers } } : {}),
+        ...(Object.keys(resolvedUsers).length || Object.keys(resolvedAttachments).length
+          ? { resolved: { ...(Object.keys(resolvedUsers).length ? { users: resolvedUsers } : {}), ...(Object.keys(resolvedAttachments).length ? { attachments: resolvedAttachments } : {}) } }
+          : {}),
         ...(guildId && cmd.guild_id ? { guild_id: guildId } : {}),
       },
     } as unknown as APIChatInputApplicationCommandInteraction;
