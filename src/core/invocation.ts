@@ -35,6 +35,8 @@ export interface Invocation extends Requester {
   delivery?: Delivery;
   /** The channel is age-restricted (Discord's channel nsfw flag); Slack and the playground have none. */
   ageRestricted?: boolean;
+  /** A picture uploaded with the command (the playground's composer); its `image` option then reads `upload:<id>`. */
+  files?: { image?: Buffer };
 }
 
 /** Invocation.command of a button click. */

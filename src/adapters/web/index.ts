@@ -13,6 +13,7 @@ import type { Reply } from '../../core/reply.js';
 import { followJobs } from '../../replies/follow.js';
 import { followModeration } from '../../replies/moderation.js';
 import type { Services } from '../../services.js';
+import { IMAGE_PROMPT_LIMITS } from '../../jobs/image-prompts.js';
 import { BoundedMap } from '../../util/bounded-map.js';
 import type { AdapterHandle, AdapterState, CommandLayer } from '../types.js';
 import { AdminGate, PASSWORD_HEADER, type AdminDecision } from './auth.js';
@@ -48,6 +49,8 @@ export type WebHandle = AdapterHandle & { url: string };
 export const DEFAULT_WEB_SERVERS = ['local', 'second'];
 
 const BODY_LIMIT = 16 * 1024;
+/** Pictures uploaded for image prompts, kept until used (or pushed out by newer ones). */
+const UPLOADS_KEPT = 8;
 const SERVER_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 function displayUrl(host: string, port: number): string {
@@ -67,6 +70,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   const files = new StaticFiles();
   const hub = new ChannelHub(servers);
   const images = new ImageCache();
+  const uploads = new BoundedMap<string, Buffer>(UPLOADS_KEPT);
   const gate = new AdminGate({ boundToLoopback, password: config.WEB_PASSWORD });
   const proxies = config.TRUSTED_PROXIES.length > 0 ? trustedProxies(config.TRUSTED_PROXIES) : undefined;
   // Exposed, a name is only a user inside one browser (a signed cookie): nobody can take another's name over.
@@ -117,11 +121,11 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   }
 
   /** Runs an invocation through the command layer and posts its first answer. */
-  async function run(who: Identity, admin: AdminDecision, action: string, intent: Pick<Invocation, 'command' | 'subcommand' | 'options'>): Promise<WebMessage> {
+  async function run(who: Identity, admin: AdminDecision, action: string, intent: Pick<Invocation, 'command' | 'subcommand' | 'options'>, files?: Invocation['files']): Promise<WebMessage> {
     const messageId = randomUUID();
     const data: WebDeliveryData = { serverId: who.serverId, channelId: WEB_CHANNEL_ID, messageId, clientId: who.clientId, userId: who.userId, userName: who.userName, action };
     // The delivery is set before dispatch: the queue stores it with the job, and updates may arrive before dispatch returns.
-    const invocation = toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } });
+    const invocation: Invocation = { ...toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } }), ...(files ? { files } : {}) };
     let outcome: CommandOutcome;
     try {
       outcome = await commands.dispatch(invocation, services);
@@ -153,6 +157,27 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     return gate.decide(addressOf(req), Array.isArray(given) ? given[0] : given);
   }
 
+  /** A picture for an image prompt: raw bytes, at most the size image prompts take; answers its upload id. */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    browserOf(req, res);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!type.startsWith('image/') && type !== 'application/octet-stream') throw new HttpError(415, 'Send the picture itself (an image/* body).');
+    const limit = IMAGE_PROMPT_LIMITS.maxBytes;
+    const tooLarge = () => new HttpError(413, `The image is larger than ${Math.round(limit / 1e6)} MB, the most this bot takes.`);
+    if (Number(req.headers['content-length']) > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+    if (size === 0) throw new HttpError(400, 'The upload is empty.');
+    const id = randomUUID();
+    uploads.set(id, Buffer.concat(chunks));
+    sendJson(res, 200, { id });
+  }
+
   async function handleCommand(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
     const who = readIdentity(body, hub, browserOf(req, res));
@@ -160,7 +185,16 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
     const parsed = commandFromText(body.text.trim(), commands);
-    const message = 'intent' in parsed ? await run(who, admin, parsed.action, parsed.intent) : postEphemeral(who, parsed.action, parsed.refusal);
+    // A picture uploaded for this command goes with it (once).
+    let files: Invocation['files'];
+    if (typeof body.image === 'string' && 'intent' in parsed) {
+      const image = uploads.get(body.image);
+      if (!image) throw new HttpError(400, 'That picture is no longer here; attach it again.');
+      uploads.delete(body.image);
+      files = { image };
+      parsed.intent = { ...parsed.intent, options: { ...parsed.intent.options, image: `upload:${body.image}` } };
+    }
+    const message = 'intent' in parsed ? await run(who, admin, parsed.action, parsed.intent, files) : postEphemeral(who, parsed.action, parsed.refusal);
     sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
   }
 
@@ -217,6 +251,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     // Reached only without an Upgrade header (a WebSocket handshake goes to the feeds).
     '/api/events': { method: 'GET', run: (_req, res) => sendError(res, 426, 'This is a WebSocket endpoint.', { Upgrade: 'websocket' }) },
     '/api/command': { method: 'POST', run: handleCommand },
+    '/api/upload': { method: 'POST', run: handleUpload },
     '/api/button': { method: 'POST', run: handleButton },
   };
 

@@ -34,6 +34,8 @@ const app = {
   history: [],
   historyAt: -1,
   admin: false,
+  // The picture the next /imagine starts from (a File), if any.
+  attached: null,
 };
 
 const ui = {
@@ -48,6 +50,12 @@ const ui = {
   list: $('messages'),
   form: $('composer'),
   input: $('input'),
+  attach: $('attach'),
+  attachFile: $('attach-file'),
+  attached: $('attached'),
+  attachedThumb: $('attached-thumb'),
+  attachedName: $('attached-name'),
+  attachedRemove: $('attached-remove'),
   hints: $('hints'),
   suggestions: $('suggestions'),
 };
@@ -338,6 +346,33 @@ function setConnection(state, label) {
   ui.connection.textContent = label;
 }
 
+/** Shows (or clears) the picture the next /imagine starts from. */
+function attach(file) {
+  app.attached = file || null;
+  ui.attachFile.value = '';
+  ui.attached.hidden = !file;
+  if (ui.attachedThumb.src) URL.revokeObjectURL(ui.attachedThumb.src);
+  ui.attachedThumb.src = file ? URL.createObjectURL(file) : '';
+  ui.attachedName.textContent = file ? `${file.name || 'pasted picture'} — the next /imagine starts from it` : '';
+}
+
+/** Sends a picture to the server; its upload id, or null after telling why not. */
+async function upload(file) {
+  let res;
+  try {
+    res = await fetch('/api/upload', { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+  } catch {
+    notice('The playground server cannot be reached. Is it still running?');
+    return null;
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    notice(body.error || `The server answered ${res.status}.`);
+    return null;
+  }
+  return body.id;
+}
+
 async function post(path, payload) {
   const server = app.server;
   if (!NAME.test(userName())) {
@@ -445,9 +480,42 @@ function setupComposer() {
     app.history.push(text);
     app.historyAt = -1;
     ui.input.value = '';
-    const answer = await post('/api/command', { text });
+    // A picture attached to /imagine goes up first; the command then names it.
+    let image;
+    if (app.attached && /^\/imagine\b/i.test(text)) {
+      image = await upload(app.attached);
+      if (!image) {
+        ui.input.value = text;
+        return;
+      }
+      attach(null);
+    }
+    const answer = await post('/api/command', image ? { text, image } : { text });
     // Keep what was typed when the server did not take it at all (network, bad name).
     if (!answer && !ui.input.value) ui.input.value = text;
+  });
+
+  // A picture to start from: the 🖼 button, a paste, or a drop on the composer.
+  ui.attach.addEventListener('click', () => ui.attachFile.click());
+  ui.attachFile.addEventListener('change', () => attach(ui.attachFile.files && ui.attachFile.files[0]));
+  ui.attachedRemove.addEventListener('click', () => attach(null));
+  ui.input.addEventListener('paste', (e) => {
+    const file = [...(e.clipboardData ? e.clipboardData.files : [])].find((f) => f.type.startsWith('image/'));
+    if (file) {
+      e.preventDefault();
+      attach(file);
+    }
+  });
+  ui.form.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    ui.form.classList.add('dragging');
+  });
+  ui.form.addEventListener('dragleave', () => ui.form.classList.remove('dragging'));
+  ui.form.addEventListener('drop', (e) => {
+    e.preventDefault();
+    ui.form.classList.remove('dragging');
+    const file = [...(e.dataTransfer ? e.dataTransfer.files : [])].find((f) => f.type.startsWith('image/'));
+    if (file) attach(file);
   });
 }
 
