@@ -356,11 +356,11 @@ function attach(file) {
   ui.attachedName.textContent = file ? `${file.name || 'pasted picture'} — the next /imagine starts from it` : '';
 }
 
-/** Sends a picture to the server; its upload id, or null after telling why not. */
-async function upload(file) {
+/** A POST to the playground server: its JSON answer, or null after telling the user what went wrong. */
+async function request(path, init) {
   let res;
   try {
-    res = await fetch('/api/upload', { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+    res = await fetch(path, { method: 'POST', ...init });
   } catch {
     notice('The playground server cannot be reached. Is it still running?');
     return null;
@@ -370,7 +370,13 @@ async function upload(file) {
     notice(body.error || `The server answered ${res.status}.`);
     return null;
   }
-  return body.id;
+  return body;
+}
+
+/** Sends a picture to the server; its upload id, or null after telling why not. */
+async function upload(file) {
+  const body = await request('/api/upload', { headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+  return body && body.id;
 }
 
 async function post(path, payload) {
@@ -380,22 +386,8 @@ async function post(path, payload) {
     ui.user.focus();
     return null;
   }
-  let res;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      headers: headers(),
-      body: JSON.stringify({ server, clientId: app.clientId, user: userName(), ...payload }),
-    });
-  } catch {
-    notice('The playground server cannot be reached. Is it still running?');
-    return null;
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    notice(body.error || `The server answered ${res.status}.`);
-    return null;
-  }
+  const body = await request(path, { headers: headers(), body: JSON.stringify({ server, clientId: app.clientId, user: userName(), ...payload }) });
+  if (!body) return null;
   app.admin = Boolean(body.admin);
   if (body.passwordRejected === 'wrong') notice('That admin password is wrong; the command ran without admin rights.');
   if (body.passwordRejected === 'locked') notice('Too many wrong admin passwords from this address; wait a minute.');
