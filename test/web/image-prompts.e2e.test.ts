@@ -3,12 +3,13 @@
  * 🖼 button's file picker) starts the next /imagine; a file that is not a picture is refused privately.
  */
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLayer } from '../../commands/index.js';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { launchChromium } from '../fixtures/browser.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
@@ -19,7 +20,7 @@ let browser: Browser;
 beforeAll(async () => {
   t = await createTestServices({ model: 'default' });
   web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,11 +5,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
+import { launchChromium } from '../fixtures/browser.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { commandLayer } from '../../commands/index.js';
 
@@ -66,10 +67,7 @@ beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   t = await createTestServices({ model: MODEL, env: { WEB_PASSWORD: 'open sesame' } });
   web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,12 +5,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLayer } from '../../commands/index.js';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { launchChromium } from '../fixtures/browser.js';
 import { createTestServices, type TestServices } from '../fixtures/services.js';
 import { writeTinyModel } from '../fixtures/tiny-models.js';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const model = writeTinyModel(join(root, 'slow-sd'), { generation: 'optimum-2025', family: 'sd1', unetWork: { size: 1024, matmuls: 12 } });
   t = await createTestServices({ model });
   web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
