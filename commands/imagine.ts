@@ -27,7 +27,7 @@ export const imagineCommand: Command = {
     const picture =
       link.startsWith('upload:') && inv.files?.image
         ? await decodeSourceImage(inv.files.image, { maxPixels: IMAGE_PROMPT_LIMITS.maxPixels })
-        : await loadImagePrompt(link, { platform: inv.platform, extraHosts: services.config.IMAGE_HOSTS, slackToken: services.config.SLACK_BOT_TOKEN });
+        : await loadImagePrompt(link, { platform: inv.platform, extraHosts: services.config.IMAGE_HOSTS, slackToken: services.config.SLACK_BOT_TOKEN, slackApiUrl: services.config.SLACK_API_URL });
     // Without --ar the grid takes the picture's own shape (the nearest one offered).
     const params = gridParams({ ...request, aspectRatio: request.aspectRatio ?? nearestAspectRatio(picture.width, picture.height, ASPECT_RATIOS) }, model, limits.negative_prompt);
     // Stored under the job's id before it is queued, so it lives (and expires) with the job.

@@ -10,6 +10,7 @@ import type { Services } from '../src/services.js';
 import { handleButton } from './buttons.js';
 import { cancelCommand } from './cancel.js';
 import type { Command, CommandLayer } from './command.js';
+import { imagineFromImage, type MessageAction } from './imagine-from-image.js';
 import { imagineCommand } from './imagine.js';
 import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
@@ -20,7 +21,11 @@ export const BANNED = "A server admin has stopped you from using this bot in thi
 
 export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand];
 
+/** Actions on a message someone posted. */
+export const messageActions: readonly MessageAction[] = [imagineFromImage];
+
 const byName = new Map(slashCommands.map((c) => [c.name, c]));
+const actionById = new Map(messageActions.map((a) => [a.id, a]));
 
 export function findCommand(name: string): Command | undefined {
   return byName.get(name);
@@ -59,6 +64,8 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
       return { kind: 'reply', reply: { text: md`${BANNED}`, ephemeral: true } };
     }
     if (inv.command === BUTTON_COMMAND) return await handleButton(inv, services);
+    const action = actionById.get(inv.command);
+    if (action) return await action.execute(inv, services);
     const command = byName.get(inv.command);
     if (!command) throw new UserError(md`Unknown command \`/${inv.command}\`. Commands: ${commandList()}.`, 'usage');
     return await command.execute(inv, services);
@@ -79,4 +86,4 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
 }
 
 /** The command layer every adapter is started with. */
-export const commandLayer: CommandLayer = { commands: slashCommands, parseText: parseCommandText, dispatch };
+export const commandLayer: CommandLayer = { commands: slashCommands, messageActions, parseText: parseCommandText, dispatch };

@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { REST } from 'discord.js';
-import { slashCommands } from '../commands/index.js';
+import { messageActions, slashCommands } from '../commands/index.js';
 import { deployCommands, toDiscordCommands } from '../src/adapters/discord/commands-json.js';
 import { ConfigError, loadConfig, loadDotenv } from '../src/config.js';
 
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     throw err;
   }
   if (opts.dryRun) {
-    console.log(JSON.stringify(toDiscordCommands(slashCommands, { allowDms: config.DISCORD_ALLOW_DMS }), null, 2));
+    console.log(JSON.stringify(toDiscordCommands(slashCommands, { allowDms: config.DISCORD_ALLOW_DMS }, messageActions), null, 2));
     return 0;
   }
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) {
@@ -47,8 +47,8 @@ async function main(): Promise<number> {
   const guildId = opts.global ? undefined : (opts.guild ?? config.DISCORD_GUILD_ID);
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
   try {
-    const result = await deployCommands(rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId, allowDms: config.DISCORD_ALLOW_DMS }, slashCommands);
-    const names = result.names.map((n) => `/${n}`).join(', ');
+    const result = await deployCommands(rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId, allowDms: config.DISCORD_ALLOW_DMS }, slashCommands, messageActions);
+    const names = result.names.join(', ');
     console.log(
       result.scope === 'guild'
         ? `Registered ${names} in server ${result.guildId}; they are usable there now.`

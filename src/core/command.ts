@@ -45,6 +45,19 @@ export interface CommandSpec {
   startsJob?: boolean;
 }
 
+/**
+ * An action on a message someone posted (Discord's message context menu, Slack's message
+ * shortcut). It runs as a command named by `id`, with the message in Invocation.message.
+ */
+export interface MessageActionSpec {
+  /** The Invocation's command and Slack's callback_id. */
+  id: string;
+  /** What the menu shows (Discord: at most 32 characters). */
+  label: string;
+  /** Slack shows it under the shortcut's name. */
+  description: string;
+}
+
 /** Options free text can reach: in order, up to the first that takes the rest of the line. */
 function textOptions(options: readonly CommandOptionSpec[] = []): CommandOptionSpec[] {
   const end = options.findIndex((o) => o.rest);
@@ -65,7 +78,8 @@ function usageError(spec: CommandSpec, why?: Markup): UserError {
   return new UserError(why ? md`${why} ${usage}` : usage, 'usage');
 }
 
-function convert(option: CommandOptionSpec, raw: string): OptionValue {
+/** One option's value from text, by its type; throws UserError saying what it should be. */
+export function convertOption(option: CommandOptionSpec, raw: string): OptionValue {
   switch (option.type) {
     case 'string':
     case 'attachment':
@@ -129,7 +143,7 @@ export function parseCommandText(spec: CommandSpec, text: string): { subcommand?
       raw = m[1]!.replace(/^`([^`]*)`$/, '$1');
       rest = m[2]!;
     }
-    out[option.name] = convert(option, raw);
+    out[option.name] = convertOption(option, raw);
   }
   if (rest !== '' && options.length > 0) throw usageError(spec);
   return subcommand === undefined ? { options: out } : { subcommand, options: out };

@@ -2,6 +2,7 @@
  * The neutral shapes that cross the adapter boundary. Adapters turn a platform event into an
  * Invocation and render a Reply back; nothing past the adapters knows Discord, Slack or the browser.
  */
+import type { Form } from './forms.js';
 import type { MarkupPart } from './markup.js';
 import { textReply, type Reply } from './reply.js';
 
@@ -37,6 +38,8 @@ export interface Invocation extends Requester {
   ageRestricted?: boolean;
   /** A picture uploaded with the command (the playground's composer); its `image` option then reads `upload:<id>`. */
   files?: { image?: Buffer };
+  /** For a message action: the message it was used on (its text and the links of its pictures). */
+  message?: { text: string; images: string[] };
 }
 
 /** Invocation.command of a button click. */
@@ -61,7 +64,12 @@ export type CommandOutcome =
    * A job went into the queue: `reply` is its first status (prompt, requester, queue position).
    * The adapter then follows the job's updates (see replies/follow.ts) and edits that message.
    */
-  | { kind: 'job'; jobId: string; reply: Reply };
+  | { kind: 'job'; jobId: string; reply: Reply }
+  /**
+   * Questions first: the adapter shows the form, and its answers run `form.command` (see forms.ts).
+   * `reply` is what an adapter that cannot show this form answers instead.
+   */
+  | { kind: 'form'; form: Form; reply: Reply };
 
 export function replyOf(text: MarkupPart, ephemeral = false): CommandOutcome {
   return { kind: 'reply', reply: textReply(text, ephemeral) };

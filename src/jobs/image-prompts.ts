@@ -25,15 +25,29 @@ export interface ImagePromptSource {
   extraHosts: readonly string[];
   /** Slack's files need the bot token. */
   slackToken?: string;
+  /** SLACK_API_URL: where the deployer says Slack is; its host serves files too when it is not slack.com (a proxy, a test). */
+  slackApiUrl?: string;
+}
+
+/** Hosts (host or host:port) that get the Slack bot token with a file request: Slack's file host, and SLACK_API_URL's host when it is not slack.com. */
+export function slackTokenHosts(slackApiUrl?: string): string[] {
+  const hosts = ['files.slack.com'];
+  if (slackApiUrl) {
+    const api = new URL(slackApiUrl);
+    if (api.hostname !== 'slack.com' && !api.hostname.endsWith('.slack.com')) hosts.push(api.host);
+  }
+  return hosts;
 }
 
 /** The picture behind a link, as RGB, or a UserError saying why not. */
 export async function loadImagePrompt(link: string, source: ImagePromptSource): Promise<RgbImage> {
+  const tokenHosts = slackTokenHosts(source.slackApiUrl);
   const policy: FetchPolicy = {
     allowedHosts: [...PLATFORM_IMAGE_HOSTS[source.platform], ...source.extraHosts],
     maxBytes: IMAGE_PROMPT_LIMITS.maxBytes,
     timeoutMs: IMAGE_PROMPT_LIMITS.timeoutMs,
-    headersFor: (url) => (source.platform === 'slack' && source.slackToken && url.hostname === 'files.slack.com' ? { authorization: `Bearer ${source.slackToken}` } : undefined),
+    headersFor: (url) =>
+      source.platform === 'slack' && source.slackToken && (url.hostname === 'files.slack.com' || tokenHosts.includes(url.host)) ? { authorization: `Bearer ${source.slackToken}` } : undefined,
   };
   return decodeSourceImage(await fetchImageBytes(link, policy), { maxPixels: IMAGE_PROMPT_LIMITS.maxPixels });
 }

@@ -26,7 +26,7 @@ const imagine = (serverId: string, extra: Partial<Invocation> = {}) => dispatch(
 describe('prompt checks', () => {
   const refusal = async (serverId: string, prompt: string) => {
     const out = await dispatch({ ...user(serverId), command: 'imagine', options: { prompt } }, t.services);
-    if (out.kind !== 'reply') throw new Error(`expected a refusal, got job ${out.jobId}`);
+    if (out.kind !== 'reply') throw new Error(`expected a refusal, got a ${out.kind}`);
     expect(out.reply.ephemeral).toBe(true);
     return shown(out.reply.text);
   };

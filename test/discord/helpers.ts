@@ -3,7 +3,7 @@
  * a tiny ONNX model): commands registered as `npm run deploy-commands` does, then a started adapter.
  */
 import { REST } from 'discord.js';
-import { commandLayer, slashCommands } from '../../commands/index.js';
+import { commandLayer, messageActions, slashCommands } from '../../commands/index.js';
 import { deployCommands } from '../../src/adapters/discord/commands-json.js';
 import { startDiscord, type DiscordAdapterHandle, type DiscordAdapterOptions } from '../../src/adapters/discord/index.js';
 import type { CommandLayer } from '../../src/adapters/types.js';
@@ -34,7 +34,7 @@ export async function startBot(options: { adapter?: DiscordAdapterOptions; comma
     env: { ...options.services?.env, ...env },
   });
   const rest = new REST({ api: fake.apiUrl }).setToken(fake.token);
-  await deployCommands(rest, { applicationId: fake.applicationId, allowDms: ts.config.DISCORD_ALLOW_DMS }, slashCommands);
+  await deployCommands(rest, { applicationId: fake.applicationId, allowDms: ts.config.DISCORD_ALLOW_DMS }, slashCommands, messageActions);
   const bot: Bot = {
     fake,
     ts,

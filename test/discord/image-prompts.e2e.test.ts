@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { pngHeader } from '../fixtures/pictures.js';
+import { meanColour, pngHeader, solid } from '../fixtures/pictures.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from './fake-discord.js';
 import { privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
@@ -18,20 +18,6 @@ let fake: FakeDiscord;
 let bot: Bot;
 let redirector: Server;
 let redirectorPort = 0;
-
-async function solid(r: number, g: number, b: number, size = 64): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: { r, g, b } } }).png().toBuffer();
-}
-
-
-/** Mean R, G, B of a PNG. */
-async function meanColour(png: Buffer): Promise<[number, number, number]> {
-  const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const sum = [0, 0, 0];
-  for (let i = 0; i < data.length; i++) sum[i % 3]! += data[i]!;
-  const n = data.length / 3;
-  return [sum[0]! / n, sum[1]! / n, sum[2]! / n];
-}
 
 beforeAll(async () => {
   fake = await FakeDiscord.start();
@@ -92,6 +78,42 @@ describe('image prompts', () => {
     expect(await refused({ prompt: 'a cat', image: fake.upload('bomb.png', pngHeader(20000, 20000)) })).toContain('That picture is 20000×20000 pixels; this bot reads pictures of up to 17 megapixels.');
     expect(await refused({ prompt: 'a cat', image: fake.upload('cat.png', Buffer.from('not a picture at all')) })).toContain('That file is not a picture this bot can read');
     expect(await refused({ prompt: 'a cat --iw 2' })).toContain('`--iw` and `--strength` are for a picture to start from');
+    const after = (await bot.ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
+    expect(after).toBe(before);
+  });
+
+  it('“Imagine from this image” on someone’s message opens a modal; its prompt and strength start a grid from that picture', async () => {
+    const posted = fake.userMessage('look at this sky', [{ filename: 'sky.png', data: await solid(30, 60, 220) }]);
+    const menu = fake.messageCommand('Imagine from this image', posted);
+    expect((await fake.waitForAck(menu)).type).toBe(9);
+    const modal = menu.modal!;
+    expect(modal.title).toBe('Imagine from this image');
+    expect(modal.fields.map((f) => [f.customId, f.required])).toEqual([['prompt', true], ['strength', false]]);
+    // Nothing is posted until the user sends the form.
+    expect(menu.originalId).toBeUndefined();
+    const submitted = fake.submitModal(menu, { prompt: 'a sky from the menu --seed 3', strength: '0.5' });
+    const grid = await resultOf(fake, submitted, 'the grid from the modal');
+    expect(fake.isEphemeral(grid)).toBe(false);
+    const [r, g, b] = await meanColour(grid.attachments[0]!.data);
+    expect(b).toBeGreaterThan(r);
+    expect(b).toBeGreaterThan(g);
+    const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.params.prompt === 'a sky from the menu');
+    expect(job?.params.init).toEqual({ image: `${job!.id}/source.png`, strength: 0.5 });
+  });
+
+  it('the message action refuses privately: a message without a picture, a strength out of range, a form sent twice', async () => {
+    const before = (await bot.ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
+    const plain = fake.messageCommand('Imagine from this image', fake.userMessage('just words'));
+    expect((await privateAnswer(fake, plain)).content).toContain('That message has no picture.');
+    expect(plain.modal).toBeUndefined();
+
+    const menu = fake.messageCommand('Imagine from this image', fake.userMessage('', [{ filename: 'sky.png', data: await solid(30, 60, 220) }]));
+    await fake.waitForAck(menu);
+    const tooStrong = fake.submitModal(menu, { prompt: 'a picture', strength: '2' });
+    expect((await privateAnswer(fake, tooStrong)).content).toContain('Strength, 0–1 (how far from the picture) is from 0 to 1 (got `2`).');
+    // The form was used up by that answer: sending it again asks to open it anew.
+    const again = fake.submitModal(menu, { prompt: 'a picture', strength: '0.5' });
+    expect((await privateAnswer(fake, again)).content).toContain('That form is no longer open');
     const after = (await bot.ts.services.jobs.listByStatus(['queued', 'running', 'done', 'failed', 'cancelled'])).length;
     expect(after).toBe(before);
   });

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slashCommands } from '../../commands/index.js';
+import { messageActions, slashCommands } from '../../commands/index.js';
 import { deployCommands } from '../../src/adapters/discord/commands-json.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { ImageStore } from '../../src/store/types.js';
@@ -53,7 +53,10 @@ describe('npm run deploy-commands', () => {
     expect(out.stdout).toContain(`in server ${fake.guild.id}`);
     expect(fake.commands.has('global')).toBe(false);
     const cmds = fake.commands.get(fake.guild.id)!;
-    expect(cmds.map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits', 'models']);
+    expect(cmds.filter((c) => c.type === 1).map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits', 'models']);
+    // The message menu entry (Apps → Imagine from this image) is registered with them.
+    expect(cmds.filter((c) => c.type === 3).map((c) => c.name)).toEqual(['Imagine from this image']);
+    expect(out.stdout).toContain('“Imagine from this image” in the message menu');
     const imagine = cmds.find((c) => c.name === 'imagine')!;
     const prompt = imagine.options![0]!;
     expect([prompt.name, prompt.type, 'required' in prompt && prompt.required]).toEqual(['prompt', 3, true]);
@@ -102,7 +105,7 @@ describe('direct messages', () => {
     const fake = await fakeDiscord();
     const b = await bot({ fake });
     // An older registration allowed DMs.
-    await deployCommands(new REST({ api: fake.apiUrl }).setToken(fake.token), { applicationId: fake.applicationId, allowDms: true }, slashCommands);
+    await deployCommands(new REST({ api: fake.apiUrl }).setToken(fake.token), { applicationId: fake.applicationId, allowDms: true }, slashCommands, messageActions);
     const i = fake.slash('imagine', { prompt: 'dm puppy' }, { dm: true });
     const answer = await privateAnswer(fake, i);
     expect(answer.content).toMatch(/server/i);

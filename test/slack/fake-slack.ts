@@ -15,20 +15,23 @@
  */
 import {
   blockActionPayload,
+  messageShortcutPayload,
   sendToApp,
   signatureHeaders,
   slashCommandForm,
+  viewSubmissionPayload,
   type AppEvent,
   type BlockActionOptions,
+  type MessageShortcutOptions,
   type PostOptions,
   type SlashCommandOptions,
 } from './fake/app-requests.js';
 import { SocketMode } from './fake/socket-mode.js';
 import { WebApi } from './fake/web-api.js';
-import { SlackWorld, type FakeSlackOptions } from './fake/world.js';
+import { SlackWorld, type FakeMessage, type FakeSlackOptions, type FakeView } from './fake/world.js';
 
 export { blockErrors } from './fake/blocks.js';
-export { buttonsOf, type ApiCall, type FakeEphemeral, type FakeFile, type FakeMessage, type FakeResponseMessage, type FakeSlackOptions, type FakeUser } from './fake/world.js';
+export { buttonsOf, type ApiCall, type FakeEphemeral, type FakeFile, type FakeMessage, type FakeResponseMessage, type FakeSlackOptions, type FakeUser, type FakeView } from './fake/world.js';
 
 export class FakeSlack extends SlackWorld {
   private readonly socketMode = new SocketMode(this, () => this.notify());
@@ -70,6 +73,32 @@ export class FakeSlack extends SlackWorld {
   /** A block_actions payload for a click on a button of one of the bot's messages. */
   blockAction(options: BlockActionOptions): Record<string, unknown> {
     return blockActionPayload(this, this.webApi, options);
+  }
+
+  /** A message_action payload: a user picked one of the app's message shortcuts on a message. */
+  messageShortcut(options: MessageShortcutOptions): Record<string, unknown> {
+    return messageShortcutPayload(this, this.webApi, options);
+  }
+
+  /** A person posts a message with files; the bot reads them at url_private with its token. */
+  postAsUser(channel: string, userId: string, text: string, files: { filename: string; data: Buffer; mimetype?: string }[] = []): FakeMessage {
+    return this.webApi.postAsUser(channel, userId, text, files);
+  }
+
+  /**
+   * The user fills in an open view and submits it over Socket Mode. The app's answer decides:
+   * errors keep the view open with them under their boxes; anything else closes it.
+   */
+  async submitView(view: FakeView, userId: string, values: Record<string, string>): Promise<{ errors?: Record<string, string> }> {
+    const ack = await this.sendEnvelope('interactive', viewSubmissionPayload(this, view, userId, values));
+    const answer = ack.payload as { response_action?: string; errors?: Record<string, string> } | undefined;
+    this.notify();
+    if (answer?.response_action === 'errors') {
+      view.errors = answer.errors;
+      return { errors: answer.errors ?? {} };
+    }
+    view.closed = true;
+    return {};
   }
 
   /** The signature headers for a body, as Slack computes them (v0 HMAC-SHA256). */

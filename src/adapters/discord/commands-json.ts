@@ -14,8 +14,9 @@ import {
   type APIApplicationCommandSubcommandOption,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { CommandOptionSpec, CommandSpec } from '../../core/command.js';
+import type { CommandOptionSpec, CommandSpec, MessageActionSpec } from '../../core/command.js';
 
 const TYPES = {
   string: ApplicationCommandOptionType.String,
@@ -77,13 +78,28 @@ export function toDiscordCommand(def: CommandSpec, options: { allowDms: boolean 
   };
 }
 
-export function toDiscordCommands(defs: readonly CommandSpec[], options: { allowDms: boolean }): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return defs.map((d) => toDiscordCommand(d, options));
+/** An action on a message as an entry of Discord's message context menu (Apps → the label). */
+export function toDiscordMessageCommand(action: MessageActionSpec, options: { allowDms: boolean }): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+  return {
+    type: ApplicationCommandType.Message,
+    name: clip(action.label, 32),
+    default_member_permissions: null,
+    contexts: options.allowDms ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+  };
+}
+
+export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody | RESTPostAPIContextMenuApplicationCommandsJSONBody;
+
+/** The slash commands, then the message actions, as Discord registers them. */
+export function toDiscordCommands(defs: readonly CommandSpec[], options: { allowDms: boolean }, actions: readonly MessageActionSpec[] = []): DiscordCommandJson[] {
+  return [...defs.map((d) => toDiscordCommand(d, options)), ...actions.map((a) => toDiscordMessageCommand(a, options))];
 }
 
 export interface DeployResult {
   scope: 'global' | 'guild';
   guildId?: string;
+  /** As people find them: `/imagine`, `“Imagine from this image” in the message menu`. */
   names: string[];
 }
 
@@ -92,17 +108,24 @@ export async function deployCommands(
   rest: REST,
   target: { applicationId: string; guildId?: string; allowDms: boolean },
   defs: readonly CommandSpec[],
+  actions: readonly MessageActionSpec[] = [],
 ): Promise<DeployResult> {
-  const body = toDiscordCommands(defs, { allowDms: target.allowDms });
+  const body = toDiscordCommands(defs, { allowDms: target.allowDms }, actions);
   const route = target.guildId ? Routes.applicationGuildCommands(target.applicationId, target.guildId) : Routes.applicationCommands(target.applicationId);
-  const saved = (await rest.put(route, { body })) as { name: string }[];
-  return { scope: target.guildId ? 'guild' : 'global', guildId: target.guildId, names: saved.map((c) => c.name) };
+  const saved = (await rest.put(route, { body })) as { name: string; type?: number }[];
+  const names = saved.map((c) => (c.type === ApplicationCommandType.Message ? `“${c.name}” in the message menu` : `/${c.name}`));
+  return { scope: target.guildId ? 'guild' : 'global', guildId: target.guildId, names };
 }
 
-/** Names of our commands that are not registered where this bot looks (to warn at start). */
-export async function missingCommands(rest: REST, target: { applicationId: string; guildId?: string }, defs: readonly CommandSpec[]): Promise<string[]> {
+/** Names of our commands (and message actions) that are not registered where this bot looks (to warn at start). */
+export async function missingCommands(
+  rest: REST,
+  target: { applicationId: string; guildId?: string },
+  defs: readonly CommandSpec[],
+  actions: readonly MessageActionSpec[] = [],
+): Promise<string[]> {
   const global = (await rest.get(Routes.applicationCommands(target.applicationId))) as { name: string }[];
   const guild = target.guildId ? ((await rest.get(Routes.applicationGuildCommands(target.applicationId, target.guildId))) as { name: string }[]) : [];
   const have = new Set([...global, ...guild].map((c) => c.name));
-  return defs.map((d) => d.name).filter((n) => !have.has(n));
+  return [...defs.map((d) => d.name), ...actions.map((a) => clip(a.label, 32))].filter((n) => !have.has(n));
 }

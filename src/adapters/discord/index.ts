@@ -131,7 +131,7 @@ export async function startDiscord(services: Services, commands: CommandLayer, o
   clearTimeout(readyTimer);
   if (client.isReady()) {
     log.info({ user: client.user.tag, guilds: client.guilds.cache.size, shards: client.options.shards }, 'Discord adapter connected');
-    missingCommands(client.rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, commands.commands)
+    missingCommands(client.rest, { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID }, commands.commands, commands.messageActions)
       .then((missing) => {
         if (missing.length) log.warn({ missing }, 'Some slash commands are not registered with Discord; run `npm run deploy-commands`');
       })

@@ -4,17 +4,18 @@
  * refusals, the job's status otherwise); if not, the interaction is deferred first and the outcome
  * fills the deferred reply. Either way a job's later updates edit that reply (see delivery.ts).
  */
-import type { ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
-import { SOMETHING_WENT_WRONG } from '../../core/errors.js';
-import { BUTTON_COMMAND, type CommandOutcome } from '../../core/invocation.js';
+import type { Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction } from 'discord.js';
+import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
+import { FORM_EXPIRED, PendingForms, readFormAnswers, type Form } from '../../core/forms.js';
+import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../../core/invocation.js';
 import { md } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log/index.js';
 import type { Services } from '../../services.js';
 import { startsJob, type CommandLayer } from '../types.js';
 import type { DiscordDelivery, DiscordDeliveryData } from './delivery.js';
-import { toInvocation } from './invocation.js';
-import { DEFAULT_ATTACHMENT_LIMIT, renderMessage } from './message.js';
+import { messageTarget, toInvocation, whoAndWhere, type AnsweredInteraction } from './invocation.js';
+import { DEFAULT_ATTACHMENT_LIMIT, renderMessage, renderModal } from './message.js';
 import type { DiscordMessenger } from './messenger.js';
 
 export interface InteractionHandlerOptions {
@@ -32,6 +33,14 @@ export interface InteractionHandlerOptions {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** A modal's custom_id: this prefix and the pending form's id. */
+const FORM_PREFIX = 'form:';
+/**
+ * How long a message action may take to come up with its form. A modal must be the first answer
+ * to an interaction, so these are never deferred early; Discord's 3 s leave this much.
+ */
+const FORM_BUDGET_MS = 2500;
+
 function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   if (ms <= 0) return Promise.resolve(TIMED_OUT);
   let timer: NodeJS.Timeout | undefined;
@@ -39,16 +48,55 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
 }
 
 export class InteractionHandler {
+  /** Forms shown as modals, until their answers come back (a custom_id cannot hold a picture's link). */
+  private readonly forms = new PendingForms();
+
   constructor(private readonly o: InteractionHandlerOptions) {}
 
+  /** The Invocation for an interaction, or a refusal text; throws UserError for answers a form cannot take. */
+  private invocationOf(interaction: AnsweredInteraction): Invocation | string {
+    if (interaction.isChatInputCommand() || interaction.isButton()) return toInvocation(interaction, this.o.allowDms);
+    const base = whoAndWhere(interaction, this.o.allowDms);
+    if (typeof base === 'string') return base;
+    if (interaction.isMessageContextMenuCommand()) return this.messageActionOf(interaction, base);
+    return this.formAnswersOf(interaction, base);
+  }
+
+  private messageActionOf(interaction: MessageContextMenuCommandInteraction, base: Invocation): Invocation | string {
+    const action = this.o.commands.messageActions?.find((a) => a.label === interaction.commandName);
+    if (!action) return `This bot no longer has “${interaction.commandName}”.`;
+    return { ...base, command: action.id, message: messageTarget(interaction.targetMessage) };
+  }
+
+  private formAnswersOf(interaction: ModalSubmitInteraction, base: Invocation): Invocation | string {
+    const form = interaction.customId.startsWith(FORM_PREFIX) ? this.forms.take(interaction.customId.slice(FORM_PREFIX.length), base.userId) : undefined;
+    if (!form) return FORM_EXPIRED;
+    const answers: Record<string, string | undefined> = {};
+    for (const f of form.fields) answers[f.name] = interaction.fields.fields.has(f.name) ? interaction.fields.getTextInputValue(f.name) : undefined;
+    const spec = this.o.commands.commands.find((c) => c.name === form.command);
+    const options = readFormAnswers(spec, form, answers);
+    return { ...base, command: form.command, ...(form.subcommand ? { subcommand: form.subcommand } : {}), options };
+  }
+
+  private async refuse(interaction: AnsweredInteraction, text: UserError['markup'] | string): Promise<void> {
+    await this.o.messenger.respond(interaction.id, interaction.token, await renderMessage({ text: typeof text === 'string' ? md`${text}` : text, ephemeral: true })).catch((err: unknown) => {
+      this.o.log.warn({ err, interactionId: interaction.id }, 'could not answer a Discord interaction');
+    });
+  }
+
   async handle(interaction: Interaction): Promise<void> {
-    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isMessageContextMenuCommand() && !interaction.isModalSubmit()) return;
     const { messenger, target, log } = this.o;
-    const inv = toInvocation(interaction, this.o.allowDms);
+    let inv: Invocation | string;
+    try {
+      inv = this.invocationOf(interaction);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      await this.refuse(interaction, err.markup);
+      return;
+    }
     if (typeof inv === 'string') {
-      await messenger.respond(interaction.id, interaction.token, await renderMessage({ text: md`${inv}`, ephemeral: true })).catch((err: unknown) => {
-        log.warn({ err, interactionId: interaction.id }, 'could not answer a Discord interaction');
-      });
+      await this.refuse(interaction, inv);
       return;
     }
     const data: DiscordDeliveryData = {
@@ -69,11 +117,13 @@ export class InteractionHandler {
         log.error({ err, command: inv.command }, 'a Discord command failed');
         return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
       });
-      const early = await within(outcomePromise, this.o.ackBudgetMs);
+      // A message action's outcome is usually a form, which cannot follow a deferral.
+      const early = await within(outcomePromise, interaction.isMessageContextMenuCommand() ? Math.max(this.o.ackBudgetMs, FORM_BUDGET_MS) : this.o.ackBudgetMs);
       let outcome: CommandOutcome;
       if (early !== TIMED_OUT) {
         outcome = early;
-        await this.answer(interaction, outcome.reply, data);
+        if (outcome.kind === 'form' && !interaction.isModalSubmit()) await this.showForm(interaction, outcome.form, inv.userId);
+        else await this.answer(interaction, outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply, data);
       } else {
         // A command whose outcome is usually a job defers publicly: its status is for everyone.
         const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND);
@@ -90,15 +140,21 @@ export class InteractionHandler {
     }
   }
 
-  private async answer(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply, data: DiscordDeliveryData): Promise<void> {
+  private async showForm(interaction: Exclude<AnsweredInteraction, ModalSubmitInteraction>, form: Form, userId: string): Promise<void> {
+    const id = this.forms.put(form, userId);
+    await this.o.messenger.showModal(interaction.id, interaction.token, renderModal(form, `${FORM_PREFIX}${id}`));
+  }
+
+  private async answer(interaction: AnsweredInteraction, reply: Reply, data: DiscordDeliveryData): Promise<void> {
     const message = await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit });
     await this.o.messenger.respond(interaction.id, interaction.token, message);
   }
 
   /** Puts the outcome into a deferred reply, keeping refusals private even when the deferral was public. */
-  private async fillDeferred(interaction: ChatInputCommandInteraction | ButtonInteraction, outcome: CommandOutcome, deferredEphemeral: boolean, data: DiscordDeliveryData): Promise<void> {
+  private async fillDeferred(interaction: AnsweredInteraction, outcome: CommandOutcome, deferredEphemeral: boolean, data: DiscordDeliveryData): Promise<void> {
     const { messenger } = this.o;
-    const reply = outcome.reply;
+    // A form that came too late for a modal: its text instead.
+    const reply = outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
     const message = await renderMessage({ ...reply, ephemeral: false }, { attachmentLimit: data.attachmentSizeLimit });
     if (reply.ephemeral && !deferredEphemeral) {
       // The first follow-up of a deferred reply would fill it publicly: settle the deferred reply,
@@ -109,7 +165,7 @@ export class InteractionHandler {
       return;
     }
     if (!reply.ephemeral && deferredEphemeral && outcome.kind === 'job') {
-      this.o.log.warn({ command: interaction.isButton() ? 'button' : interaction.commandName }, 'a job started from a private deferred reply; its updates stay private');
+      this.o.log.warn({ command: interaction.isButton() || interaction.isModalSubmit() ? interaction.customId : interaction.commandName }, 'a job started from a private deferred reply; its updates stay private');
     }
     await messenger.editOriginal(data.applicationId, interaction.token, message);
   }

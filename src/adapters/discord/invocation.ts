@@ -9,6 +9,9 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { BUTTON_COMMAND, type Invocation, type OptionValue } from '../../core/invocation.js';
 
@@ -37,8 +40,11 @@ export function readOptions(data: readonly CommandInteractionOption[]): { subcom
   return { subcommand, options };
 }
 
+/** The interactions the adapter answers. */
+export type AnsweredInteraction = ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction | ModalSubmitInteraction;
+
 /** The name people see: server nickname, then display name, then username. */
-export function displayName(interaction: ChatInputCommandInteraction | ButtonInteraction): string {
+export function displayName(interaction: AnsweredInteraction): string {
   const member = interaction.member;
   if (member) {
     if ('displayName' in member && typeof member.displayName === 'string') return member.displayName;
@@ -48,15 +54,30 @@ export function displayName(interaction: ChatInputCommandInteraction | ButtonInt
 }
 
 /** Discord's age-restricted channel flag (text, voice and forum channels, and a thread through its parent). */
-function isAgeRestricted(channel: ChatInputCommandInteraction['channel']): boolean {
+function isAgeRestricted(channel: AnsweredInteraction['channel']): boolean {
   if (!channel) return false;
   if ('nsfw' in channel && channel.nsfw === true) return true;
   const parent = 'parent' in channel ? channel.parent : null;
   return parent !== null && 'nsfw' in parent && parent.nsfw === true;
 }
 
-/** The Invocation for a slash command or a click, or a refusal text (a DM while DMs are off). */
-export function toInvocation(interaction: ChatInputCommandInteraction | ButtonInteraction, allowDms: boolean): Invocation | string {
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif|avif|tiff?)$/i;
+
+/** A message's text and the links of its pictures: attachments first, then embedded images. */
+export function messageTarget(message: Pick<Message, 'content' | 'attachments' | 'embeds'>): NonNullable<Invocation['message']> {
+  const images = [...message.attachments.values()].filter((a) => a.contentType?.startsWith('image/') || PICTURE_NAME.test(a.name)).map((a) => a.url);
+  for (const e of message.embeds) {
+    const url = e.image?.url ?? e.thumbnail?.url;
+    if (url) images.push(url);
+  }
+  return { text: message.content, images };
+}
+
+/**
+ * Who and where for any interaction, with a placeholder command, or a refusal text (a DM while DMs
+ * are off). toInvocation fills in the command of a slash command or a click.
+ */
+export function whoAndWhere(interaction: AnsweredInteraction, allowDms: boolean): Invocation | string {
   const guildId = interaction.guildId;
   if (!guildId && !allowDms) return DMS_OFF_MESSAGE;
   const base = {
@@ -70,6 +91,13 @@ export function toInvocation(interaction: ChatInputCommandInteraction | ButtonIn
     admins: DISCORD_ADMINS,
     ageRestricted: isAgeRestricted(interaction.channel),
   };
+  return { ...base, command: '', options: {} };
+}
+
+/** The Invocation for a slash command or a click, or a refusal text (a DM while DMs are off). */
+export function toInvocation(interaction: ChatInputCommandInteraction | ButtonInteraction, allowDms: boolean): Invocation | string {
+  const base = whoAndWhere(interaction, allowDms);
+  if (typeof base === 'string') return base;
   if (interaction.isButton()) return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId } };
   const { subcommand, options } = readOptions(interaction.options.data);
   return { ...base, command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options };

@@ -4,6 +4,7 @@
  * size limit, and mentions that ping only the people meant.
  */
 import type { RawFile } from 'discord.js';
+import type { Form } from '../../core/forms.js';
 import type { Markup } from '../../core/markup.js';
 import type { ButtonStyle, Reply, ReplyButton } from '../../core/reply.js';
 import { encodeUnderLimit, withExtension } from '../../images/encode.js';
@@ -148,4 +149,41 @@ export async function renderMessage(reply: Reply, options: RenderOptions = {}): 
 /** What a message shows, to skip edits that would change nothing. */
 export function shownKey(reply: Reply): string {
   return JSON.stringify([toDiscordMarkdown(reply.text), reply.buttons ?? null, (reply.images ?? []).map((i) => [i.filename, i.data.length])]);
+}
+
+/** A modal's text box inside its label (component types 18 and 4). */
+export interface DiscordModalField {
+  type: 18;
+  label: string;
+  component: { type: 4; custom_id: string; style: 1 | 2; required: boolean; value?: string; placeholder?: string; max_length?: number };
+}
+
+/** The data of a modal response (callback type 9). */
+export interface DiscordModal {
+  custom_id: string;
+  title: string;
+  components: DiscordModalField[];
+}
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/** A neutral form as a Discord modal: one labelled text box per field (at most five), within Discord's lengths. */
+export function renderModal(form: Form, customId: string): DiscordModal {
+  return {
+    custom_id: customId.slice(0, MAX_CUSTOM_ID),
+    title: clip(form.title, 45),
+    components: form.fields.slice(0, 5).map((f) => ({
+      type: 18,
+      label: clip(f.label, 45),
+      component: {
+        type: 4,
+        custom_id: f.name,
+        style: f.style === 'paragraph' ? 2 : 1,
+        required: f.required ?? false,
+        ...(f.value ? { value: f.value.slice(0, 4000) } : {}),
+        ...(f.placeholder ? { placeholder: clip(f.placeholder, 100) } : {}),
+        ...(f.maxLength ? { max_length: Math.min(f.maxLength, 4000) } : {}),
+      },
+    })),
+  };
 }

@@ -4,7 +4,7 @@
  * a job's updates can be delivered after a restart from what the job store holds.
  */
 import { DiscordAPIError, InteractionResponseType, Routes, type RawFile, type REST } from 'discord.js';
-import type { DiscordMessage } from './message.js';
+import type { DiscordMessage, DiscordModal } from './message.js';
 
 /** What Discord answers for a message; only the fields the adapter reads. */
 export interface PostedMessage {
@@ -54,6 +54,14 @@ export class DiscordMessenger {
     await this.rest.post(Routes.interactionCallback(interactionId, token), {
       body: { type: InteractionResponseType.ChannelMessageWithSource, data: message.body },
       files: DiscordMessenger.files(message),
+      auth: false,
+    });
+  }
+
+  /** The first answer that asks questions: a modal (type 9); its answers come back as a modal submit interaction. */
+  async showModal(interactionId: string, token: string, modal: DiscordModal): Promise<void> {
+    await this.rest.post(Routes.interactionCallback(interactionId, token), {
+      body: { type: InteractionResponseType.Modal, data: modal },
       auth: false,
     });
   }

@@ -8,8 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { App, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi, type Logger as BoltLogger, type MessageShortcut, type RespondFn, type ViewSubmitAction } from '@slack/bolt';
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
+import { FormAnswerError, type Form } from '../../core/forms.js';
 import type { Invocation } from '../../core/invocation.js';
 import { concat, md } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
@@ -21,8 +22,8 @@ import { boltLogger } from './bolt-logger.js';
 import { SlackDelivery, type SlackDeliveryData } from './delivery.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { SlackIdentityResolver } from './identity.js';
-import { buttonInvocation, commandInvocation } from './invocation.js';
-import { BUTTON_BLOCK_PATTERN, BUTTON_BLOCK_PREFIX, messageBody } from './message.js';
+import { buttonInvocation, commandInvocation, shortcutInvocation, submissionInvocation, type ViewMetadata } from './invocation.js';
+import { BUTTON_BLOCK_PATTERN, BUTTON_BLOCK_PREFIX, FORM_CALLBACK_ID, formView, messageBody } from './message.js';
 import { CANNOT_POST, SlackMessenger, slackErrorCode, type SlackPlace } from './messenger.js';
 
 export interface SlackAdapterOptions {
@@ -135,8 +136,11 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     };
   };
 
-  /** Runs an invocation and shows its outcome: a job's status message, or the reply. */
-  const run = async (inv: Invocation, place: SlackPlace, answer: Answer): Promise<void> => {
+  /**
+   * Runs an invocation and shows its outcome: a job's status message, the reply, or a form (in a
+   * view, where the event brought a trigger to open one; else the form's reply).
+   */
+  const run = async (inv: Invocation, place: SlackPlace, answer: Answer, openForm?: (form: Form) => Promise<boolean>): Promise<void> => {
     const key = randomUUID();
     const data: SlackDeliveryData = { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}), key };
     inv.delivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { ...data } };
@@ -144,6 +148,10 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     let posted: { jobId: string; ts: string; reply: Reply } | undefined;
     try {
       const outcome = await layer.dispatch(inv, services);
+      if (outcome.kind === 'form') {
+        if (!(await openForm?.(outcome.form))) await answer({ ...outcome.reply, ephemeral: true });
+        return;
+      }
       if (outcome.kind === 'reply') {
         await showReply(outcome.reply, place, answer);
         return;
@@ -220,6 +228,48 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       await run(clicked.invocation, clicked.place, answer);
     } catch (err) {
       await fail(err, answer, 'button click').catch(() => {});
+    }
+  });
+  // Message shortcuts ("Imagine from this image"): their form opens in a view while the trigger is fresh (3 s).
+  for (const action of layer.messageActions ?? []) {
+    app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: action.id }, async ({ ack, body, respond, client }) => {
+      await ack();
+      const answer = answerFor(respond, { channel: body.channel.id }, body.user.id);
+      try {
+        const started = await shortcutInvocation(body, action.id, identities);
+        if (!started) return;
+        const openForm = async (form: Form): Promise<boolean> => {
+          const view = formView(form, JSON.stringify({ form, place: started.place } satisfies ViewMetadata));
+          if (!view) return false;
+          await client.views.open({ trigger_id: body.trigger_id, view });
+          return true;
+        };
+        await run(started.invocation, started.place, answer, openForm);
+      } catch (err) {
+        await fail(err, answer, 'message shortcut').catch(() => {});
+      }
+    });
+  }
+  // A form's answers: refused answers are shown under their box and the view stays open; else it closes and the command runs.
+  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: FORM_CALLBACK_ID }, async ({ ack, body }) => {
+    let submitted: Awaited<ReturnType<typeof submissionInvocation>>;
+    try {
+      submitted = await submissionInvocation(body, layer, identities);
+    } catch (err) {
+      if (err instanceof FormAnswerError) {
+        await ack({ response_action: 'errors', errors: { [err.field]: err.message } });
+        return;
+      }
+      await ack();
+      throw err;
+    }
+    await ack();
+    if (!submitted) return;
+    const answer = answerFor(undefined, submitted.place, body.user.id);
+    try {
+      await run(submitted.invocation, submitted.place, answer);
+    } catch (err) {
+      await fail(err, answer, 'form').catch(() => {});
     }
   });
   // Clicks on blocks that are not ours are acknowledged (Slack shows an error otherwise) and left alone.

@@ -3,8 +3,9 @@
  * or a click on one of our buttons, with who (identity.ts), where (channel, thread) and whether
  * they administer the workspace.
  */
-import type { BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
+import type { BlockAction, ButtonAction, MessageShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../core/errors.js';
+import { readFormAnswers, type Form } from '../../core/forms.js';
 import { BUTTON_COMMAND, type Invocation } from '../../core/invocation.js';
 import { code, joinMarkup, md } from '../../core/markup.js';
 import type { CommandLayer } from '../types.js';
@@ -59,6 +60,94 @@ export async function buttonInvocation(body: BlockAction, action: ButtonAction, 
       admins: SLACK_ADMINS,
       command: BUTTON_COMMAND,
       options: { id: action.value ?? action.action_id },
+    },
+  };
+}
+
+/** A file of a message as Slack describes it (the fields read here). */
+interface SlackFileInfo {
+  mimetype?: string;
+  name?: string;
+  url_private?: string;
+  url_private_download?: string;
+}
+
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif|avif|tiff?)$/i;
+
+/** A message's text and the links of its pictures (its image files, read later with the bot token). */
+export function messageTarget(message: MessageShortcut['message']): NonNullable<Invocation['message']> {
+  const files = (Array.isArray(message.files) ? message.files : []) as SlackFileInfo[];
+  const images = files
+    .filter((f) => f.mimetype?.startsWith('image/') || PICTURE_NAME.test(f.name ?? ''))
+    .map((f) => f.url_private_download ?? f.url_private)
+    .filter((u): u is string => typeof u === 'string');
+  return { text: message.text ?? '', images };
+}
+
+/** A message shortcut as an Invocation of its action, and where to answer it. */
+export async function shortcutInvocation(body: MessageShortcut, actionId: string, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (!teamId) return undefined;
+  const threadTs = typeof body.message.thread_ts === 'string' && body.message.thread_ts !== body.message.ts ? body.message.thread_ts : undefined;
+  const place: SlackPlace = { channel: body.channel.id, ...(threadTs ? { threadTs } : {}) };
+  const who = await identities.resolve(body.user.id, teamId, body.user.username ?? body.user.name);
+  return {
+    place,
+    invocation: {
+      platform: 'slack',
+      serverId: teamId,
+      channelId: body.channel.id,
+      userId: body.user.id,
+      userName: who.userName,
+      isServerAdmin: who.isServerAdmin,
+      admins: SLACK_ADMINS,
+      command: actionId,
+      options: {},
+      message: messageTarget(body.message),
+    },
+  };
+}
+
+/** What a view carries in its private_metadata: the form and where its answers go. */
+export interface ViewMetadata {
+  form: Form;
+  place: SlackPlace;
+}
+
+/**
+ * A submitted view as the Invocation of its form's command, and where to answer; throws
+ * FormAnswerError for answers the command cannot take (shown under that box).
+ */
+export async function submissionInvocation(body: ViewSubmitAction, layer: CommandLayer, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
+  let meta: ViewMetadata;
+  try {
+    meta = JSON.parse(body.view.private_metadata) as ViewMetadata;
+  } catch {
+    return undefined;
+  }
+  const teamId = body.team?.id ?? body.user.team_id ?? body.view.team_id;
+  if (!teamId || !meta.form || !meta.place) return undefined;
+  const answers: Record<string, string | undefined> = {};
+  for (const f of meta.form.fields) answers[f.name] = body.view.state.values[f.name]?.[f.name]?.value ?? undefined;
+  const options = readFormAnswers(
+    layer.commands.find((c) => c.name === meta.form.command),
+    meta.form,
+    answers,
+  );
+  const who = await identities.resolve(body.user.id, teamId, body.user.name);
+  return {
+    place: meta.place,
+    invocation: {
+      platform: 'slack',
+      serverId: teamId,
+      channelId: meta.place.channel,
+      userId: body.user.id,
+      userName: who.userName,
+      isServerAdmin: who.isServerAdmin,
+      admins: SLACK_ADMINS,
+      command: meta.form.command,
+      ...(meta.form.subcommand ? { subcommand: meta.form.subcommand } : {}),
+      options,
     },
   };
 }

@@ -4,6 +4,7 @@
  * text Slack sends us back (HTML-escaped, sometimes with typographic punctuation) as plain text.
  */
 import type { types } from '@slack/bolt';
+import type { Form } from '../../core/forms.js';
 import type { Markup } from '../../core/markup.js';
 import type { Reply, ReplyButton } from '../../core/reply.js';
 
@@ -99,6 +100,7 @@ export function commandTextFromSlack(text: string): string {
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
+type View = types.ModalView;
 
 /** Our actions blocks are named `imagine-buttons-<row>`; clicks are routed by this prefix. */
 export const BUTTON_BLOCK_PREFIX = 'imagine-buttons-';
@@ -179,4 +181,42 @@ export function fallbackText(reply: Pick<Reply, 'text'>): string {
 /** A message body for chat.postMessage / chat.update / response_url. */
 export function messageBody(reply: Pick<Reply, 'text' | 'buttons'>, picture?: SlackPicture): { text: string; blocks: KnownBlock[] } {
   return { text: fallbackText(reply), blocks: replyBlocks(reply, picture) };
+}
+
+/** The callback_id of every view the bot opens for a form. */
+export const FORM_CALLBACK_ID = 'imagine-form';
+/** Slack's limit for a view's private_metadata. */
+export const MAX_PRIVATE_METADATA = 3000;
+
+const clipPlain = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * A neutral form as a Slack modal view: one input block per field, block and action ids named by
+ * the field; `metadata` (the form and where to answer) rides in private_metadata. Undefined when it
+ * does not fit there.
+ */
+export function formView(form: Form, metadata: string): View | undefined {
+  if (metadata.length > MAX_PRIVATE_METADATA) return undefined;
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    title: { type: 'plain_text', text: clipPlain(form.title, 24) },
+    submit: { type: 'plain_text', text: clipPlain(form.submitLabel, 24) },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: metadata,
+    blocks: form.fields.map((f) => ({
+      type: 'input',
+      block_id: f.name,
+      optional: !f.required,
+      label: { type: 'plain_text', text: clipPlain(f.label, 2000) },
+      element: {
+        type: 'plain_text_input',
+        action_id: f.name,
+        multiline: f.style === 'paragraph',
+        ...(f.value ? { initial_value: f.value } : {}),
+        ...(f.placeholder ? { placeholder: { type: 'plain_text', text: clipPlain(f.placeholder, 150) } } : {}),
+        ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}),
+      },
+    })),
+  };
 }

@@ -137,7 +137,8 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     // A fast job may already have been shown by its own updates; never step back to the first status.
     const existing = hub.get(who.serverId, messageId);
     if (existing) return existing;
-    const reply: Reply = outcome.reply;
+    // The playground shows no forms yet: a form's reply says what to do instead.
+    const reply: Reply = outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
     return hub.upsert(
       toMessage(
         reply,

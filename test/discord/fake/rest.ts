@@ -23,10 +23,11 @@ import {
   type FakeAttachment,
   type FakeInteraction,
   type FakeMessage,
+  type FakeModal,
 } from './world.js';
 
 // Interaction callback types (InteractionResponseType in discord-api-types).
-const Callback = { ChannelMessageWithSource: 4, DeferredChannelMessageWithSource: 5, DeferredMessageUpdate: 6, UpdateMessage: 7 } as const;
+const Callback = { ChannelMessageWithSource: 4, DeferredChannelMessageWithSource: 5, DeferredMessageUpdate: 6, UpdateMessage: 7, Modal: 9 } as const;
 
 /** One request as the fake received it and what it answered. */
 export interface RecordedRequest {
@@ -327,8 +328,17 @@ export class RestApi {
     const fail = (why: string) => {
       throw new ApiError(400, 50035, 'Invalid Form Body', { name: { _errors: [{ code: 'BASE_TYPE_INVALID', message: why }] } });
     };
-    if (typeof c.name !== 'string' || !/^[-_\p{L}\p{N}]{1,32}$/u.test(c.name) || c.name !== c.name.toLowerCase()) fail(`bad command name ${c.name}`);
-    if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 100) fail(`bad description for ${c.name}`);
+    const type = c.type ?? 1;
+    if (![1, 2, 3].includes(type)) fail(`bad command type ${type}`);
+    if (type !== 1) {
+      // User and message commands: a name as people read it (spaces and capitals allowed), no description, no options.
+      if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 32) fail(`bad command name ${c.name}`);
+      if (c.description !== undefined && c.description !== '') fail(`a context menu command has no description (${c.name})`);
+      if (c.options?.length) fail(`a context menu command has no options (${c.name})`);
+    } else {
+      if (typeof c.name !== 'string' || !/^[-_\p{L}\p{N}]{1,32}$/u.test(c.name) || c.name !== c.name.toLowerCase()) fail(`bad command name ${c.name}`);
+      if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 100) fail(`bad description for ${c.name}`);
+    }
     const checkOptions = (opts: any[] | undefined, depth: number) => {
       if (!opts) return;
       if (opts.length > 25) fail('more than 25 options');
@@ -353,9 +363,9 @@ export class RestApi {
       id: snowflake(),
       application_id: this.world.applicationId,
       version: snowflake(),
-      type: c.type ?? 1,
+      type,
       name: c.name,
-      description: c.description,
+      description: c.description ?? '',
       options: c.options ?? [],
       default_member_permissions: c.default_member_permissions ?? null,
       nsfw: Boolean(c.nsfw),
@@ -428,6 +438,12 @@ export class RestApi {
         if (fi.type !== InteractionType.MessageComponent || !source) throw new ApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Only component interactions can update a message' }] } });
         fi.originalId = source;
         if (type === Callback.UpdateMessage) this.editMessage(world.messages.get(source)!, { ...req, body: data }, limit);
+        break;
+      }
+      case Callback.Modal: {
+        // A modal cannot answer a modal; anything else may open one.
+        if (fi.type === InteractionType.ModalSubmit) throw new ApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'A modal submit cannot open a modal' }] } });
+        fi.modal = readModal(data);
         break;
       }
       default:
@@ -566,4 +582,47 @@ export class RestApi {
     msg.editedAt = Date.now();
     this.snapshot(msg);
   }
+}
+
+/** A modal's data checked as Discord checks it (lengths, 1–5 text boxes, unique ids), as the user will see it. */
+function readModal(data: any): FakeModal {
+  const fail = (why: string): never => {
+    throw new ApiError(400, 50035, 'Invalid Form Body', { data: { _errors: [{ code: 'BASE_TYPE_INVALID', message: why }] } });
+  };
+  if (typeof data?.custom_id !== 'string' || data.custom_id.length < 1 || data.custom_id.length > 100) fail('custom_id must be 1 to 100 characters');
+  if (typeof data.title !== 'string' || data.title.length < 1 || data.title.length > 45) fail('title must be 1 to 45 characters');
+  const parts: any[] = Array.isArray(data.components) ? data.components : [];
+  if (parts.length < 1 || parts.length > 5) fail('a modal has 1 to 5 components');
+  const fields: FakeModal['fields'] = [];
+  for (const part of parts) {
+    // A label (type 18) around one box, or a legacy action row (type 1) with one box labelled by itself.
+    let box: any;
+    let label: unknown;
+    if (part.type === 18) {
+      box = part.component;
+      label = part.label;
+    } else if (part.type === 1 && Array.isArray(part.components) && part.components.length === 1) {
+      box = part.components[0];
+      label = box?.label;
+    } else fail(`component type ${String(part.type)} cannot hold a text input here`);
+    if (box?.type !== 4) fail('only text inputs (type 4) are supported by this fake');
+    if (typeof label !== 'string' || label.length < 1 || label.length > 45) fail('a label is 1 to 45 characters');
+    if (typeof box.custom_id !== 'string' || box.custom_id.length < 1 || box.custom_id.length > 100) fail('a text input needs a custom_id of 1 to 100 characters');
+    if (fields.some((f) => f.customId === box.custom_id)) fail(`duplicate custom_id ${box.custom_id}`);
+    if (box.style !== 1 && box.style !== 2) fail('style is 1 (short) or 2 (paragraph)');
+    if (box.placeholder !== undefined && (typeof box.placeholder !== 'string' || box.placeholder.length > 100)) fail('a placeholder is at most 100 characters');
+    if (box.max_length !== undefined && !(Number.isInteger(box.max_length) && box.max_length >= 1 && box.max_length <= 4000)) fail('max_length is 1 to 4000');
+    if (box.value !== undefined && (typeof box.value !== 'string' || box.value.length > 4000)) fail('a value is at most 4000 characters');
+    fields.push({
+      customId: box.custom_id,
+      label: label as string,
+      style: box.style,
+      required: box.required ?? true,
+      ...(box.value !== undefined ? { value: box.value } : {}),
+      ...(box.placeholder !== undefined ? { placeholder: box.placeholder } : {}),
+      ...(box.max_length !== undefined ? { maxLength: box.max_length } : {}),
+      ...(box.min_length !== undefined ? { minLength: box.min_length } : {}),
+    });
+  }
+  return { customId: data.custom_id, title: data.title, fields };
 }

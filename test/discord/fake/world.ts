@@ -20,7 +20,8 @@ import type {
 } from 'discord.js';
 
 // Numbers from the Discord API (discord-api-types names in comments).
-export const InteractionType = { ApplicationCommand: 2, MessageComponent: 3 } as const;
+export const InteractionType = { ApplicationCommand: 2, MessageComponent: 3, ModalSubmit: 5 } as const;
+export const CommandType = { ChatInput: 1, User: 2, Message: 3 } as const;
 export const Flag = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
 export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Number: 10, Attachment: 11 } as const;
 export const Perm = {
@@ -116,6 +117,15 @@ export interface FakeInteraction {
   expired: boolean;
   /** For a click: the message the button is on. */
   sourceMessageId?: string;
+  /** The modal the bot answered with (callback type 9), as Discord shows it. */
+  modal?: FakeModal;
+}
+
+/** A modal as the user sees it: its title and text boxes (legacy action rows or labels). */
+export interface FakeModal {
+  customId: string;
+  title: string;
+  fields: { customId: string; label: string; style: number; required: boolean; value?: string; placeholder?: string; maxLength?: number; minLength?: number }[];
 }
 
 export interface ContextOptions {
@@ -412,8 +422,9 @@ export class DiscordWorld extends EventEmitter {
     return { base, user, guild, channel, id, token };
   }
 
-  private registered(name: string, guildId?: string): APIApplicationCommand {
-    const cmd = (guildId ? this.commands.get(guildId) : undefined)?.find((c) => c.name === name) ?? this.commands.get('global')?.find((c) => c.name === name);
+  private registered(name: string, guildId?: string, type: number = CommandType.ChatInput): APIApplicationCommand {
+    const find = (list?: APIApplicationCommand[]) => list?.find((c) => c.name === name && (c.type ?? 1) === type);
+    const cmd = find(guildId ? this.commands.get(guildId) : undefined) ?? find(this.commands.get('global'));
     if (!cmd) throw new Error(`fake Discord: /${name} is not registered (guild ${guildId ?? '-'}); Discord would not offer it`);
     return cmd;
   }
@@ -429,6 +440,37 @@ export class DiscordWorld extends EventEmitter {
     return id;
   }
 
+  /** A user posts a message in a channel, with files attached (a picture to imagine from). */
+  userMessage(content: string, files: { filename: string; data: Buffer; contentType?: string }[] = [], ctx: { user?: FakeUser; channelId?: string } = {}): FakeMessage {
+    const user = ctx.user ?? this.member;
+    const channelId = ctx.channelId ?? this.channelId;
+    const guild = this.guilds.find((g) => g.channels.some((c) => c.id === channelId));
+    const attachments: FakeAttachment[] = files.map((f) => ({ id: snowflake(), filename: f.filename, contentType: f.contentType ?? 'image/png', size: f.data.length, data: f.data }));
+    const msg: FakeMessage = {
+      id: snowflake(),
+      channelId,
+      guildId: guild?.id,
+      authorId: user.user.id,
+      type: 0,
+      content,
+      flags: 0,
+      components: [],
+      attachments,
+      pinged: [],
+      deleted: false,
+      createdAt: Date.now(),
+      revisions: [],
+    };
+    msg.revisions.push({ content, flags: 0, components: [], attachments: attachments.map((a) => a.filename), attachmentData: attachments.map((a) => a.data) });
+    this.messages.set(msg.id, msg);
+    this.emit('change');
+    return msg;
+  }
+
+  /**
+   * A user runs a slash command. Options are checked against the registered command as the
+   * Discord client does (types, required, choices, ranges), so only what a user could send arrives.
+   */
   slash(name: string, options: Record<string, string | number | boolean> = {}, ctx: ContextOptions & { subcommand?: string } = {}): FakeInteraction {
     const guildId = ctx.dm ? undefined : (ctx.guild ?? this.guild).id;
     const cmd = this.registered(name, guildId);
@@ -500,6 +542,49 @@ export class DiscordWorld extends EventEmitter {
     return this.deliverInteraction({ id, token, payload, userId: user.user.id, channelId: channel.id, guildId, type: InteractionType.ApplicationCommand });
   }
 
+  /** A user picks Apps → `name` on a message (a message context-menu command). */
+  messageCommand(name: string, message: FakeMessage, ctx: ContextOptions = {}): FakeInteraction {
+    if (message.deleted) throw new Error('fake Discord: the message is gone');
+    const guild = message.guildId ? this.guilds.find((g) => g.id === message.guildId) : undefined;
+    const cmd = this.registered(name, guild?.id, CommandType.Message);
+    const context: ContextOptions = { ...ctx, channelId: message.channelId, guild, dm: !guild };
+    const { base, id, token, channel, user } = this.baseInteraction(InteractionType.ApplicationCommand, context);
+    const payload = {
+      ...base,
+      data: { id: cmd.id, name: cmd.name, type: CommandType.Message, target_id: message.id, resolved: { messages: { [message.id]: apiMessage(this, message) } }, ...(guild && cmd.guild_id ? { guild_id: guild.id } : {}) },
+    };
+    return this.deliverInteraction({ id, token, payload, userId: user.user.id, channelId: channel.id, guildId: guild?.id, type: InteractionType.ApplicationCommand });
+  }
+
+  /**
+   * The user fills in the modal the bot showed for `interaction` and presses Submit. As Discord's
+   * client, it refuses an empty required box and text over a box's limits; boxes left out keep
+   * their pre-filled value.
+   */
+  submitModal(interaction: FakeInteraction, values: Record<string, string>, ctx: ContextOptions = {}): FakeInteraction {
+    const modal = interaction.modal;
+    if (!modal) throw new Error('fake Discord: the bot showed no modal for this interaction');
+    for (const key of Object.keys(values)) if (!modal.fields.some((f) => f.customId === key)) throw new Error(`fake Discord: the modal has no box ${key}`);
+    const filled = modal.fields.map((f) => ({ field: f, value: values[f.customId] ?? f.value ?? '' }));
+    for (const { field, value } of filled) {
+      if (field.required && value === '') throw new Error(`fake Discord: ${field.label} is required`);
+      if (field.maxLength !== undefined && value.length > field.maxLength) throw new Error(`fake Discord: ${field.label} is over ${field.maxLength} characters`);
+      if (value !== '' && field.minLength !== undefined && value.length < field.minLength) throw new Error(`fake Discord: ${field.label} is under ${field.minLength} characters`);
+    }
+    const guild = interaction.guildId ? this.guilds.find((g) => g.id === interaction.guildId) : undefined;
+    const context: ContextOptions = { user: this.users.get(interaction.userId), ...ctx, channelId: interaction.channelId, guild, dm: !guild };
+    const { base, id, token, channel, user } = this.baseInteraction(InteractionType.ModalSubmit, context);
+    const payload = {
+      ...base,
+      data: {
+        custom_id: modal.customId,
+        // Discord answers in the modal's own layout: a label around each box.
+        components: filled.map(({ field, value }, i) => ({ type: 18, id: i * 2 + 1, component: { type: 4, id: i * 2 + 2, custom_id: field.customId, value } })),
+      },
+    };
+    return this.deliverInteraction({ id, token, payload, userId: user.user.id, channelId: channel.id, guildId: guild?.id, type: InteractionType.ModalSubmit });
+  }
+
   /** A user clicks a button on a message they can see. */
   click(message: FakeMessage, customId: string, ctx: ContextOptions = {}): FakeInteraction {
     const { user } = this.context(ctx);
@@ -557,7 +642,7 @@ export function apiMessage(world: DiscordWorld, msg: FakeMessage): APIMessage {
   return {
     id: msg.id,
     channel_id: msg.channelId,
-    author: world.bot,
+    author: world.users.get(msg.authorId)?.user ?? world.bot,
     content: msg.content,
     timestamp: iso(msg.createdAt),
     edited_timestamp: msg.editedAt ? iso(msg.editedAt) : null,

@@ -4,14 +4,16 @@
  * HMAC-SHA256 signatures, as Slack computes them). Over Socket Mode the same payloads travel in
  * envelopes (socket-mode.ts).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { stringify as toQuery } from 'node:querystring';
-import { findButton } from './blocks.js';
-import type { FakeMessage, SlackWorld } from './world.js';
+import { findButton, type Block } from './blocks.js';
+import type { FakeMessage, FakeView, SlackWorld } from './world.js';
 
 /** Where payloads get their response_url (the Web API side serves them). */
 export interface ResponseUrls {
   newResponseUrl(channel: string, user: string): string;
+  /** Where the fake serves people's files (url_private). */
+  readonly fileBase: string;
 }
 
 export interface SlashCommandOptions {
@@ -59,7 +61,7 @@ export function slashCommandForm(world: SlackWorld, responseUrls: ResponseUrls, 
     api_app_id: world.appId,
     is_enterprise_install: 'false',
     response_url: responseUrls.newResponseUrl(options.channelId, options.userId),
-    trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+    trigger_id: world.newTrigger(options.userId),
   };
 }
 
@@ -76,7 +78,7 @@ export function blockActionPayload(world: SlackWorld, responseUrls: ResponseUrls
     api_app_id: world.appId,
     token: 'verification-token-unused',
     container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-    trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+    trigger_id: world.newTrigger(options.userId),
     team: { id: world.teamId, domain: world.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
@@ -95,6 +97,107 @@ export function blockActionPayload(world: SlackWorld, responseUrls: ResponseUrls
         action_ts: `${Date.now() / 1000}`,
       },
     ],
+  };
+}
+
+export interface MessageShortcutOptions {
+  callbackId: string;
+  message: FakeMessage;
+  userId: string;
+}
+
+/** A message_action payload: a user picked one of the app's message shortcuts on a message. */
+export function messageShortcutPayload(world: SlackWorld, responseUrls: ResponseUrls, options: MessageShortcutOptions): Record<string, unknown> {
+  const { message } = options;
+  const user = world.users.get(options.userId);
+  return {
+    type: 'message_action',
+    token: 'verification-token-unused',
+    action_ts: `${Date.now() / 1000}`,
+    team: { id: world.teamId, domain: world.teamDomain },
+    user: { id: options.userId, username: user?.name ?? 'someone', name: user?.name ?? 'someone', team_id: world.teamId },
+    channel: { id: message.channel, name: 'general' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: options.callbackId,
+    trigger_id: world.newTrigger(options.userId),
+    response_url: responseUrls.newResponseUrl(message.channel, options.userId),
+    message_ts: message.ts,
+    message: {
+      type: 'message',
+      user: message.user,
+      ts: message.ts,
+      text: message.text,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      ...(message.files?.length
+        ? {
+            files: message.files.map((f) => ({
+              id: f.id,
+              name: f.filename,
+              title: f.title ?? f.filename,
+              mimetype: f.mimetype ?? 'image/png',
+              size: f.data?.length ?? f.declaredLength,
+              url_private: fileUrl(responseUrls, f),
+              url_private_download: `${fileUrl(responseUrls, f)}?download=1`,
+            })),
+          }
+        : {}),
+    },
+  };
+}
+
+/** Where a person's file is served (it needs the bot token, as files.slack.com does). */
+function fileUrl(responseUrls: ResponseUrls, file: { id: string; filename: string }): string {
+  return `${responseUrls.fileBase}/files-pri/T0-${file.id}/${encodeURIComponent(file.filename)}`;
+}
+
+/**
+ * A view_submission payload: the user filled in an open view and pressed its submit button. As
+ * Slack's client does, it refuses an empty box that is not optional and text over max_length;
+ * boxes left out keep their initial value.
+ */
+export function viewSubmissionPayload(world: SlackWorld, view: FakeView, userId: string, values: Record<string, string>): Record<string, unknown> {
+  if (view.closed) throw new Error('fake Slack: the view is closed');
+  if (view.userId !== userId) throw new Error('fake Slack: only the user it was opened for sees this view');
+  const inputs = ((view.view.blocks ?? []) as Block[]).filter((b) => b.type === 'input');
+  for (const key of Object.keys(values)) if (!inputs.some((b) => b.block_id === key)) throw new Error(`fake Slack: the view has no input ${key}`);
+  const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
+  for (const b of inputs) {
+    const value = values[b.block_id] ?? b.element.initial_value ?? '';
+    if (!b.optional && value === '') throw new Error(`fake Slack: ${String(b.label.text)} is required`);
+    if (b.element.max_length !== undefined && value.length > b.element.max_length) throw new Error(`fake Slack: ${String(b.label.text)} is over ${b.element.max_length} characters`);
+    state[b.block_id] = { [b.element.action_id]: { type: 'plain_text_input', value: value === '' ? null : value } };
+  }
+  const user = world.users.get(userId);
+  return {
+    type: 'view_submission',
+    team: { id: world.teamId, domain: world.teamDomain },
+    user: { id: userId, username: user?.name ?? 'someone', name: user?.name ?? 'someone', team_id: world.teamId },
+    api_app_id: world.appId,
+    token: 'verification-token-unused',
+    trigger_id: world.newTrigger(userId),
+    is_enterprise_install: false,
+    enterprise: null,
+    view: {
+      id: view.id,
+      team_id: world.teamId,
+      type: 'modal',
+      callback_id: view.view.callback_id ?? '',
+      private_metadata: view.view.private_metadata ?? '',
+      title: view.view.title,
+      submit: view.view.submit ?? null,
+      close: view.view.close ?? null,
+      blocks: view.view.blocks ?? [],
+      state: { values: state },
+      hash: `${Date.now()}.hash`,
+      app_id: world.appId,
+      bot_id: world.botId,
+      root_view_id: view.id,
+      previous_view_id: null,
+      clear_on_close: false,
+      notify_on_close: false,
+    },
+    response_urls: [],
   };
 }
 

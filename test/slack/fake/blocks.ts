@@ -75,3 +75,40 @@ export function findButton(blocks: Block[], actionId: string): Block | undefined
   for (const b of blocks) if (b.type === 'actions') for (const el of b.elements as Block[]) if (el.action_id === actionId) return el;
   return undefined;
 }
+
+/** A modal view checked as views.open checks it (Slack's documented limits); returns the errors. */
+export function viewErrors(view: Block | undefined): string[] {
+  if (!view || typeof view !== 'object') return ['view must be an object'];
+  const errors: string[] = [];
+  const plain = (t: Block | undefined, max: number, what: string) => {
+    if (!t || t.type !== 'plain_text' || typeof t.text !== 'string' || t.text.length === 0) errors.push(`${what} must be a plain_text object`);
+    else if (t.text.length > max) errors.push(`${what} must be at most ${max} characters`);
+  };
+  if (view.type !== 'modal') errors.push('only modal views are supported by this fake');
+  plain(view.title, 24, 'title');
+  if (view.submit !== undefined) plain(view.submit, 24, 'submit');
+  if (view.close !== undefined) plain(view.close, 24, 'close');
+  if (view.private_metadata !== undefined && (typeof view.private_metadata !== 'string' || view.private_metadata.length > 3000)) errors.push('private_metadata must be at most 3000 characters');
+  if (view.callback_id !== undefined && (typeof view.callback_id !== 'string' || view.callback_id.length > 255)) errors.push('callback_id must be at most 255 characters');
+  const blocks: Block[] = Array.isArray(view.blocks) ? view.blocks : [];
+  if (blocks.length === 0 || blocks.length > 100) errors.push('a view has 1 to 100 blocks');
+  const inputs = blocks.filter((b) => b.type === 'input');
+  if (inputs.length && view.submit === undefined) errors.push('a view with inputs needs a submit button');
+  errors.push(...blockErrors(blocks.filter((b) => b.type !== 'input')));
+  const ids = new Set<string>();
+  inputs.forEach((b, i) => {
+    const at = `[json-pointer:/view/blocks/${i}]`;
+    plain(b.label, 2000, `label ${at}`);
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) errors.push(`duplicate block_id ${at}`);
+      ids.add(b.block_id);
+    }
+    const el = b.element;
+    if (!el || el.type !== 'plain_text_input') return errors.push(`only plain_text_input elements are supported by this fake ${at}`);
+    if (typeof el.action_id !== 'string' || el.action_id.length === 0 || el.action_id.length > 255) errors.push(`invalid action_id ${at}`);
+    if (el.placeholder !== undefined) plain(el.placeholder, 150, `placeholder ${at}`);
+    if (el.max_length !== undefined && !(Number.isInteger(el.max_length) && el.max_length >= 1 && el.max_length <= 3000)) errors.push(`max_length must be 1 to 3000 ${at}`);
+    if (el.initial_value !== undefined && typeof el.initial_value !== 'string') errors.push(`initial_value must be a string ${at}`);
+  });
+  return errors;
+}

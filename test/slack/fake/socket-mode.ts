@@ -72,7 +72,7 @@ export class SocketMode {
           resolve({ ...ack, sentAt });
         },
       });
-      ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands' }));
+      ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands' || payload.type === 'view_submission' }));
     });
   }
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 // Body reading is the same for both fakes; it lives with the Discord fake.
 import { readBytes, readMultipart } from '../../fixtures/multipart.js';
-import { blockErrors, type Block } from './blocks.js';
+import { blockErrors, viewErrors, type Block } from './blocks.js';
 import type { SocketMode } from './socket-mode.js';
 import type { ApiCall, FakeFile, FakeMessage, SlackWorld } from './world.js';
 
@@ -79,6 +79,24 @@ export class WebApi {
     this.rateLimits.set(method, { remaining: times, retryAfterSeconds });
   }
 
+  get fileBase(): string {
+    return this.baseUrl;
+  }
+
+  /** A person posts a message, with files (their pictures are served at url_private to the bot token). */
+  postAsUser(channel: string, userId: string, text: string, files: { filename: string; data: Buffer; mimetype?: string }[]): FakeMessage {
+    const stored: FakeFile[] = files.map((f) => {
+      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      const file: FakeFile = { id, filename: f.filename, declaredLength: f.data.length, data: f.data, completed: true, mimetype: f.mimetype ?? 'image/png', private: true };
+      this.world.files.set(id, file);
+      return file;
+    });
+    const message: FakeMessage = { channel, ts: this.nextTs(), user: userId, text, files: stored, history: [], deleted: false };
+    this.world.messages.push(message);
+    this.onChange();
+    return message;
+  }
+
   /** A response_url for an event from `user` in `channel`. */
   newResponseUrl(channel: string, user: string): string {
     const id = randomBytes(8).toString('hex');
@@ -95,6 +113,7 @@ export class WebApi {
       if (url.pathname.startsWith('/api/')) return await this.handleApi(url.pathname.slice(5), req, raw, res);
       if (url.pathname.startsWith('/upload/')) return await this.handleUpload(url.pathname.slice(8), req, raw, res);
       if (url.pathname.startsWith('/respond/')) return this.handleResponseUrl(url.pathname.slice(9), req, raw, res);
+      if (url.pathname.startsWith('/files-pri/')) return this.handleFile(url.pathname.slice(11), req, res);
       res.writeHead(404);
       res.end();
     } finally {
@@ -125,6 +144,24 @@ export class WebApi {
     file.uploadContentType = type;
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${data.length}`);
+  }
+
+  /** A person's file at its url_private: the bytes for the bot token; without it, Slack's sign-in page (HTML, status 200). */
+  private handleFile(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const id = /^T0-([A-Z0-9]+)\//.exec(path)?.[1];
+    const file = id ? this.world.files.get(id) : undefined;
+    if (!file?.private || !file.data || req.method !== 'GET') {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${this.world.botToken}`) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype ?? 'application/octet-stream', 'content-length': String(file.data.length) });
+    res.end(file.data);
   }
 
   private handleResponseUrl(id: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
@@ -246,6 +283,19 @@ export class WebApi {
         if ('error' in content) return fail(content.error, content.extra);
         world.ephemerals.push({ channel, user, text: content.text, blocks: content.blocks, via: 'chat.postEphemeral' });
         return answer({ ok: true, message_ts: this.nextTs() });
+      }
+      case 'views.open': {
+        const trigger = world.triggers.get(String(params.trigger_id ?? ''));
+        if (!trigger) return fail('invalid_trigger_id');
+        if (trigger.used || Date.now() - trigger.issuedAt > 3000) return fail('expired_trigger_id');
+        const view = jsonField(params.view) as Record<string, any> | undefined;
+        const errors = viewErrors(view);
+        if (errors.length) return fail('invalid_arguments', { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+        trigger.used = true;
+        const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
+        // The user whose event brought the trigger sees it.
+        world.views.push({ id, userId: trigger.userId, view: view!, closed: false });
+        return answer({ ok: true, view: { ...view, id, team_id: world.teamId, state: { values: {} }, hash: `${Date.now()}.hash` } });
       }
       case 'files.getUploadURLExternal': {
         const filename = String(params.filename ?? '');

@@ -26,12 +26,26 @@ export interface FakeFile {
   /** Content type the bytes arrived with at the upload URL. */
   uploadContentType?: string;
   completed: boolean;
+  /** A person's file: its type, and whether its url_private answers (with the bot token). */
+  mimetype?: string;
+  private?: boolean;
+}
+
+/** A modal the app opened with views.open, and who sees it. */
+export interface FakeView {
+  id: string;
+  userId: string;
+  /** The view as the app sent it. */
+  view: Record<string, any>;
+  /** Errors the app answered a submission with (response_action: errors), by block id. */
+  errors?: Record<string, string>;
+  closed: boolean;
 }
 
 export interface FakeMessage {
   channel: string;
   ts: string;
-  /** The bot user that posted it. */
+  /** Who posted it: the bot user, or a person (userMessage). */
   user: string;
   text: string;
   blocks?: Block[];
@@ -101,6 +115,9 @@ export class SlackWorld {
   readonly responseMessages: FakeResponseMessage[] = [];
   readonly files = new Map<string, FakeFile>();
   readonly users = new Map<string, FakeUser>();
+  readonly views: FakeView[] = [];
+  /** trigger_ids handed to the app: when, and whether a view was opened with one already (Slack allows one, within 3 s). */
+  readonly triggers = new Map<string, { issuedAt: number; used: boolean; userId: string }>();
   readonly unreachableChannels: Set<string>;
   /** Socket Mode connections opened so far. */
   socketConnections = 0;
@@ -118,6 +135,13 @@ export class SlackWorld {
     this.botId = options.botId ?? 'B0FAKEBOT';
     for (const u of options.users ?? []) this.users.set(u.id, u);
     this.unreachableChannels = new Set(options.unreachableChannels ?? []);
+  }
+
+  /** A trigger_id for an event sent to the app (valid for one view, for 3 s). */
+  newTrigger(userId: string): string {
+    const id = `${Date.now()}.${randomBytes(4).toString('hex')}`;
+    this.triggers.set(id, { issuedAt: Date.now(), used: false, userId });
+    return id;
   }
 
   callsOf(method: string): ApiCall[] {
