@@ -9,6 +9,7 @@ import type { CommandOutcome, Invocation } from '../src/core/invocation.js';
 import { planFromButton } from '../src/jobs/plans.js';
 import { submitJob } from '../src/jobs/submit.js';
 import { cancelJob } from './cancel.js';
+import { deleteResult, recipeReply } from './recipe.js';
 import type { Services } from '../src/services.js';
 
 export async function handleButton(inv: Invocation, services: Services): Promise<CommandOutcome> {
@@ -22,6 +23,8 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   if (job.serverId !== inv.serverId) throw new UserError('This button belongs to an image made in another server.', 'button');
   if (ref.action === 'cx') return cancelJob(inv, services, job.id);
   if (job.status !== 'done' || !job.output) throw new UserError('That job has not finished yet.', 'button');
+  if (ref.action === 'nf') return recipeReply(job);
+  if (ref.action === 'del') return deleteResult(inv, services, job);
   const { kind, params } = planFromButton(ref, job);
   if (params.source) {
     const key = job.output.images[params.source.index];

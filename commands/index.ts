@@ -15,11 +15,12 @@ import { imagineCommand } from './imagine.js';
 import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
 import { modelsCommand } from './models.js';
+import { showCommand } from './recipe.js';
 
 /** What a banned user is told, privately. */
 export const BANNED = "A server admin has stopped you from using this bot in this server. Nothing was done.";
 
-export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand];
+export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand, showCommand];
 
 /** Actions on a message someone posted. */
 export const messageActions: readonly MessageAction[] = [imagineFromImage];

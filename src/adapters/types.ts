@@ -20,8 +20,11 @@ export interface AdapterHandle {
   stop(): Promise<void>;
 }
 
-/** Whether an invocation's outcome is usually a job everyone in the channel sees (every button but ✖ Cancel, whose answer is private). */
+/** Buttons whose answer is private (✖ Cancel, ℹ️ Recipe, 🗑 Delete); every other button starts a job. */
+const PRIVATE_BUTTONS = new Set(['cx', 'nf', 'del']);
+
+/** Whether an invocation's outcome is usually for everyone in the channel (a job's status, a result shown again). */
 export function startsJob(layer: CommandLayer, invocation: Pick<Invocation, 'command' | 'options'>, buttonCommand: string): boolean {
-  if (invocation.command === buttonCommand) return decodeButtonId(String(invocation.options.id ?? ''))?.action !== 'cx';
-  return layer.commands.some((c) => c.name === invocation.command && c.startsJob);
+  if (invocation.command === buttonCommand) return !PRIVATE_BUTTONS.has(decodeButtonId(String(invocation.options.id ?? ''))?.action ?? 'cx');
+  return layer.commands.some((c) => c.name === invocation.command && (c.startsJob || c.answersPublicly));
 }

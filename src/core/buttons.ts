@@ -15,7 +15,11 @@ export type ButtonAction =
   /** Zoom out image `index` by 2×. */
   | 'zo'
   /** Cancel the queued or running job (index 0). */
-  | 'cx';
+  | 'cx'
+  /** Show the result's recipe privately (index: the image whose seed it shows). */
+  | 'nf'
+  /** Delete the result: its message and its pictures (its requester and server admins). */
+  | 'del';
 
 export interface ButtonRef {
   action: ButtonAction;
@@ -24,7 +28,7 @@ export interface ButtonRef {
   variant?: string;
 }
 
-const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx']);
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx', 'nf', 'del']);
 /** Ids this bot makes are short; a longer one is not ours. */
 export const MAX_BUTTON_ID = 64;
 
@@ -43,7 +47,15 @@ export function decodeButtonId(id: string): ButtonRef | undefined {
   return { action: m[1] as ButtonAction, jobId: m[2]!, index: Number(m[3]), variant: m[4] };
 }
 
-/** U1–U4, 🔄 / V1–V4 under a grid, as Midjourney lays them out. */
+/** ℹ️ Recipe and 🗑 Delete: the row under every result. */
+export function manageButtons(jobId: string): ReplyButton[] {
+  return [
+    { id: encodeButtonId({ action: 'nf', jobId, index: 0 }), label: 'Recipe', emoji: 'ℹ️' },
+    { id: encodeButtonId({ action: 'del', jobId, index: 0 }), label: 'Delete', emoji: '🗑️', style: 'danger' },
+  ];
+}
+
+/** U1–U4, 🔄 / V1–V4 under a grid, as Midjourney lays them out, then ℹ️ Recipe and 🗑 Delete. */
 export function gridButtons(jobId: string, count: number): ReplyButton[][] {
   const n = Math.min(count, 4);
   const ups: ReplyButton[] = [];
@@ -53,10 +65,10 @@ export function gridButtons(jobId: string, count: number): ReplyButton[][] {
     vars.push({ id: encodeButtonId({ action: 'var', jobId, index: i, variant: 'strong' }), label: `V${i + 1}` });
   }
   ups.push({ id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' });
-  return [ups, vars];
+  return [ups, vars, manageButtons(jobId)];
 }
 
-/** Vary (Strong) / Vary (Subtle) / Upscale 2× / Upscale 4× / Zoom Out 2× / 🔄 under a single image. */
+/** Vary (Strong) / Vary (Subtle) / Upscale 2× / Upscale 4× / Zoom Out 2× / 🔄 under a single image, then ℹ️ Recipe and 🗑 Delete. */
 export function singleImageButtons(jobId: string): ReplyButton[][] {
   return [
     [
@@ -69,6 +81,7 @@ export function singleImageButtons(jobId: string): ReplyButton[][] {
       { id: encodeButtonId({ action: 'zo', jobId, index: 0, variant: '2' }), label: 'Zoom Out 2×', emoji: '🔎' },
       { id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' },
     ],
+    manageButtons(jobId),
   ];
 }
 

@@ -43,6 +43,8 @@ export interface CommandSpec {
   adminOnly?: boolean;
   /** Its outcome is usually a job, whose status everyone in the channel sees (Discord defers publicly). */
   startsJob?: boolean;
+  /** Its answer is for everyone in the channel though it starts no job (/show): Discord defers publicly. */
+  answersPublicly?: boolean;
 }
 
 /**

@@ -69,7 +69,9 @@ export type CommandOutcome =
    * Questions first: the adapter shows the form, and its answers run `form.command` (see forms.ts).
    * `reply` is what an adapter that cannot show this form answers instead.
    */
-  | { kind: 'form'; form: Form; reply: Reply };
+  | { kind: 'form'; form: Form; reply: Reply }
+  /** The result the click came from is deleted: the adapter takes its message down, then answers privately with `reply`. */
+  | { kind: 'removed'; reply: Reply };
 
 export function replyOf(text: MarkupPart, ephemeral = false): CommandOutcome {
   return { kind: 'reply', reply: textReply(text, ephemeral) };

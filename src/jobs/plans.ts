@@ -35,7 +35,9 @@ export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind;
       return { kind: 'variation', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength } };
     }
     case 'cx':
-      throw new Error('the cancel button makes no job');
+    case 'nf':
+    case 'del':
+      throw new Error(`the ${ref.action} button makes no job`);
     case 'zo':
       return { kind: 'zoom', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: ZOOM_STRENGTH } };
     case 'rr':

@@ -8,7 +8,8 @@ import type { JobOutput, JobRecord } from '../core/jobs.js';
 import { DEFAULT_CEILINGS } from '../core/limits.js';
 import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore, type SafetyVerdict } from '../core/safety.js';
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
-import { decodeToRgb, rgbToPng } from '../images/png.js';
+import { decodeToRgb, rgbToPng, withPngText } from '../images/png.js';
+import { recipeText } from '../core/recipe.js';
 import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
 import type { Logger } from '../log/index.js';
 import { refineSettings } from '../pipeline/capabilities.js';
@@ -229,24 +230,27 @@ export class PipelineJobRunner implements JobRunner {
 
   private async store(job: JobRecord, images: RgbImage[], seeds: number[], view?: RgbImage): Promise<Omit<JobOutput, 'warnings' | 'generationMs'>> {
     const { images: store } = this.options;
+    const first = images[0]!;
+    // Every PNG carries its recipe as A1111 writes it, so PNG Info (and ComfyUI) can make it again.
+    const made = { ...job, output: { images: [], seeds, width: first.width, height: first.height, preview: '', previewWidth: 0, previewHeight: 0 } };
+    const png = async (image: RgbImage, index: number) => withPngText(await rgbToPng(image), 'parameters', recipeText(made, index));
     const keys: string[] = [];
     for (let i = 0; i < images.length; i++) {
       const key = `${job.id}/${i}.png`;
-      await store.put(key, await rgbToPng(images[i]!));
+      await store.put(key, await png(images[i]!, i));
       keys.push(key);
     }
-    const first = images[0]!;
     const out: Omit<JobOutput, 'warnings' | 'generationMs'> = { images: keys, seeds, width: first.width, height: first.height, preview: keys[0]!, previewWidth: first.width, previewHeight: first.height };
     if (images.length > 1) {
       const grid = await makeGrid(images);
       out.grid = `${job.id}/grid.png`;
-      await store.put(out.grid, grid.png);
+      await store.put(out.grid, withPngText(grid.png, 'parameters', recipeText(made, 0)));
       Object.assign(out, { preview: out.grid, previewWidth: grid.width, previewHeight: grid.height });
     } else {
       const big = view ? { png: await rgbToPng(view), width: view.width, height: view.height } : await enlargeForDisplay(first, MIN_SINGLE_SIDE);
       if (big) {
         const key = `${job.id}/view.png`;
-        await store.put(key, big.png);
+        await store.put(key, withPngText(big.png, 'parameters', recipeText(made, 0)));
         Object.assign(out, { preview: key, previewWidth: big.width, previewHeight: big.height });
       }
     }

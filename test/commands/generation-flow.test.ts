@@ -60,7 +60,7 @@ describe('the generation flow', () => {
     expect(await size(up.output!.images[0]!)).toEqual([128, 128]);
     const { renderJob } = await import('../../src/replies/render.js');
     const labels = (await renderJob(up, t.services.images)).buttons!.flat().map((b) => b.label);
-    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll', 'Recipe', 'Delete']);
 
     const up4 = await finished(await click(up, 'Upscale 4×'));
     expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);

@@ -64,11 +64,12 @@ describe('button ids', () => {
     expect(decodeButtonId(encodeButtonId({ action: 'var', jobId: 'j1', index: 2, variant: 'subtle' }))).toEqual({ action: 'var', jobId: 'j1', index: 2, variant: 'subtle' });
   });
 
-  it('lays out U1–U4 with 🔄, then V1–V4, under a grid', () => {
+  it('lays out U1–U4 with 🔄, then V1–V4, then ℹ️ and 🗑 under a grid', () => {
     const rows = gridButtons('j', 4);
     expect(rows.map((r) => r.map((b) => b.emoji ?? b.label))).toEqual([
       ['U1', 'U2', 'U3', 'U4', '🔄'],
       ['V1', 'V2', 'V3', 'V4'],
+      ['ℹ️', '🗑️'],
     ]);
   });
 

@@ -43,7 +43,7 @@ describe('/imagine and its buttons', () => {
     expect(fake.isEphemeral(grid)).toBe(false);
     expect(grid.content).toMatch(/seeds 42–45/);
     expect(grid.content).toContain('tiny-sd');
-    expect(fake.buttons(grid).map((b) => b.label)).toEqual(['U1', 'U2', 'U3', 'U4', 'Re-roll', 'V1', 'V2', 'V3', 'V4']);
+    expect(fake.buttons(grid).map((b) => b.label)).toEqual(['U1', 'U2', 'U3', 'U4', 'Re-roll', 'V1', 'V2', 'V3', 'V4', 'Recipe', 'Delete']);
     expect(fake.buttons(grid).find((b) => b.label === 'Re-roll')?.emoji?.name).toBe('🔄');
     expect(grid.attachments).toHaveLength(1);
     const meta = await sharp(grid.attachments[0]!.data).metadata();
@@ -68,7 +68,7 @@ describe('/imagine and its buttons', () => {
     const up = await resultOf(fake, click, 'the upscale');
     expect(up.id).not.toBe(grid.id);
     expect(up.content).toContain('Image #1');
-    expect(fake.buttons(up).map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+    expect(fake.buttons(up).map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll', 'Recipe', 'Delete']);
     const upMeta = await sharp(up.attachments[0]!.data).metadata();
     expect(upMeta.width).toBe(upMeta.height);
     // Image #1 of the grid job, twice as large.
@@ -84,7 +84,7 @@ describe('/imagine and its buttons', () => {
     const click = fake.click(grid, buttonId(fake, grid, 'V2'));
     const v = await resultOf(fake, click, 'the variations');
     expect(v.content).toMatch(/Variations \(Strong\)/);
-    expect(fake.buttons(v)).toHaveLength(9);
+    expect(fake.buttons(v)).toHaveLength(11);
     const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'variation');
     expect(job?.params.source?.index).toBe(1);
   });
@@ -95,7 +95,7 @@ describe('/imagine and its buttons', () => {
     const again = await resultOf(fake, click, 'the re-roll');
     expect(again.content).toContain('**red heart**');
     expect(again.content).not.toMatch(/seeds 42–45/);
-    expect(fake.buttons(again)).toHaveLength(9);
+    expect(fake.buttons(again)).toHaveLength(11);
   });
 });
 
@@ -224,7 +224,7 @@ describe('the image safety check', () => {
     expect(grid.attachments).toHaveLength(1);
     expect(grid.attachments[0]!.filename).toMatch(/^SPOILER_blue_whale_grid_/);
     expect(grid.content).toContain('marked sensitive by the image safety check');
-    expect(fake.buttons(grid)).toHaveLength(9);
+    expect(fake.buttons(grid)).toHaveLength(11);
     const up = await resultOf(fake, fake.click(grid, buttonId(fake, grid, 'U2')), 'the spoilered upscale');
     expect(up.content).toContain('Image #2');
     expect(up.attachments[0]!.filename).toMatch(/^SPOILER_/);

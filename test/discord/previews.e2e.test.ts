@@ -39,7 +39,7 @@ describe('a job as it runs', () => {
     // The status carries ✖ Cancel while the job runs; the final grid has the result's buttons instead.
     expect(first.components.flatMap((row) => row.components.map((b: { label?: string }) => b.label))).toEqual(['Cancel']);
     expect(n).toBeLessThan(grid.revisions.length - 1);
-    expect(fake.buttons(grid).map((b) => b.label)).toEqual(['U1', 'U2', 'U3', 'U4', 'Re-roll', 'V1', 'V2', 'V3', 'V4']);
+    expect(fake.buttons(grid).map((b) => b.label)).toEqual(['U1', 'U2', 'U3', 'U4', 'Re-roll', 'V1', 'V2', 'V3', 'V4', 'Recipe', 'Delete']);
     expect(grid.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/_grid_.*\.png$/)]);
     expect((await sharp(grid.attachments[0]!.data).metadata()).format).toBe('png');
   });

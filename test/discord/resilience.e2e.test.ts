@@ -79,7 +79,7 @@ describe('the default fast path', () => {
     expect(ack.data.flags ?? 0).toBe(0);
     const grid = await resultOf(fake, i);
     expect(grid.revisions[0]!.content).toMatch(/Waiting to start|Starting/);
-    expect(fake.buttons(grid)).toHaveLength(9);
+    expect(fake.buttons(grid)).toHaveLength(11);
   });
 
   it('answers a refusal with one private message and no placeholder', async () => {
@@ -151,7 +151,7 @@ describe('rate limits', () => {
     fake.rateLimitOnce('PATCH', new RegExp(`/webhooks/${fake.applicationId}/${i.token}/messages/@original$`), 0.3);
     runner.release();
     const grid = await resultOf(fake, i);
-    expect(fake.buttons(grid)).toHaveLength(9);
+    expect(fake.buttons(grid)).toHaveLength(11);
     const edits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes(i.token));
     expect(edits.map((r) => r.status)).toContain(429);
     expect(edits.at(-1)!.status).toBe(200);
@@ -170,7 +170,7 @@ describe('expired interaction tokens', () => {
       const result = await movedResult(fake.channelId, 'slow lighthouse');
       expect(result.content.startsWith(`<@${fake.member.user.id}>`) || result.content.includes(`<@${fake.member.user.id}>`)).toBe(true);
       expect(result.pinged).toEqual([fake.member.user.id]);
-      expect(fake.buttons(result)).toHaveLength(9);
+      expect(fake.buttons(result)).toHaveLength(11);
       // Nothing tried the dead token after the jump, and the job now points at the new message.
       const job = await jobOf(i);
       expect((job.delivery?.data as { message?: { id: string } }).message?.id).toBe(result.id);
@@ -199,7 +199,7 @@ describe('expired interaction tokens', () => {
     fake.original(i)!.deleted = true;
     runner.release();
     const result = await movedResult(fake.channelId, 'deleted status');
-    expect(fake.buttons(result)).toHaveLength(9);
+    expect(fake.buttons(result)).toHaveLength(11);
   });
 
   it('sends the result by DM when the bot may not post in the channel', async () => {
@@ -215,7 +215,7 @@ describe('expired interaction tokens', () => {
         return dm ? [...fake.messages.values()].find((m) => m.channelId === dm && m.content.includes('**private channel**') && m.attachments.length) : undefined;
       }, 'the result in a DM');
       expect(result.pinged).toEqual([fake.member.user.id]);
-      expect(fake.buttons(result)).toHaveLength(9);
+      expect(fake.buttons(result)).toHaveLength(11);
     } finally {
       fake.deniedChannels.delete(fake.channelId);
     }

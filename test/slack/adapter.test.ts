@@ -116,6 +116,7 @@ describe('Slack over HTTP (signed requests)', () => {
     expect(buttonsOf(grid).map((row) => row.map((b) => b.label))).toEqual([
       ['U1', 'U2', 'U3', 'U4', '🔄 Re-roll'],
       ['V1', 'V2', 'V3', 'V4'],
+      ['ℹ️ Recipe', '🗑️ Delete'],
     ]);
     expect(grid.blocks?.[0]?.text.text).toContain('seeds 7–10');
     // The v2 flow, not the retired files.upload.

@@ -18,6 +18,7 @@ import { BANNED, commandLayer } from '../../commands/index.js';
 const CHANNEL = 'C0ART';
 const ALICE = 'U0ALICE';
 const OWNER = 'U0OWNER';
+const BOB = 'U0BOB';
 
 let fake: FakeSlack | undefined;
 let ts: TestServices | undefined;
@@ -35,6 +36,7 @@ async function start(mode: 'http' | 'socket', runner?: FakeRunner): Promise<{ fa
     users: [
       { id: ALICE, name: 'alice', realName: 'Alice Liddell' },
       { id: OWNER, name: 'owner', isPrimaryOwner: true },
+      { id: BOB, name: 'bob' },
     ],
   });
   const port = await freePort();
@@ -82,6 +84,7 @@ describe('Slack end to end', () => {
     expect(buttonsOf(grid).map((r) => r.map((b) => b.label))).toEqual([
       ['U1', 'U2', 'U3', 'U4', '🔄 Re-roll'],
       ['V1', 'V2', 'V3', 'V4'],
+      ['ℹ️ Recipe', '🗑️ Delete'],
     ]);
     // The status message made way for the result.
     await fake.waitFor(() => fake.channelMessages(CHANNEL).length === 1, 10_000, 'status removed');
@@ -102,7 +105,7 @@ describe('Slack end to end', () => {
     await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: u2.actionId, userId: ALICE }) });
     const upscaled = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid && m !== variations), 60_000, 'upscale');
     expect(upscaled.blocks?.[0]?.text.text).toContain('Image #2');
-    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll']);
+    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll', 'ℹ️ Recipe', '🗑️ Delete']);
     const up = await pngSize(upscaled.files![0]!.data!);
     expect(up.format).toBe('png');
     const ujob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'upscale')!;
@@ -168,7 +171,7 @@ describe('Slack end to end', () => {
     fake.rateLimit('chat.postMessage', 1, 1);
     await fake.postToApp(url, { form: fake.slashCommand({ command: '/imagine', text: 'slow snail --seed 3', userId: ALICE, channelId: CHANNEL }) });
     const grid: FakeMessage = await fake.waitFor(() => gridMessages(fake)[0], 60_000, 'grid after 429s');
-    expect(buttonsOf(grid)).toHaveLength(2);
+    expect(buttonsOf(grid)).toHaveLength(3);
     expect(fake.callsOf('files.completeUploadExternal').map((c) => c.status)).toEqual([429, 200]);
     expect(fake.callsOf('chat.postMessage')[0]!.status).toBe(429);
   });
@@ -226,6 +229,25 @@ describe('Slack end to end', () => {
     const second = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid), 60_000, 're-rolled grid');
     expect(second.blocks?.[0]?.text.text).toContain('blue whale');
     expect(second.files![0]!.data!.equals(grid.files![0]!.data!)).toBe(false);
+  });
+
+  it('ℹ️ Recipe answers privately; 🗑 Delete takes the grid message and its file down for its requester only', async () => {
+    const { fake } = await start('socket');
+    await fake.sendEnvelope('slash_commands', fake.slashCommand({ command: '/imagine', text: 'doomed daisy --seed 4', userId: ALICE, channelId: CHANNEL }));
+    const grid = await fake.waitFor(() => gridMessages(fake)[0], 60_000, 'grid');
+    const [recipe, del] = buttonsOf(grid)[2]!;
+    await fake.sendEnvelope('interactive', fake.blockAction({ message: grid, actionId: recipe!.actionId, userId: OWNER }));
+    const info = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === OWNER && e.text.includes('Recipe')), 10_000, 'the recipe');
+    expect(info.text).toContain('Prompt: doomed daisy');
+
+    const fileId = grid.files![0]!.id;
+    await fake.sendEnvelope('interactive', fake.blockAction({ message: grid, actionId: del!.actionId, userId: BOB }));
+    await fake.waitFor(() => fake.ephemerals.find((e) => e.user === BOB && e.text.includes('Only the person who asked for this image')), 10_000, 'the refusal');
+    expect(grid.deleted).toBe(false);
+    await fake.sendEnvelope('interactive', fake.blockAction({ message: grid, actionId: del!.actionId, userId: ALICE }));
+    await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('Deleted the result')), 10_000, 'the confirmation');
+    expect(grid.deleted).toBe(true);
+    expect(fake.files.has(fileId)).toBe(false);
   });
 
   it('finishes a job after a bot restart in the status message it posted before', async () => {

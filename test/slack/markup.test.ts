@@ -49,12 +49,12 @@ describe('slash command text from Slack', () => {
 });
 
 describe('Block Kit for replies', () => {
-  it('lays out a grid as two actions blocks of buttons carrying the button ids', () => {
+  it('lays out a grid as three actions blocks of buttons carrying the button ids', () => {
     const rows = gridButtons('job_1', 4);
     const blocks = buttonBlocks(rows);
-    expect(blocks).toHaveLength(2);
+    expect(blocks).toHaveLength(3);
     const labels = blocks.map((b) => (b.type === 'actions' ? b.elements.map((e) => (e.type === 'button' ? e.text.text : '')) : []));
-    expect(labels).toEqual([['U1', 'U2', 'U3', 'U4', '🔄 Re-roll'], ['V1', 'V2', 'V3', 'V4']]);
+    expect(labels).toEqual([['U1', 'U2', 'U3', 'U4', '🔄 Re-roll'], ['V1', 'V2', 'V3', 'V4'], ['ℹ️ Recipe', '🗑️ Delete']]);
     const first = blocks[0]!.type === 'actions' ? blocks[0]!.elements[0] : undefined;
     expect(first).toMatchObject({ action_id: rows[0]![0]!.id, value: rows[0]![0]!.id });
   });

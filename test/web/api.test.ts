@@ -60,7 +60,7 @@ describe('playground API on loopback', () => {
     }
     const state = (await (await fetch(`${url}api/state`)).json()) as { servers: string[]; admin: boolean; passwordNeeded: boolean; commands: { name: string }[] };
     expect(state).toMatchObject({ servers: ['local', 'second'], admin: true, passwordNeeded: false });
-    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel', 'models']);
+    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel', 'models', 'show']);
     expect(web.state()).toBe('connected');
   });
 
@@ -74,7 +74,7 @@ describe('playground API on loopback', () => {
     const done = await bob.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the second tab');
     expect(shown(done.text)).toMatch(/^\*\*red heart\*\* - <@alice>\nseeds 7–10/);
     expect(done.mentions).toEqual({ alice: 'Alice' });
-    expect(done.buttons.map((row) => row.map((b) => b.label))).toEqual([['U1', 'U2', 'U3', 'U4', 'Re-roll'], ['V1', 'V2', 'V3', 'V4']]);
+    expect(done.buttons.map((row) => row.map((b) => b.label))).toEqual([['U1', 'U2', 'U3', 'U4', 'Re-roll'], ['V1', 'V2', 'V3', 'V4'], ['Recipe', 'Delete']]);
     await alice.waitFor((m) => m.id === id && m.job?.status === 'done', 'the grid in the asking tab');
     // Progress came through as edits of the same message before the result.
     expect(bob.received.filter((m) => m.id === id).map((m) => m.job?.status)).toContain('running');
@@ -139,12 +139,12 @@ describe('playground API on loopback', () => {
 
   it('runs U1 and V1 clicks as new jobs and shows their results', async () => {
     const alice = await tab();
-    const grid = [...alice.latest().values()].find((m) => m.job?.status === 'done' && m.buttons.length === 2)!;
+    const grid = [...alice.latest().values()].find((m) => m.job?.status === 'done' && m.buttons[0]?.[0]?.label === 'U1')!;
     const up = await click(url, alice, 'local', 'Alice', grid, 'U1');
     expect(up.body.message?.invokedBy?.action).toBe('clicked U1');
     const upscaled = await alice.waitFor((m) => m.id === up.body.message!.id && m.job?.status === 'done', 'the upscale');
     expect(shown(upscaled.text)).toContain('Image #1 (upscaled 2×)');
-    expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll']);
+    expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll', 'Recipe', 'Delete']);
     const upJob = (await t.services.jobs.get(upscaled.jobId!))!;
     expect(upJob).toMatchObject({ kind: 'upscale', output: { width: 128, height: 128 } });
 
@@ -153,6 +153,17 @@ describe('playground API on loopback', () => {
     expect(shown(varied.text)).toContain('Variations (Strong)');
     expect(varied.images).toHaveLength(1);
     expect((await t.services.jobs.get(varied.jobId!))?.params.source).toEqual({ jobId: grid.jobId, index: 0 });
+  });
+
+  it('🗑 Delete takes a result down in every tab', async () => {
+    const [alice, bob] = [await tab(), await tab()];
+    const sent = await command(url, alice, 'local', 'Alice', '/imagine doomed daisy --seed 3');
+    const grid = await alice.waitFor((m) => m.id === sent.body.message!.id && m.job?.status === 'done', 'the grid');
+    await bob.waitFor((m) => m.id === grid.id && m.job?.status === 'done', "the grid in bob's tab");
+    const done = await click(url, alice, 'local', 'Alice', grid, 'Delete');
+    expect(shown(done.body.message!.text)).toContain('Deleted the result');
+    await bob.waitFor((m) => m.id === grid.id && m.deleted === true, "the grid gone from bob's tab");
+    expect(await t.services.jobs.get(grid.jobId!)).toBeUndefined();
   });
 
   it('answers mistakes only in the tab that made them', async () => {

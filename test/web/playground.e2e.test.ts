@@ -92,6 +92,7 @@ describe('the playground in a browser', () => {
     expect(await grid.locator('.buttons .button-row').evaluateAll((rows) => rows.map((r) => r.textContent!.replace(/\s+/g, ' ').trim()))).toEqual([
       'U1U2U3U4🔄 Re-roll',
       'V1V2V3V4',
+      'ℹ️ Recipe🗑️ Delete',
     ]);
     await alice.mouse.move(5, 995);
     await alice.screenshot({ path: join(OUTPUT, 'playground-grid.png') });
@@ -107,7 +108,7 @@ describe('the playground in a browser', () => {
     expect(await upscaled.locator('.msg-text').textContent()).toContain('Image #1 (upscaled 2×)');
     const upImage = await checkImage(alice, upscaled);
     expect(upImage.width).toBeGreaterThanOrEqual(2 * upImage.jobWidth);
-    expect(await upscaled.locator('.btn').allTextContents()).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll']);
+    expect(await upscaled.locator('.btn').allTextContents()).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll', 'ℹ️ Recipe', '🗑️ Delete']);
 
     await grid.getByRole('button', { name: 'V1', exact: true }).click();
     const varied = finished(alice, 'clicked V1');

@@ -121,14 +121,14 @@ export class InteractionHandler {
       const early = await within(outcomePromise, interaction.isMessageContextMenuCommand() ? Math.max(this.o.ackBudgetMs, FORM_BUDGET_MS) : this.o.ackBudgetMs);
       let outcome: CommandOutcome;
       if (early !== TIMED_OUT) {
-        outcome = early;
+        outcome = await this.removeSource(interaction, early);
         if (outcome.kind === 'form' && !interaction.isModalSubmit()) await this.showForm(interaction, outcome.form, inv.userId);
         else await this.answer(interaction, outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply, data);
       } else {
         // A command whose outcome is usually a job defers publicly: its status is for everyone.
         const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND);
         await messenger.defer(interaction.id, interaction.token, ephemeral);
-        outcome = await outcomePromise;
+        outcome = await this.removeSource(interaction, await outcomePromise);
         await this.fillDeferred(interaction, outcome, ephemeral, data);
       }
       ok = true;
@@ -137,6 +137,18 @@ export class InteractionHandler {
       log.warn({ err, interactionId: interaction.id, command: inv.command }, 'could not answer a Discord interaction');
     } finally {
       target.settle(interaction.token, ok, shown);
+    }
+  }
+
+  /** 🗑 Delete: the message the click came from comes down (the bot's own message, by the channel route). */
+  private async removeSource(interaction: AnsweredInteraction, outcome: CommandOutcome): Promise<CommandOutcome> {
+    if (outcome.kind !== 'removed' || !interaction.isButton()) return outcome;
+    try {
+      await this.o.messenger.delete(interaction.message.channelId, interaction.message.id);
+      return outcome;
+    } catch (err) {
+      this.o.log.warn({ err, messageId: interaction.message.id }, 'could not delete a result message');
+      return { ...outcome, reply: { ...outcome.reply, text: md`${outcome.reply.text} The message could not be taken down; remove it yourself.` } };
     }
   }
 

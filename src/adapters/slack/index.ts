@@ -140,7 +140,12 @@ export async function startSlack(services: Services, layer: CommandLayer, option
    * Runs an invocation and shows its outcome: a job's status message, the reply, or a form (in a
    * view, where the event brought a trigger to open one; else the form's reply).
    */
-  const run = async (inv: Invocation, place: SlackPlace, answer: Answer, openForm?: (form: Form) => Promise<boolean>): Promise<void> => {
+  const run = async (
+    inv: Invocation,
+    place: SlackPlace,
+    answer: Answer,
+    via: { openForm?: (form: Form) => Promise<boolean>; removeSource?: () => Promise<void> } = {},
+  ): Promise<void> => {
     const key = randomUUID();
     const data: SlackDeliveryData = { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}), key };
     inv.delivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { ...data } };
@@ -149,7 +154,16 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     try {
       const outcome = await layer.dispatch(inv, services);
       if (outcome.kind === 'form') {
-        if (!(await openForm?.(outcome.form))) await answer({ ...outcome.reply, ephemeral: true });
+        if (!(await via.openForm?.(outcome.form))) await answer({ ...outcome.reply, ephemeral: true });
+        return;
+      }
+      if (outcome.kind === 'removed') {
+        let note = '';
+        await via.removeSource?.().catch((err: unknown) => {
+          log.warn({ err }, 'could not delete a result message');
+          note = ' The message could not be taken down; remove it yourself.';
+        });
+        await answer({ ...outcome.reply, text: md`${outcome.reply.text}${note}`, ephemeral: true });
         return;
       }
       if (outcome.kind === 'reply') {
@@ -224,8 +238,16 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     const clicked = await buttonInvocation(body, action, identities);
     if (!clicked) return;
     const answer = answerFor(respond, clicked.place, body.user.id);
+    // 🗑 Delete takes down the message the button is on, and the pictures it shared.
+    const removeSource = async () => {
+      const channel = clicked.invocation.channelId;
+      const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+      if (ts) await messenger.delete(channel, ts);
+      const files = (Array.isArray(body.message?.files) ? body.message.files : []) as { id?: string }[];
+      for (const f of files) if (f.id) await messenger.deleteFile(f.id);
+    };
     try {
-      await run(clicked.invocation, clicked.place, answer);
+      await run(clicked.invocation, clicked.place, answer, { removeSource });
     } catch (err) {
       await fail(err, answer, 'button click').catch(() => {});
     }
@@ -244,7 +266,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
           await client.views.open({ trigger_id: body.trigger_id, view });
           return true;
         };
-        await run(started.invocation, started.place, answer, openForm);
+        await run(started.invocation, started.place, answer, { openForm });
       } catch (err) {
         await fail(err, answer, 'message shortcut').catch(() => {});
       }

@@ -52,6 +52,15 @@ export class SlackMessenger {
     }
   }
 
+  /** Deletes a file the bot uploaded; one already gone is fine. */
+  async deleteFile(file: string): Promise<void> {
+    try {
+      await this.client.files.delete({ file });
+    } catch (err) {
+      if (slackErrorCode(err) !== 'file_not_found' && slackErrorCode(err) !== 'file_deleted') throw err;
+    }
+  }
+
   /** Deletes one of the bot's messages; a message already gone is fine. */
   async delete(channel: string, ts: string): Promise<void> {
     try {

@@ -121,7 +121,15 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   }
 
   /** Runs an invocation through the command layer and posts its first answer. */
-  async function run(who: Identity, admin: AdminDecision, action: string, intent: Pick<Invocation, 'command' | 'subcommand' | 'options'>, files?: Invocation['files']): Promise<WebMessage> {
+  async function run(
+    who: Identity,
+    admin: AdminDecision,
+    action: string,
+    intent: Pick<Invocation, 'command' | 'subcommand' | 'options'>,
+    files?: Invocation['files'],
+    /** The message a click came from (🗑 Delete takes it down). */
+    source?: WebMessage,
+  ): Promise<WebMessage> {
     const messageId = randomUUID();
     const data: WebDeliveryData = { serverId: who.serverId, channelId: WEB_CHANNEL_ID, messageId, clientId: who.clientId, userId: who.userId, userName: who.userName, action };
     // The delivery is set before dispatch: the queue stores it with the job, and updates may arrive before dispatch returns.
@@ -133,12 +141,13 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       log.error({ err, command: invocation.command, serverId: who.serverId }, 'command failed');
       return postEphemeral(who, action, md`${SOMETHING_WENT_WRONG}`);
     }
+    if (outcome.kind === 'removed' && source) hub.remove(who.serverId, source.id);
     const status = outcome.kind === 'job' ? ((await services.jobs.get(outcome.jobId))?.status ?? 'queued') : undefined;
     // A fast job may already have been shown by its own updates; never step back to the first status.
     const existing = hub.get(who.serverId, messageId);
     if (existing) return existing;
     // The playground shows no forms yet: a form's reply says what to do instead.
-    const reply: Reply = outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
+    const reply: Reply = outcome.kind === 'form' || outcome.kind === 'removed' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
     return hub.upsert(
       toMessage(
         reply,
@@ -208,7 +217,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     const from = typeof body.messageId === 'string' ? hub.get(who.serverId, body.messageId) : undefined;
     const button = from?.buttons.flat().find((b) => b.id === body.id);
     const action = button ? `clicked ${[button.emoji, button.label].filter(Boolean).join(' ')}` : 'clicked a button';
-    const message = await run(who, admin, action, intent);
+    const message = await run(who, admin, action, intent, undefined, from);
     sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
   }
 

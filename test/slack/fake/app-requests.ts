@@ -83,7 +83,15 @@ export function blockActionPayload(world: SlackWorld, responseUrls: ResponseUrls
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: message.channel, name: 'general' },
-    message: { type: 'message', user: message.user, ts: message.ts, text: message.text, blocks: message.blocks, bot_id: world.botId },
+    message: {
+      type: 'message',
+      user: message.user,
+      ts: message.ts,
+      text: message.text,
+      blocks: message.blocks,
+      bot_id: world.botId,
+      ...(message.files?.length ? { files: message.files.map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, mimetype: f.mimetype ?? 'image/png' })) } : {}),
+    },
     state: { values: {} },
     response_url: responseUrls.newResponseUrl(message.channel, options.userId),
     actions: [

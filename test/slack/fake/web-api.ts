@@ -284,6 +284,15 @@ export class WebApi {
         world.ephemerals.push({ channel, user, text: content.text, blocks: content.blocks, via: 'chat.postEphemeral' });
         return answer({ ok: true, message_ts: this.nextTs() });
       }
+      case 'files.delete': {
+        const file = world.files.get(String(params.file ?? ''));
+        if (!file) return fail('file_not_found');
+        if (file.private) return fail('cant_delete_file');
+        world.files.delete(file.id);
+        // The file's shares go with it.
+        for (const m of world.messages) if (m.files?.some((f) => f.id === file.id)) m.files = m.files.filter((f) => f.id !== file.id);
+        return answer({ ok: true });
+      }
       case 'views.open': {
         const trigger = world.triggers.get(String(params.trigger_id ?? ''));
         if (!trigger) return fail('invalid_trigger_id');
