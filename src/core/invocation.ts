@@ -34,6 +34,8 @@ export interface Invocation extends Requester {
   options: Record<string, OptionValue | undefined>;
   /** Where updates of a job this invocation starts must go; stored with the job, so it survives a restart. */
   delivery?: Delivery;
+  /** Where further jobs of the same invocation report (permutations, repeats): each in a message of its own. */
+  moreDelivery?: Delivery;
   /** The channel is age-restricted (Discord's channel nsfw flag); Slack and the playground have none. */
   ageRestricted?: boolean;
   /** A picture uploaded with the command (the playground's composer); its `image` option then reads `upload:<id>`. */

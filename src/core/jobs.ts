@@ -25,6 +25,8 @@ export interface JobParams {
   width: number;
   height: number;
   scheduler?: SchedulerName;
+  /** Karras sigmas (diffusers' use_karras_sigmas) with a sampler that has them. */
+  karras?: boolean;
   /** How many images the job makes: 4 for a grid, 1 for an upscale. */
   count: number;
   /** The image a variation, upscale or zoom starts from. */

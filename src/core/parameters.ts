@@ -11,7 +11,7 @@ import { UserError } from './errors.js';
 import type { Invocation } from './invocation.js';
 import { md } from './markup.js';
 import { cleanPromptText } from './prompt-text.js';
-import { SCHEDULER_NAMES, samplerFromText, type SchedulerName } from './samplers.js';
+import { SAMPLER_CHOICES, SCHEDULER_NAMES, samplerChoiceFromText, type SamplerChoice } from './samplers.js';
 
 /** What a user asked for, read and checked for form; undefined fields take the model's defaults. */
 export interface RequestOptions {
@@ -23,13 +23,55 @@ export interface RequestOptions {
   /** 'W:H', reduced. */
   aspectRatio?: string;
   model?: string;
-  sampler?: SchedulerName;
+  /** A sampler, with Karras sigmas or not. */
+  sampler?: SamplerChoice;
+  /** The sigma schedule as ComfyUI names it (`--schedule karras`); beats what the sampler choice says. */
+  schedule?: 'karras' | 'normal';
   /** Midjourney's image weight (0–3): how much a picture given with the prompt counts. */
   imageWeight?: number;
   /** img2img strength (0–1) as SD users know it: how far from the picture to move. */
   strength?: number;
   /** Pictures to start from: links at the start of the prompt, or the attachment option's. */
   images?: string[];
+  /** Jobs to make of this prompt (Midjourney's --repeat), each with its own seeds. */
+  repeat?: number;
+}
+
+/** Jobs one /imagine may start (permutations × --repeat). */
+export const MAX_JOBS_PER_REQUEST = 4;
+
+/**
+ * Midjourney's permutation prompts: `a {red, blue} car --ar {1:1, 16:9}` is one prompt per
+ * combination, and braces nest (`{big {red, blue}, small}` is three options); `\\{` and `\\}` are
+ * plain braces. A prompt without braces is itself. Refuses (UserError) more than `max` prompts.
+ */
+export function expandPermutations(text: string, max = MAX_JOBS_PER_REQUEST): string[] {
+  // Escaped braces stay out of the way until the end.
+  const OPEN = '\u0001';
+  const CLOSE = '\u0002';
+  const tooMany = (n: number) => new UserError(md`That prompt makes ${String(n)} or more prompts; at most ${String(max)} run at once (counting \`--repeat\`).`, 'permutations');
+  const expand = (t: string): string[] => {
+    const open = t.indexOf('{');
+    if (open < 0) return [t];
+    let depth = 0;
+    let close = -1;
+    const commas: number[] = [];
+    for (let i = open; i < t.length && close < 0; i++) {
+      if (t[i] === '{') depth++;
+      else if (t[i] === '}' && --depth === 0) close = i;
+      else if (t[i] === ',' && depth === 1) commas.push(i);
+    }
+    // An unclosed brace is plain text.
+    if (close < 0) return [t];
+    const bounds = [open, ...commas, close];
+    const options = bounds.slice(0, -1).flatMap((b, k) => expand(t.slice(b + 1, bounds[k + 1]).trim()));
+    const rests = expand(t.slice(close + 1));
+    if (options.length * rests.length > max) throw tooMany(options.length * rests.length);
+    const head = t.slice(0, open);
+    return options.flatMap((o) => rests.map((r) => head + o + r));
+  };
+  const escaped = text.replace(/\\\{/g, OPEN).replace(/\\\}/g, CLOSE);
+  return expand(escaped).map((t) => t.replaceAll(OPEN, '{').replaceAll(CLOSE, '}').replace(/\s+/g, ' ').trim());
 }
 
 /** The strength a picture is used at: --strength as given, else 1 − iw/4 (iw 1, the default, is SD's usual 0.75). */
@@ -153,10 +195,31 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     key: 'sampler',
     flags: ['sampler'],
     example: '--sampler euler-a',
-    option: { name: 'sampler', type: 'string', description: 'Sampler', choices: SCHEDULER_NAMES.map((s) => ({ name: s, value: s })) },
+    option: { name: 'sampler', type: 'string', description: 'Sampler (add karras for Karras sigmas: dpmpp-2m-karras)', choices: SAMPLER_CHOICES.map((s) => ({ name: s, value: s })) },
     read: (v) => {
-      const s = samplerFromText(v);
-      if (!s) throw new Error(`the samplers are ${SCHEDULER_NAMES.join(', ')}`);
+      const s = samplerChoiceFromText(v);
+      if (!s) throw new Error(`the samplers are ${SCHEDULER_NAMES.join(', ')} (euler and dpmpp-2m also with Karras sigmas, e.g. \`DPM++ 2M Karras\`)`);
+      return s;
+    },
+  },
+  {
+    key: 'repeat',
+    flags: ['repeat', 'r'],
+    example: '--repeat 2',
+    option: { name: 'repeat', type: 'integer', minValue: 1, maxValue: MAX_JOBS_PER_REQUEST, description: `How many jobs to make of this prompt, 1–${MAX_JOBS_PER_REQUEST}` },
+    read: (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_JOBS_PER_REQUEST) throw new Error(`repeat is a whole number from 1 to ${MAX_JOBS_PER_REQUEST}`);
+      return Number(v);
+    },
+  },
+  {
+    key: 'schedule',
+    flags: ['schedule', 'scheduler'],
+    example: '--schedule karras',
+    option: { name: 'schedule', type: 'string', description: 'Noise schedule: karras or normal (ComfyUI’s scheduler)', choices: [{ name: 'karras', value: 'karras' }, { name: 'normal', value: 'normal' }] },
+    read: (v) => {
+      const s = v.trim().toLowerCase();
+      if (s !== 'karras' && s !== 'normal') throw new Error('the schedules are karras and normal');
       return s;
     },
   },

@@ -34,6 +34,8 @@ export function recipeFields(job: Pick<JobRecord, 'id' | 'kind' | 'params' | 'ou
   if (job.kind !== 'upscale') {
     fields.push(['Steps', String(p.steps)]);
     if (p.scheduler) fields.push(['Sampler', A1111_SAMPLER_NAMES[p.scheduler]]);
+    // A1111 names the sigma schedule apart from the sampler (1.9 on).
+    if (p.karras) fields.push(['Schedule type', 'Karras']);
     fields.push(['CFG scale', String(p.guidance)]);
   }
   fields.push(['Seed', String(seed)], ['Size', `${width}x${height}`], ['Model', p.model]);

@@ -33,9 +33,34 @@ const ALIASES: Record<string, SchedulerName> = {
   plms: 'pndm',
 };
 
+/** Samplers that take Karras sigmas, as in diffusers (use_karras_sigmas). */
+export const KARRAS_SAMPLERS: readonly SchedulerName[] = ['euler', 'dpmpp-2m'];
+
+/** A sampler as a user picks it: the sampler, with Karras sigmas or not (A1111's `DPM++ 2M Karras`). */
+export type SamplerChoice = SchedulerName | `${SchedulerName}-karras`;
+
+/** Every choice offered in a menu: the samplers, then the ones with Karras sigmas. */
+export const SAMPLER_CHOICES: readonly SamplerChoice[] = [...SCHEDULER_NAMES, ...KARRAS_SAMPLERS.map((s) => `${s}-karras` as const)];
+
 /** The sampler a user means, or undefined when the text names none. */
 export function samplerFromText(text: string): SchedulerName | undefined {
   return ALIASES[text.trim().toLowerCase().replace(/^k_/, '').replace(/[\s_-]+/g, '')];
+}
+
+/**
+ * A sampler choice from text: a sampler's name in any spelling, optionally followed by `Karras`
+ * (`DPM++ 2M Karras`, `dpmpp_2m karras`, `euler-karras`); undefined when the text names none.
+ */
+export function samplerChoiceFromText(text: string): SamplerChoice | undefined {
+  const m = /^(.*?)[\s_-]*karras$/i.exec(text.trim());
+  const sampler = samplerFromText(m ? m[1]! : text);
+  if (!sampler) return undefined;
+  return m ? `${sampler}-karras` : sampler;
+}
+
+/** The sampler of a choice and whether it uses Karras sigmas. */
+export function splitSamplerChoice(choice: SamplerChoice): { sampler: SchedulerName; karras: boolean } {
+  return choice.endsWith('-karras') ? { sampler: choice.slice(0, -'-karras'.length) as SchedulerName, karras: true } : { sampler: choice as SchedulerName, karras: false };
 }
 
 export function isSchedulerName(name: string): name is SchedulerName {

@@ -155,6 +155,7 @@ export class PipelineJobRunner implements JobRunner {
       height: p.height,
       batch: p.count,
       scheduler: p.scheduler,
+      karras: p.karras,
       preview: previews ? { everyMs: PREVIEW_EVERY_MS[job.platform], safety: p.safety } : undefined,
       onStep: (step, total, preview) => {
         ctx.onProgress(step, total);
@@ -192,7 +193,7 @@ export class PipelineJobRunner implements JobRunner {
         }
         ctx.onProgress(0, 1);
         const settings = refineSettings(pipeline.info, width, height, p.steps);
-        const refine = settings && { prompt: p.prompt, negativePrompt: p.negativePrompt, seed: p.seed, guidance: p.guidance, scheduler: p.scheduler, ...settings };
+        const refine = settings && { prompt: p.prompt, negativePrompt: p.negativePrompt, seed: p.seed, guidance: p.guidance, scheduler: p.scheduler, karras: p.karras, ...settings };
         const r = await pipeline.upscale(source, factor, { refine, signal: ctx.signal });
         const view = await this.viewCopy(pipeline, r.image, ctx.signal);
         ctx.onProgress(1, 1);

@@ -7,6 +7,7 @@ import type { Invocation, CommandOutcome } from '../core/invocation.js';
 import type { JobKind, JobParams, JobRecord } from '../core/jobs.js';
 import { code, joinMarkup, md } from '../core/markup.js';
 import { randomSeed, type RequestOptions } from '../core/parameters.js';
+import { KARRAS_SAMPLERS, splitSamplerChoice } from '../core/samplers.js';
 import { sizeFor } from '../pipeline/capabilities.js';
 import type { ModelDescription } from '../pipeline/model-folder.js';
 import { renderJob } from '../replies/render.js';
@@ -32,6 +33,12 @@ export function combineNegative(user: string | undefined, serverDefault: string)
 /** A grid's parameters: what the user asked for, the rest from the model's defaults and the server's negative prompt. */
 export function gridParams(options: RequestOptions, model: ModelDescription, serverNegative: string): JobParams {
   const { width, height } = sizeFor(model, options.aspectRatio);
+  const chosen = options.sampler ? splitSamplerChoice(options.sampler) : undefined;
+  const scheduler = chosen?.sampler ?? model.defaults.scheduler;
+  const karras = options.schedule ? options.schedule === 'karras' : (chosen?.karras ?? false);
+  if (karras && !KARRAS_SAMPLERS.includes(scheduler)) {
+    throw new UserError(md`Karras sigmas work with ${KARRAS_SAMPLERS.join(' and ')} (as in diffusers), not ${scheduler}; pick one of those with \`--sampler\`.`, 'parameter');
+  }
   return {
     prompt: options.prompt,
     negativePrompt: combineNegative(options.negative, serverNegative),
@@ -41,7 +48,9 @@ export function gridParams(options: RequestOptions, model: ModelDescription, ser
     guidance: options.guidance ?? model.defaults.guidance,
     width,
     height,
-    scheduler: options.sampler ?? model.defaults.scheduler,
+    scheduler,
+    // Said only when the user chose; otherwise the model's scheduler config decides.
+    ...(options.schedule || chosen?.karras ? { karras } : {}),
     count: GRID_SIZE,
     aspectRatio: options.aspectRatio,
   };

@@ -1,7 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { UserError } from '../core/errors.js';
 import { randomSeed } from '../core/parameters.js';
-import type { SchedulerName } from '../core/samplers.js';
+import { KARRAS_SAMPLERS, type SchedulerName } from '../core/samplers.js';
 import { checkGeneration } from './capabilities.js';
 import type { ModelDescription } from './model-folder.js';
 import { loadModel, type LoadedModel } from './model.js';
@@ -31,6 +31,8 @@ export interface ResolvedRequest {
   height: number;
   batch: number;
   scheduler: SchedulerName;
+  /** undefined: as the model's scheduler config says. */
+  karras?: boolean;
   strength: number;
 }
 
@@ -52,9 +54,11 @@ export function resolveRequest(info: ModelDescription, req: GenerationRequest): 
     height: req.height ?? (req.initImage && !fixed ? roundTo8(req.initImage.height) : d.height),
     batch: req.batch ?? 1,
     scheduler: req.scheduler ?? d.scheduler,
+    karras: req.karras,
     strength: req.strength ?? 0.75,
   };
   if (typeof r.prompt !== 'string' || typeof r.negativePrompt !== 'string') throw new UserError('The prompt must be text.', 'prompt');
+  if (r.karras && !KARRAS_SAMPLERS.includes(r.scheduler)) throw new UserError(`Karras sigmas work with ${KARRAS_SAMPLERS.join(' and ')}, not ${r.scheduler}.`, 'sampler');
   checkGeneration(info, { ...r, count: r.batch, strength: req.initImage ? r.strength : undefined });
   if (req.initImage) {
     const img = req.initImage;
@@ -241,7 +245,7 @@ export class DiffusionPipeline {
     const initLatents = initImage ? await this.encodeImage(initImage, r, timer) : undefined;
     for (let i = 0; i < r.batch; i++) {
       const gen = createTorchGenerator(r.seed + i);
-      const scheduler = createScheduler(r.scheduler, info.schedulerConfig);
+      const scheduler = createScheduler(r.scheduler, r.karras === undefined ? info.schedulerConfig : { ...info.schedulerConfig, use_karras_sigmas: r.karras });
       if (initLatents) {
         timesteps = scheduler.setTimestepsForStrength(r.steps, r.strength);
         const scaling = Math.fround(info.vaeScalingFactor);

@@ -1,8 +1,13 @@
 import type { ClipTokenizer } from './tokenizer.js';
 import { readFloat, type ModelSession, type RunTimer } from './onnx-session.js';
 import type { LoadedModel } from './model.js';
+import { applyEmphasis, parsePromptAttention } from './prompt-weights.js';
 
-/** Embeddings of one prompt: hidden states [1, 77·chunks, dim] and, for SDXL, the pooled vector. */
+/**
+ * Embeddings of one prompt: hidden states [1, 77·chunks, dim] and, for SDXL, the pooled vector.
+ * Prompts are read as A1111 users write them: emphasis and BREAK (prompt-weights.ts), chunks of 75
+ * tokens for prompts past 77.
+ */
 export interface TextConditioning {
   hidden: Float32Array;
   seqLen: number;
@@ -10,18 +15,30 @@ export interface TextConditioning {
   pooled?: Float32Array;
 }
 
-/** How many 75-token chunks the prompt pair needs, limited by a UNet whose sequence axis is fixed. */
+/** How many 75-token chunks the prompt pair needs (BREAK included), limited by a UNet whose sequence axis is fixed. */
 export function chunksFor(model: LoadedModel, prompts: string[]): { chunks: number; truncated: boolean } {
-  const wanted = Math.max(1, ...prompts.map((p) => model.tokenizer.encodeChunks(p).length));
+  const wanted = Math.max(1, ...prompts.map((p) => model.tokenizer.encodeWeightedChunks(parsePromptAttention(p)).ids.length));
   const fixedSeq = model.unet.fixedDim('encoder_hidden_states', 1);
   const maxChunks = fixedSeq ? Math.max(1, Math.floor(fixedSeq / 77)) : 8;
   return { chunks: Math.min(wanted, maxChunks), truncated: wanted > maxChunks };
 }
 
-function chunkIds(tokenizer: ClipTokenizer, text: string, chunks: number): number[][] {
-  const ids = tokenizer.encodeChunks(text, { maxChunks: chunks });
-  while (ids.length < chunks) ids.push(tokenizer.encodeChunks('')[0]!);
-  return ids;
+/** The prompt's chunks with each token's emphasis weight, padded with empty chunks to `chunks`. */
+function chunkIds(tokenizer: ClipTokenizer, text: string, chunks: number): { ids: number[][]; weights: number[][] } {
+  const out = tokenizer.encodeWeightedChunks(parsePromptAttention(text), { maxChunks: chunks });
+  while (out.ids.length < chunks) {
+    out.ids.push(tokenizer.encodeChunks('')[0]!);
+    out.weights.push(new Array<number>(77).fill(1));
+  }
+  return out;
+}
+
+/** The encoder's hidden states, chunk after chunk, with each chunk's emphasis applied. */
+function weightedHidden(perChunk: Float32Array[], weights: number[][]): Float32Array {
+  const hidden = concat(perChunk);
+  const per = hidden.length / weights.length;
+  weights.forEach((w, c) => applyEmphasis(hidden.subarray(c * per, (c + 1) * per), w, per / w.length));
+  return hidden;
 }
 
 /** Runs one text encoder over every chunk (in one batch when its batch axis allows) and returns the named outputs. */
@@ -76,16 +93,16 @@ function concatLastAxis(a: Float32Array, d1: number, b: Float32Array, d2: number
 }
 
 export async function encodePrompt(model: LoadedModel, text: string, chunks: number, timer: RunTimer): Promise<TextConditioning> {
-  const ids = chunkIds(model.tokenizer, text, chunks);
+  const { ids, weights } = chunkIds(model.tokenizer, text, chunks);
   const seqLen = 77 * chunks;
   const first = await runEncoder(model.textEncoder, ids, [model.io.textHidden], timer);
-  const hidden1 = concat(first.get(model.io.textHidden)!);
+  const hidden1 = weightedHidden(first.get(model.io.textHidden)!, weights);
   const dim1 = hidden1.length / seqLen;
   if (!model.textEncoder2) return { hidden: hidden1, seqLen, dim: dim1 };
 
-  const ids2 = chunkIds(model.tokenizer2!, text, chunks);
-  const second = await runEncoder(model.textEncoder2, ids2, [model.io.text2Hidden!, model.io.text2Pooled!], timer);
-  const hidden2 = concat(second.get(model.io.text2Hidden!)!);
+  const second2 = chunkIds(model.tokenizer2!, text, chunks);
+  const second = await runEncoder(model.textEncoder2, second2.ids, [model.io.text2Hidden!, model.io.text2Pooled!], timer);
+  const hidden2 = weightedHidden(second.get(model.io.text2Hidden!)!, second2.weights);
   const dim2 = hidden2.length / seqLen;
   // The pooled vector of the first chunk stands for the whole prompt, as A1111 and ComfyUI do.
   const pooled = Float32Array.from(second.get(model.io.text2Pooled!)![0]!);

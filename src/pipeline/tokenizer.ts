@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanClipText } from '../core/prompt-text.js';
+import type { WeightedText } from './prompt-weights.js';
 import { bytesToUnicode, clipVocabulary, CLIP_BOS_TOKEN, CLIP_EOS_TOKEN, readClipBpeMerges } from './clip-vocab.js';
 
 export { cleanClipText };
@@ -225,30 +226,50 @@ export class ClipTokenizer {
    * within the last 20 tokens, so phrases stay whole. An empty prompt is one chunk.
    */
   encodeChunks(text: string, options: ChunkOptions = {}): number[][] {
+    return this.encodeWeightedChunks([[text, 1]], options).ids;
+  }
+
+  /**
+   * Chunks as encodeChunks makes them, with each token's weight (BOS, EOS and padding weigh 1):
+   * A1111's tokenize_line. Each run of text is tokenized on its own; a BREAK run ends the chunk.
+   */
+  encodeWeightedChunks(parts: readonly WeightedText[], options: ChunkOptions = {}): { ids: number[][]; weights: number[][] } {
     const backtrack = 20;
-    const tokens = this.tokenIds(text);
-    const chunks: number[][] = [];
+    const ids: number[][] = [];
+    const weights: number[][] = [];
     let chunk: number[] = [];
+    let mult: number[] = [];
     let lastComma = -1;
     const next = () => {
-      chunks.push(this.wrap(chunk));
+      ids.push(this.wrap(chunk));
+      weights.push([1, ...mult, ...new Array<number>(CLIP_MAX_LENGTH - 1 - mult.length).fill(1)]);
       chunk = [];
+      mult = [];
       lastComma = -1;
     };
-    for (const token of tokens) {
-      if (token === this.commaId) {
-        lastComma = chunk.length;
-      } else if (chunk.length === CLIP_CHUNK_TOKENS && lastComma !== -1 && chunk.length - lastComma <= backtrack) {
-        const moved = chunk.slice(lastComma + 1);
-        chunk = chunk.slice(0, lastComma + 1);
+    for (const [text, weight] of parts) {
+      if (text === 'BREAK' && weight === -1) {
         next();
-        chunk = moved;
+        continue;
       }
-      if (chunk.length === CLIP_CHUNK_TOKENS) next();
-      chunk.push(token);
+      for (const token of this.tokenIds(text)) {
+        if (token === this.commaId) {
+          lastComma = chunk.length;
+        } else if (chunk.length === CLIP_CHUNK_TOKENS && lastComma !== -1 && chunk.length - lastComma <= backtrack) {
+          const at = lastComma + 1;
+          const [moved, movedWeights] = [chunk.slice(at), mult.slice(at)];
+          [chunk, mult] = [chunk.slice(0, at), mult.slice(0, at)];
+          next();
+          [chunk, mult] = [moved, movedWeights];
+        }
+        if (chunk.length === CLIP_CHUNK_TOKENS) next();
+        chunk.push(token);
+        mult.push(weight);
+      }
     }
-    if (chunk.length > 0 || chunks.length === 0) next();
-    return options.maxChunks !== undefined ? chunks.slice(0, Math.max(1, options.maxChunks)) : chunks;
+    if (chunk.length > 0 || ids.length === 0) next();
+    const keep = options.maxChunks !== undefined ? Math.max(1, options.maxChunks) : ids.length;
+    return { ids: ids.slice(0, keep), weights: weights.slice(0, keep) };
   }
 
   /** Text back from ids (special tokens dropped), for logs and tests. */

@@ -20,6 +20,8 @@ export interface GenerationRequest {
   height?: number;
   batch?: number;
   scheduler?: SchedulerName;
+  /** Karras sigmas on or off (the scheduler's use_karras_sigmas; on only for samplers that have them in diffusers); the model's config when undefined. */
+  karras?: boolean;
   /** img2img: start from this picture (resized to width×height when it differs). */
   initImage?: RgbImage;
   /** img2img: how far from the input to wander, 0..1. */

@@ -80,7 +80,7 @@ export function jobDetails(job: JobRecord): string {
   const parts = [seedsText(job.output?.seeds ?? []), p.model];
   if (job.kind !== 'upscale') {
     parts.push(`${p.steps} steps`, `cfg ${p.guidance}`);
-    if (p.scheduler) parts.push(p.scheduler);
+    if (p.scheduler) parts.push(p.karras ? `${p.scheduler} karras` : p.scheduler);
   }
   const w = job.output?.width ?? p.width;
   const h = job.output?.height ?? p.height;

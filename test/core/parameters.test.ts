@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeButtonId, encodeButtonId, gridButtons, singleImageButtons } from '../../src/core/buttons.js';
-import { imageStrength, leadingLinks, parsePromptParams, readRequestOptions } from '../../src/core/parameters.js';
+import { expandPermutations, imageStrength, leadingLinks, parsePromptParams, readRequestOptions } from '../../src/core/parameters.js';
 import { sizeForAspectRatio } from '../../src/pipeline/capabilities.js';
 
 describe('inline prompt parameters', () => {
@@ -93,5 +93,27 @@ describe('image prompts in the prompt', () => {
     expect(readRequestOptions({ prompt: 'a cat', image: 'https://cdn.discordapp.com/a/b/c.png' }).images).toEqual(['https://cdn.discordapp.com/a/b/c.png']);
     expect(() => readRequestOptions({ prompt: 'a cat --strength 0.5' })).toThrow(/are for a picture to start from/);
     expect(() => readRequestOptions({ prompt: 'https://a.example/x.png a cat --strength 1.5' })).toThrow(/the strength is a number from 0 to 1/);
+  });
+});
+
+describe('Karras sigmas', () => {
+  it('are read from A1111’s and ComfyUI’s spellings, and from --schedule', () => {
+    expect(['DPM++ 2M Karras', 'dpmpp_2m karras', 'dpmpp_2m_karras', 'dpmpp-2m-karras', 'k_dpmpp_2m_karras'].map((s) => parsePromptParams(`cat --sampler ${s}`).sampler)).toEqual(Array(5).fill('dpmpp-2m-karras'));
+    expect(parsePromptParams('cat --sampler Euler Karras').sampler).toBe('euler-karras');
+    expect(parsePromptParams('cat --sampler dpmpp_2m --scheduler karras')).toMatchObject({ sampler: 'dpmpp-2m', schedule: 'karras' });
+    expect(() => parsePromptParams('cat --schedule exponential')).toThrow('the schedules are karras and normal');
+  });
+});
+
+describe('permutations', () => {
+  it('make one prompt per combination, nested and in parameters too; escaped braces stay', () => {
+    expect(expandPermutations('a {red, blue} car --ar {1:1, 16:9}')).toEqual(['a red car --ar 1:1', 'a red car --ar 16:9', 'a blue car --ar 1:1', 'a blue car --ar 16:9']);
+    expect(expandPermutations('a {big {red, blue}, small} car')).toEqual(['a big red car', 'a big blue car', 'a small car']);
+    expect(expandPermutations('a \\{literal\\} {,shiny} car')).toEqual(['a {literal} car', 'a {literal} shiny car']);
+    expect(expandPermutations('no braces {here')).toEqual(['no braces {here']);
+  });
+
+  it('are refused past four prompts', () => {
+    expect(() => expandPermutations('{a, b, c} {d, e}')).toThrow('at most 4 run at once');
   });
 });

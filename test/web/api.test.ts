@@ -155,6 +155,15 @@ describe('playground API on loopback', () => {
     expect((await t.services.jobs.get(varied.jobId!))?.params.source).toEqual({ jobId: grid.jobId, index: 0 });
   });
 
+  it('a permutation prompt makes a job and a message for each combination', async () => {
+    const alice = await tab();
+    await command(url, alice, 'local', 'Alice', '/imagine {red, blue} kite --seed 5');
+    const red = await alice.waitFor((m) => m.job?.status === 'done' && shown(m.text).includes('red kite'), 'the red grid');
+    const blue = await alice.waitFor((m) => m.job?.status === 'done' && shown(m.text).includes('blue kite'), 'the blue grid');
+    expect(red.id).not.toBe(blue.id);
+    expect(blue.invokedBy?.userName).toBe('Alice');
+  });
+
   it('🗑 Delete takes a result down in every tab', async () => {
     const [alice, bob] = [await tab(), await tab()];
     const sent = await command(url, alice, 'local', 'Alice', '/imagine doomed daisy --seed 3');

@@ -109,6 +109,9 @@ export class InteractionHandler {
       attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT,
     };
     inv.delivery = { platform: 'discord', gateway: this.o.gateway, data: { ...data } };
+    // Further jobs (permutations, repeats) post messages of their own in the channel.
+    const { token: _token, ...withoutToken } = data;
+    inv.moreDelivery = { platform: 'discord', gateway: this.o.gateway, data: { ...withoutToken } };
     target.expect(interaction.token);
     let ok = false;
     let shown: { jobId: string; reply: Reply } | undefined;

@@ -149,6 +149,8 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     const key = randomUUID();
     const data: SlackDeliveryData = { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}), key };
     inv.delivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { ...data } };
+    // Further jobs (permutations, repeats) post status messages of their own.
+    inv.moreDelivery = { platform: 'slack', gateway: config.INSTANCE_ID, data: { channel: place.channel, ...(place.threadTs ? { threadTs: place.threadTs } : {}) } };
     target.expectPost(key);
     let posted: { jobId: string; ts: string; reply: Reply } | undefined;
     try {

@@ -18,7 +18,8 @@ export const WEB_CHANNEL_ID = 'general';
 const deliveryDataSchema = z.object({
   serverId: z.string(),
   channelId: z.string().catch(WEB_CHANNEL_ID),
-  messageId: z.string(),
+  /** The job's status message; a job without one (a further job of a permutation) gets its own. */
+  messageId: z.string().optional().catch(undefined),
   clientId: z.string().catch('nobody'),
   userId: z.string(),
   userName: z.string(),
@@ -47,7 +48,7 @@ export class WebDelivery implements JobUpdateTarget {
       this.log.debug({ jobId: job.id }, 'job update for a playground server this process does not serve; dropped');
       return;
     }
-    const data = parsed.data;
+    const data = { ...parsed.data, messageId: parsed.data.messageId ?? `job-${job.id}` };
     this.rememberUser(job.userId, job.userName);
     // A withheld result: the public status goes, the requester alone is told.
     if (reply.ephemeral && isFinalEvent(event)) this.hub.remove(data.serverId, data.messageId);

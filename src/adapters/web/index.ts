@@ -133,7 +133,12 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     const messageId = randomUUID();
     const data: WebDeliveryData = { serverId: who.serverId, channelId: WEB_CHANNEL_ID, messageId, clientId: who.clientId, userId: who.userId, userName: who.userName, action };
     // The delivery is set before dispatch: the queue stores it with the job, and updates may arrive before dispatch returns.
-    const invocation: Invocation = { ...toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } }), ...(files ? { files } : {}) };
+    const invocation: Invocation = {
+      ...toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } }),
+      ...(files ? { files } : {}),
+      // Further jobs (permutations, repeats) get messages of their own.
+      moreDelivery: { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data, messageId: undefined } },
+    };
     let outcome: CommandOutcome;
     try {
       outcome = await commands.dispatch(invocation, services);
