@@ -6,6 +6,7 @@ import { rgbToPng } from '../src/images/png.js';
 import { decodeSourceImage } from '../src/images/source-image.js';
 import { fitImage, IMAGE_PROMPT_LIMITS, loadImagePrompt, nearestAspectRatio } from '../src/jobs/image-prompts.js';
 import { gridParams, pickModel, submitJob } from '../src/jobs/submit.js';
+import { withPreferences } from '../src/core/preferences.js';
 import { newJobId } from '../src/queue/job-id.js';
 import type { Services } from '../src/services.js';
 import type { Command } from './command.js';
@@ -23,8 +24,10 @@ export const imagineCommand: Command = {
   async execute(inv, services) {
     const raw = inv.options.prompt;
     const prompts = typeof raw === 'string' ? expandPermutations(raw) : [raw];
+    // The user's /settings fill what the prompt leaves out.
+    const prefs = await services.settings.preferences(inv.serverId, inv.userId);
     const requests = prompts.flatMap((prompt) => {
-      const request = readRequestOptions({ ...inv.options, prompt });
+      const request = withPreferences(readRequestOptions({ ...inv.options, prompt }), prefs);
       // Repeats of a fixed seed move on by a grid's worth, so each repeat is a new grid.
       return Array.from({ length: request.repeat ?? 1 }, (_, k) => (request.seed !== undefined && k > 0 ? { ...request, seed: request.seed + 4 * k } : request));
     });

@@ -16,11 +16,12 @@ import { infoCommand } from './info.js';
 import { limitsCommand } from './limits.js';
 import { modelsCommand } from './models.js';
 import { showCommand } from './recipe.js';
+import { settingsCommand } from './settings.js';
 
 /** What a banned user is told, privately. */
 export const BANNED = "A server admin has stopped you from using this bot in this server. Nothing was done.";
 
-export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand, showCommand];
+export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand, showCommand, settingsCommand];
 
 /** Actions on a message someone posted. */
 export const messageActions: readonly MessageAction[] = [imagineFromImage];

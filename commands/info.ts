@@ -23,16 +23,31 @@ export const infoCommand: Command = {
   description: 'Your usage today, quota left, and your queued and running jobs',
 
   async execute(inv, services) {
-    const [usage, limits, jobs] = await Promise.all([
+    const [usage, limits, jobs, prefs] = await Promise.all([
       services.usage.today(inv.serverId, inv.userId),
       services.settings.get(inv.serverId),
       services.jobs.listForUser(inv.serverId, inv.userId, ['queued', 'running']),
+      services.settings.preferences(inv.serverId, inv.userId),
     ]);
+    // What a plain /imagine makes for this user: their settings, else the model's defaults.
+    const model = services.models.get(prefs.model || undefined) ?? services.models.defaultModel;
+    const sampler = prefs.sampler || model.defaults.scheduler;
+    const defaults = [
+      `model ${model.name}`,
+      `${prefs.ar || '1:1'}`,
+      `${prefs.steps || model.defaults.steps} steps`,
+      `cfg ${prefs.guidance || model.defaults.guidance}`,
+      sampler,
+      ...(prefs.suffix ? [`suffix “${prefs.suffix}”`] : []),
+      ...(prefs.remix ? ['Remix on'] : []),
+      ...(prefs.private ? ['private mode'] : []),
+    ].join(' · ');
     const lines: MarkupPart[] = [
       md`**Today (UTC)**, resets at 00:00 UTC (in ${formatWait(usage.resetsAt - Date.now())})`,
       md`You: ${quota(usage.userImages, limits.daily_user_images)}`,
       md`This server: ${quota(usage.serverImages, limits.daily_server_images)}`,
       `Up to ${limits.user_requests_per_minute || 'any number of'} requests a minute, ${limits.user_max_queued} jobs waiting at once.`,
+      md`Your defaults: ${defaults} (change them with \`/settings\`)`,
       '',
       md`**Your jobs**`,
     ];

@@ -20,8 +20,8 @@ export interface AdapterHandle {
   stop(): Promise<void>;
 }
 
-/** Buttons whose answer is private (✖ Cancel, ℹ️ Recipe, 🗑 Delete); every other button starts a job. */
-const PRIVATE_BUTTONS = new Set(['cx', 'nf', 'del']);
+/** Buttons whose answer is private (✖ Cancel, ℹ️ Recipe, 🗑 Delete, the /settings panel); every other button starts a job. */
+const PRIVATE_BUTTONS = new Set(['cx', 'nf', 'del', 'set']);
 
 /** Whether an invocation's outcome is usually for everyone in the channel (a job's status, a result shown again). */
 export function startsJob(layer: CommandLayer, invocation: Pick<Invocation, 'command' | 'options'>, buttonCommand: string): boolean {

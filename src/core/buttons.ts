@@ -19,7 +19,9 @@ export type ButtonAction =
   /** Show the result's recipe privately (index: the image whose seed it shows). */
   | 'nf'
   /** Delete the result: its message and its pictures (its requester and server admins). */
-  | 'del';
+  | 'del'
+  /** The /settings panel (job id `me`; variant: what to change). */
+  | 'set';
 
 export interface ButtonRef {
   action: ButtonAction;
@@ -28,7 +30,7 @@ export interface ButtonRef {
   variant?: string;
 }
 
-const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx', 'nf', 'del']);
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx', 'nf', 'del', 'set']);
 /** Ids this bot makes are short; a longer one is not ours. */
 export const MAX_BUTTON_ID = 64;
 

@@ -47,7 +47,7 @@ export class FormAnswerError extends UserError {
   }
 }
 
-/** The form's command's options from the answers: typed by the command's spec, empty ones left out. */
+/** The form's command's options from the answers: typed by the command's spec (text without one), empty ones left out. */
 export function readFormAnswers(spec: CommandSpec | undefined, form: Form, answers: Record<string, string | undefined>): Record<string, OptionValue> {
   const specs = (form.subcommand ? spec?.subcommands?.find((s) => s.name === form.subcommand)?.options : spec?.options) ?? [];
   const out: Record<string, OptionValue> = { ...form.options };
@@ -61,6 +61,11 @@ export function readFormAnswers(spec: CommandSpec | undefined, form: Form, answe
       throw new FormAnswerError(field.name, md`${field.label} is ${raw.length} characters; the limit is ${field.maxLength}.`);
     }
     const option = specs.find((o) => o.name === field.name);
+    // A form whose command has no typed options (a button's) gets its answers as text.
+    if (!spec) {
+      out[field.name] = raw;
+      continue;
+    }
     if (!option) throw new Error(`form field ${field.name} is not an option of /${form.command}`);
     let value: OptionValue;
     try {

@@ -25,6 +25,8 @@ export interface JobParams {
   width: number;
   height: number;
   scheduler?: SchedulerName;
+  /** The requester's private mode was on: the job's messages are for them alone. */
+  private?: boolean;
   /** Karras sigmas (diffusers' use_karras_sigmas) with a sampler that has them. */
   karras?: boolean;
   /** How many images the job makes: 4 for a grid, 1 for an upscale. */

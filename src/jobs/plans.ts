@@ -37,6 +37,7 @@ export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind;
     case 'cx':
     case 'nf':
     case 'del':
+    case 'set':
       throw new Error(`the ${ref.action} button makes no job`);
     case 'zo':
       return { kind: 'zoom', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: ZOOM_STRENGTH } };

@@ -61,6 +61,8 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
   // The safety policy in force where and when it is asked for; a click under an old result gets today's.
   const limits = await services.settings.get(inv.serverId);
   const safety = { policy: limits.nsfw_policy, threshold: limits.nsfw_threshold, ageRestricted: inv.ageRestricted === true };
+  // Private mode (/settings): every message of the job is for the requester alone.
+  const { private: isPrivate } = await services.settings.preferences(inv.serverId, inv.userId);
   const job: JobRecord = await services.queue.submit({
     ...(id ? { id } : {}),
     kind,
@@ -70,11 +72,12 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
     userId: inv.userId,
     userName: inv.userName,
     isServerAdmin: inv.isServerAdmin,
-    params: { ...params, safety, previews: limits.previews },
+    params: { ...params, safety, previews: limits.previews, ...(isPrivate ? { private: true } : {}) },
     delivery: inv.delivery,
   });
   const position = await services.queue.position(job.id);
   // The job may already have moved on; show what the store says now.
   const current = (await services.jobs.get(job.id)) ?? job;
-  return { kind: 'job', jobId: job.id, reply: await renderJob(current, services.images, { position }) };
+  const reply = await renderJob(current, services.images, { position });
+  return { kind: 'job', jobId: job.id, reply: isPrivate ? { ...reply, ephemeral: true } : reply };
 }

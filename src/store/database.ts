@@ -109,6 +109,16 @@ export const MIGRATIONS: readonly string[] = [
     samples INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 6: each user's own settings in a server (/settings), one row a setting, values as JSON.
+  `
+  CREATE TABLE user_preferences (
+    server_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (server_id, user_id, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

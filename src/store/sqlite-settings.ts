@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { assertValidLimit, copyLimits, formatLimitValue, parseStoredOverrides, validateLimits, type LimitName, type ServerLimits } from '../core/limits.js';
+import { assertPreference, parseStoredPreferences, type PreferenceName, type UserPreferences } from '../core/preferences.js';
 import type { Logger } from '../log/index.js';
 import type { SqliteDatabase } from './database.js';
 import { LIMIT_HISTORY_KEPT, UNKNOWN_ACTOR, type Actor, type LimitChange, type SettingsStore } from './types.js';
@@ -27,6 +28,10 @@ export class SqliteSettingsStore implements SettingsStore {
   private readonly banStmt;
   private readonly unbanStmt;
   private readonly bannedStmt;
+  private readonly prefsStmt;
+  private readonly setPrefStmt;
+  private readonly resetPrefStmt;
+  private readonly resetPrefsStmt;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -46,6 +51,10 @@ export class SqliteSettingsStore implements SettingsStore {
     this.banStmt = db.prepare('INSERT INTO server_bans (server_id, user_id, banned_by, banned_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.unbanStmt = db.prepare('DELETE FROM server_bans WHERE server_id = ? AND user_id = ?');
     this.bannedStmt = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM server_bans WHERE server_id = ? AND user_id = ?');
+    this.prefsStmt = db.prepare<[string, string], { name: string; value: string }>('SELECT name, value FROM user_preferences WHERE server_id = ? AND user_id = ?');
+    this.setPrefStmt = db.prepare('INSERT INTO user_preferences (server_id, user_id, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (server_id, user_id, name) DO UPDATE SET value = excluded.value');
+    this.resetPrefStmt = db.prepare('DELETE FROM user_preferences WHERE server_id = ? AND user_id = ? AND name = ?');
+    this.resetPrefsStmt = db.prepare('DELETE FROM user_preferences WHERE server_id = ? AND user_id = ?');
     this.trimStmt = db.prepare(
       `DELETE FROM limit_changes WHERE server_id = ? AND id <= (SELECT id FROM limit_changes WHERE server_id = ? ORDER BY id DESC LIMIT 1 OFFSET ${LIMIT_HISTORY_KEPT})`,
     );
@@ -96,6 +105,20 @@ export class SqliteSettingsStore implements SettingsStore {
 
   async unban(serverId: string, userId: string): Promise<boolean> {
     return this.unbanStmt.run(serverId, userId).changes === 1;
+  }
+
+  async preferences(serverId: string, userId: string): Promise<UserPreferences> {
+    return parseStoredPreferences(this.prefsStmt.all(serverId, userId));
+  }
+
+  async setPreference<K extends PreferenceName>(serverId: string, userId: string, name: K, value: UserPreferences[K]): Promise<void> {
+    assertPreference(name, value);
+    this.setPrefStmt.run(serverId, userId, name, JSON.stringify(value));
+  }
+
+  async resetPreference(serverId: string, userId: string, name?: PreferenceName): Promise<void> {
+    if (name) this.resetPrefStmt.run(serverId, userId, name);
+    else this.resetPrefsStmt.run(serverId, userId);
   }
 
   async isBanned(serverId: string, userId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { SpeedRecord } from '../core/estimates.js';
 import type { JobRecord, JobStatus } from '../core/jobs.js';
 import type { LimitName, ServerLimits } from '../core/limits.js';
+import type { PreferenceName, UserPreferences } from '../core/preferences.js';
 
 /**
  * Store interfaces are asynchronous so that one shape fits SQLite (single process) and Redis
@@ -53,7 +54,10 @@ export interface LimitChange {
   reset: boolean;
 }
 
-/** Per-server limits: config/limits.json defaults overridden by the server's admins, with a record of every change. */
+/**
+ * Per-server limits: config/limits.json defaults overridden by the server's admins, with a record
+ * of every change; and each user's own settings in the server.
+ */
 export interface SettingsStore {
   /** The limits in force for a server (defaults merged with its overrides). */
   get(serverId: string): Promise<ServerLimits>;
@@ -69,6 +73,11 @@ export interface SettingsStore {
   /** Lets a banned user use the bot again; false when they were not banned. */
   unban(serverId: string, userId: string): Promise<boolean>;
   isBanned(serverId: string, userId: string): Promise<boolean>;
+  /** A user's own settings in the server (/settings), defaults where they set nothing. */
+  preferences(serverId: string, userId: string): Promise<UserPreferences>;
+  setPreference<K extends PreferenceName>(serverId: string, userId: string, name: K, value: UserPreferences[K]): Promise<void>;
+  /** Back to the default: one setting, or all of them. */
+  resetPreference(serverId: string, userId: string, name?: PreferenceName): Promise<void>;
 }
 
 /** How many limit changes a server's record keeps (the oldest go first). */

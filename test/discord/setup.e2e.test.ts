@@ -53,7 +53,7 @@ describe('npm run deploy-commands', () => {
     expect(out.stdout).toContain(`in server ${fake.guild.id}`);
     expect(fake.commands.has('global')).toBe(false);
     const cmds = fake.commands.get(fake.guild.id)!;
-    expect(cmds.filter((c) => c.type === 1).map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits', 'models', 'show']);
+    expect(cmds.filter((c) => c.type === 1).map((c) => c.name).sort()).toEqual(['cancel', 'imagine', 'info', 'limits', 'models', 'settings', 'show']);
     // The message menu entry (Apps → Imagine from this image) is registered with them.
     expect(cmds.filter((c) => c.type === 3).map((c) => c.name)).toEqual(['Imagine from this image']);
     expect(out.stdout).toContain('“Imagine from this image” in the message menu');

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { DATABASE_FILE, MIGRATIONS, openDatabase } from '../../src/store/database.js';
-import { expectBans, expectLimitHistory } from '../fixtures/limit-history.js';
+import { expectBans, expectLimitHistory, expectPreferences } from '../fixtures/limit-history.js';
 import { openLocalStores, type LocalStores } from '../../src/store/index.js';
 import { LocalImageStore } from '../../src/store/local-images.js';
 import { runRetention } from '../../src/store/retention.js';
@@ -163,6 +163,14 @@ describe('SqliteSettingsStore', () => {
 
   it('bans and unbans users per server', async () => {
     await expectBans(stores.settings);
+  });
+
+  it('keeps each user’s own settings per server, across a restart', async () => {
+    await expectPreferences(stores.settings);
+    await stores.settings.setPreference('g1', 'ann', 'suffix', 'watercolor --ar 3:2');
+    stores.close();
+    stores = openLocalStores({ dataDir: dir, limitsFile: LIMITS_FILE });
+    expect((await stores.settings.preferences('g1', 'ann')).suffix).toBe('watercolor --ar 3:2');
   });
 
   it('records who changed which limit when, newest first', async () => {

@@ -60,7 +60,7 @@ describe('playground API on loopback', () => {
     }
     const state = (await (await fetch(`${url}api/state`)).json()) as { servers: string[]; admin: boolean; passwordNeeded: boolean; commands: { name: string }[] };
     expect(state).toMatchObject({ servers: ['local', 'second'], admin: true, passwordNeeded: false });
-    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel', 'models', 'show']);
+    expect(state.commands.map((c) => c.name)).toEqual(['imagine', 'limits', 'info', 'cancel', 'models', 'show', 'settings']);
     expect(web.state()).toBe('connected');
   });
 
@@ -164,12 +164,26 @@ describe('playground API on loopback', () => {
     expect(blue.invokedBy?.userName).toBe('Alice');
   });
 
+  it('/settings set changes what /imagine makes; private mode shows the job to the asking tab only', async () => {
+    const [alice, bob] = [await tab(), await tab()];
+    const set = await command(url, alice, 'local', 'Carol', '/settings set steps 5');
+    expect(shown(set.body.message!.text)).toContain('Steps is now `5`');
+    await command(url, alice, 'local', 'Carol', '/settings set private on');
+    const sent = await command(url, alice, 'local', 'Carol', '/imagine hushed heart --seed 2');
+    const grid = await alice.waitFor((m) => m.id === sent.body.message!.id && m.job?.status === 'done', 'the private grid');
+    expect(grid.visibleTo).toBe(alice.clientId);
+    expect((await t.services.jobs.get(grid.jobId!))!.params).toMatchObject({ steps: 5, private: true });
+    await command(url, bob, 'local', 'Bob', '/info');
+    expect(bob.received.some((m) => m.id === grid.id)).toBe(false);
+    await command(url, alice, 'local', 'Carol', '/settings reset');
+  });
+
   it('🗑 Delete takes a result down in every tab', async () => {
     const [alice, bob] = [await tab(), await tab()];
-    const sent = await command(url, alice, 'local', 'Alice', '/imagine doomed daisy --seed 3');
+    const sent = await command(url, alice, 'local', 'Dora', '/imagine doomed daisy --seed 3');
     const grid = await alice.waitFor((m) => m.id === sent.body.message!.id && m.job?.status === 'done', 'the grid');
     await bob.waitFor((m) => m.id === grid.id && m.job?.status === 'done', "the grid in bob's tab");
-    const done = await click(url, alice, 'local', 'Alice', grid, 'Delete');
+    const done = await click(url, alice, 'local', 'Dora', grid, 'Delete');
     expect(shown(done.body.message!.text)).toContain('Deleted the result');
     await bob.waitFor((m) => m.id === grid.id && m.deleted === true, "the grid gone from bob's tab");
     expect(await t.services.jobs.get(grid.jobId!)).toBeUndefined();

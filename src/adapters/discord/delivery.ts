@@ -182,7 +182,9 @@ export class DiscordDelivery implements JobUpdateTarget {
     const fresh: DiscordMessage = { body: { ...body, allowed_mentions: { parse: [], users: [job.userId] } }, files: message.files };
     let posted: PostedMessage;
     try {
-      posted = await this.messenger.post(data.channelId, fresh);
+      // Private mode: once the interaction's private reply cannot be edited, the requester's DMs take over.
+      if (job.params.private) posted = await this.messenger.post(await this.messenger.openDm(job.userId), fresh);
+      else posted = await this.messenger.post(data.channelId, fresh);
     } catch (err) {
       if (!isNoAccess(err) && !isGone(err)) throw err;
       this.log.info({ jobId: job.id }, 'cannot post in the channel of a Discord job; sending it to the requester by DM');

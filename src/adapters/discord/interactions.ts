@@ -5,6 +5,7 @@
  * fills the deferred reply. Either way a job's later updates edit that reply (see delivery.ts).
  */
 import type { Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction } from 'discord.js';
+import { decodeButtonId } from '../../core/buttons.js';
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
 import { FORM_EXPIRED, PendingForms, readFormAnswers, type Form } from '../../core/forms.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../../core/invocation.js';
@@ -35,9 +36,18 @@ const TIMED_OUT = Symbol('timed out');
 
 /** A modal's custom_id: this prefix and the pending form's id. */
 const FORM_PREFIX = 'form:';
+/** Buttons whose click may answer with a form: the /settings panel's, and V, Vary and Zoom Out under Remix. */
+const FORM_BUTTONS = new Set(['set', 'var', 'zo']);
+
+function mayAskFirst(interaction: AnsweredInteraction): boolean {
+  if (interaction.isMessageContextMenuCommand()) return true;
+  return interaction.isButton() && FORM_BUTTONS.has(decodeButtonId(interaction.customId)?.action ?? '');
+}
+
 /**
- * How long a message action may take to come up with its form. A modal must be the first answer
- * to an interaction, so these are never deferred early; Discord's 3 s leave this much.
+ * How long an interaction that may answer with a form may take to come up with it. A modal must
+ * be the first answer to an interaction, so these are never deferred early; Discord's 3 s leave
+ * this much.
  */
 const FORM_BUDGET_MS = 2500;
 
@@ -113,6 +123,8 @@ export class InteractionHandler {
     const { token: _token, ...withoutToken } = data;
     inv.moreDelivery = { platform: 'discord', gateway: this.o.gateway, data: { ...withoutToken } };
     target.expect(interaction.token);
+    // Private mode (/settings): a job's deferral is private too.
+    const privateMode = this.o.services.settings.preferences(inv.serverId, inv.userId).then((p) => p.private, () => false);
     let ok = false;
     let shown: { jobId: string; reply: Reply } | undefined;
     try {
@@ -120,8 +132,8 @@ export class InteractionHandler {
         log.error({ err, command: inv.command }, 'a Discord command failed');
         return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
       });
-      // A message action's outcome is usually a form, which cannot follow a deferral.
-      const early = await within(outcomePromise, interaction.isMessageContextMenuCommand() ? Math.max(this.o.ackBudgetMs, FORM_BUDGET_MS) : this.o.ackBudgetMs);
+      // An outcome that may be a form (a modal) cannot follow a deferral: those get longer first.
+      const early = await within(outcomePromise, mayAskFirst(interaction) ? Math.max(this.o.ackBudgetMs, FORM_BUDGET_MS) : this.o.ackBudgetMs);
       let outcome: CommandOutcome;
       if (early !== TIMED_OUT) {
         outcome = await this.removeSource(interaction, early);
@@ -129,7 +141,7 @@ export class InteractionHandler {
         else await this.answer(interaction, outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply, data);
       } else {
         // A command whose outcome is usually a job defers publicly: its status is for everyone.
-        const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND);
+        const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND) || (await privateMode);
         await messenger.defer(interaction.id, interaction.token, ephemeral);
         outcome = await this.removeSource(interaction, await outcomePromise);
         await this.fillDeferred(interaction, outcome, ephemeral, data);

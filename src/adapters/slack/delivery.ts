@@ -101,6 +101,10 @@ export class SlackDelivery implements JobUpdateTarget {
       return;
     }
     const final = isFinalEvent(event);
+    if (job.params.private) {
+      if (final) await this.deliverPrivately(job, data, reply, event);
+      return;
+    }
     try {
       let ts = this.statusTs.get(job.id);
       if (!ts && data.key && this.pendingPosts.has(data.key)) {
@@ -187,6 +191,16 @@ export class SlackDelivery implements JobUpdateTarget {
         this.log.warn({ err, jobId: job.id }, 'could not remove the Slack status message');
       });
     }
+  }
+
+  /**
+   * Private mode: Slack cannot edit a message only one user sees, so the requester gets the end
+   * alone, privately: the picture (uploaded unshared, in an image block) with its buttons, or why not.
+   */
+  private async deliverPrivately(job: JobRecord, data: SlackDeliveryData, reply: Reply, event: JobEvent): Promise<void> {
+    const image = event.type === 'done' && !reply.images?.[0]?.spoiler ? reply.images?.[0] : undefined;
+    const picture = image ? { fileId: await this.messenger.uploadPrivate({ data: image.data, filename: image.filename, alt: image.alt }), alt: image.alt ?? image.filename } : undefined;
+    await this.messenger.ephemeral(data.channel, job.userId, { ...reply, images: undefined }, data.threadTs, picture);
   }
 
   private async remember(job: JobRecord, data: SlackDeliveryData, ts: string): Promise<void> {

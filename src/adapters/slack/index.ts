@@ -172,6 +172,11 @@ export async function startSlack(services: Services, layer: CommandLayer, option
         await showReply(outcome.reply, place, answer);
         return;
       }
+      // Private mode: the status goes to the user alone, and the job reports to them at its end.
+      if (outcome.reply.ephemeral) {
+        await answer(outcome.reply);
+        return;
+      }
       let ts: string;
       try {
         ts = await messenger.post(place, outcome.reply);
@@ -208,6 +213,14 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     await answer(reply);
   };
 
+  /** Opens a form in a view while the event's trigger is fresh (3 s); false when it cannot carry the form. */
+  const viewOpener = (client: typeof app.client, triggerId: string, place: SlackPlace) => async (form: Form): Promise<boolean> => {
+    const view = formView(form, JSON.stringify({ form, place } satisfies ViewMetadata));
+    if (!view) return false;
+    await client.views.open({ trigger_id: triggerId, view });
+    return true;
+  };
+
   const fail = (err: unknown, answer: Answer, what: string) => {
     if (err instanceof UserError) return answer({ text: err.markup, ephemeral: true });
     log.error({ err }, `Slack ${what} failed`);
@@ -234,7 +247,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
     await commandInvocation(command, layer, identities).catch((err: unknown) => fail(err, answer, 'slash command'));
   });
 
-  app.action({ type: 'block_actions', block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond }) => {
+  app.action({ type: 'block_actions', block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond, client }) => {
     await ack();
     if (action.type !== 'button') return;
     const clicked = await buttonInvocation(body, action, identities);
@@ -249,7 +262,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       for (const f of files) if (f.id) await messenger.deleteFile(f.id);
     };
     try {
-      await run(clicked.invocation, clicked.place, answer, { removeSource });
+      await run(clicked.invocation, clicked.place, answer, { removeSource, openForm: viewOpener(client, body.trigger_id, clicked.place) });
     } catch (err) {
       await fail(err, answer, 'button click').catch(() => {});
     }
@@ -262,13 +275,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       try {
         const started = await shortcutInvocation(body, action.id, identities);
         if (!started) return;
-        const openForm = async (form: Form): Promise<boolean> => {
-          const view = formView(form, JSON.stringify({ form, place: started.place } satisfies ViewMetadata));
-          if (!view) return false;
-          await client.views.open({ trigger_id: body.trigger_id, view });
-          return true;
-        };
-        await run(started.invocation, started.place, answer, { openForm });
+        await run(started.invocation, started.place, answer, { openForm: viewOpener(client, body.trigger_id, started.place) });
       } catch (err) {
         await fail(err, answer, 'message shortcut').catch(() => {});
       }

@@ -71,8 +71,8 @@ export class SlackMessenger {
   }
 
   /** A message only `user` sees, in `channel`. */
-  async ephemeral(channel: string, user: string, reply: Reply, threadTs?: string): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, ...(threadTs ? { thread_ts: threadTs } : {}), ...messageBody(reply) });
+  async ephemeral(channel: string, user: string, reply: Reply, threadTs?: string, picture?: SlackPicture): Promise<void> {
+    await this.client.chat.postEphemeral({ channel, user, ...(threadTs ? { thread_ts: threadTs } : {}), ...messageBody(reply, picture) });
   }
 
   /** Uploads a picture without sharing it anywhere, for an image block of the bot's own messages; returns its file id. */

@@ -50,6 +50,11 @@ export class WebDelivery implements JobUpdateTarget {
     }
     const data = { ...parsed.data, messageId: parsed.data.messageId ?? `job-${job.id}` };
     this.rememberUser(job.userId, job.userName);
+    // Private mode: the job's one message is the requester's tab's alone.
+    if (job.params.private) {
+      this.hub.upsert(this.toMessage({ ...reply, ephemeral: true }, { id: data.messageId, serverId: data.serverId, jobId: job.id, invokedBy: { userId: data.userId, userName: data.userName, action: data.action }, job: jobStateOf(job, event) }, data.clientId));
+      return;
+    }
     // A withheld result: the public status goes, the requester alone is told.
     if (reply.ephemeral && isFinalEvent(event)) this.hub.remove(data.serverId, data.messageId);
     const id = reply.ephemeral ? `${data.messageId}-${event.type}` : data.messageId;

@@ -3,6 +3,7 @@
  * hash each, with status and per-user indexes), per-server limit overrides over the config
  * defaults, and the usage ledger whose reserve is one Lua script. Images stay out of Redis.
  */
+import { assertPreference, parseStoredPreferences, type PreferenceName, type UserPreferences } from '../../core/preferences.js';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { mergeSpeed, type SpeedRecord } from '../../core/estimates.js';
 import { FINISHED_STATUSES, type JobRecord, type JobStatus } from '../../core/jobs.js';
@@ -260,6 +261,25 @@ export class RedisSettingsStore implements SettingsStore {
 
   async isBanned(serverId: string, userId: string): Promise<boolean> {
     return (await this.scripts.redis.hexists(this.bansKeyOf(serverId), userId)) === 1;
+  }
+
+  async preferences(serverId: string, userId: string): Promise<UserPreferences> {
+    const stored = await this.scripts.redis.hgetall(this.prefsKeyOf(serverId, userId));
+    return parseStoredPreferences(Object.entries(stored).map(([name, value]) => ({ name, value })));
+  }
+
+  async setPreference<K extends PreferenceName>(serverId: string, userId: string, name: K, value: UserPreferences[K]): Promise<void> {
+    assertPreference(name, value);
+    await this.scripts.redis.hset(this.prefsKeyOf(serverId, userId), name, JSON.stringify(value));
+  }
+
+  async resetPreference(serverId: string, userId: string, name?: PreferenceName): Promise<void> {
+    if (name) await this.scripts.redis.hdel(this.prefsKeyOf(serverId, userId), name);
+    else await this.scripts.redis.del(this.prefsKeyOf(serverId, userId));
+  }
+
+  private prefsKeyOf(serverId: string, userId: string): string {
+    return this.scripts.key('prefs', serverKeyPart(serverId), userId);
   }
 
   private bansKeyOf(serverId: string): string {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RedisBackend } from '../../../src/queue/redis/backend.js';
 import { RedisJobStore, RedisSettingsStore, RedisUsageLedger, Scripts } from '../../../src/queue/redis/stores.js';
-import { expectBans, expectLimitHistory } from '../../fixtures/limit-history.js';
+import { expectBans, expectLimitHistory, expectPreferences } from '../../fixtures/limit-history.js';
 import { runRetention } from '../../../src/store/index.js';
 import { OPEN_LIMITS, params } from '../harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -127,6 +127,10 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
 
   it('bans and unbans users per server', async () => {
     await expectBans(open().settings);
+  });
+
+  it('keeps each user’s own settings per server', async () => {
+    await expectPreferences(open().settings);
   });
 
   it('records who changed which limit when, newest first', async () => {

@@ -1,0 +1,194 @@
+/**
+ * /settings: each user's own defaults in a server, as Midjourney's /settings: a private panel with
+ * buttons (Remix and private mode switch with a click; the defaults and the suffix open a form) and,
+ * for free text, `/settings set <name> <value>` and `/settings reset [name]`.
+ */
+import { encodeButtonId } from '../src/core/buttons.js';
+import type { CommandOptionSpec } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+import type { Form } from '../src/core/forms.js';
+import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
+import { bold, code, concat, joinMarkup, md, type MarkupPart } from '../src/core/markup.js';
+import { formatPreference, isPreferenceName, parsePreference, PREFERENCE_NAMES, PREFERENCE_SPECS, type PreferenceName, type UserPreferences } from '../src/core/preferences.js';
+import type { ReplyButton } from '../src/core/reply.js';
+import { textReply } from '../src/core/reply.js';
+import type { Services } from '../src/services.js';
+import type { Command } from './command.js';
+
+/** The panel's buttons: `set:me:0:<what>` (settings belong to whoever clicks, not to a job). */
+export function settingsButtonId(what: string): string {
+  return encodeButtonId({ action: 'set', jobId: 'me', index: 0, variant: what });
+}
+
+const DEFAULT_FIELDS: PreferenceName[] = ['model', 'ar', 'steps', 'sampler', 'guidance'];
+const LABELS: Record<PreferenceName, string> = {
+  model: 'Model',
+  ar: 'Aspect ratio',
+  steps: 'Steps',
+  sampler: 'Sampler',
+  guidance: 'Guidance (cfg)',
+  suffix: 'Suffix',
+  remix: 'Remix',
+  private: 'Private mode',
+};
+
+const nameOption: CommandOptionSpec = { name: 'name', description: 'Which setting', type: 'string', required: true, choices: PREFERENCE_NAMES.map((n) => ({ name: n, value: n })) };
+
+function preferenceName(raw: unknown): PreferenceName {
+  const name = String(raw ?? '').trim().toLowerCase();
+  if (!isPreferenceName(name)) throw new UserError(md`Unknown setting \`${name}\`. Settings: ${joinMarkup(PREFERENCE_NAMES.map((n) => code(n)), ', ')}.`, 'usage');
+  return name;
+}
+
+/** Checks a model name against what the server allows, so a default can never name a model /imagine refuses. */
+async function checkModel(services: Services, serverId: string, name: string): Promise<string> {
+  const model = services.models.get(name);
+  if (!model) throw new UserError(md`Unknown model \`${name}\`. Available: ${joinMarkup(services.models.list().map((m) => code(m.name)), ', ')}.`, 'settings');
+  const { allowed_models: allowed } = await services.settings.get(serverId);
+  if (allowed.length && !allowed.some((a) => a.toLowerCase() === model.name.toLowerCase())) throw new UserError(md`The model \`${model.name}\` is not allowed on this server.`, 'settings');
+  return model.name;
+}
+
+/** Reads and stores one setting typed by the user ('' or '-' puts it back to the default). */
+async function store(inv: Invocation, services: Services, name: PreferenceName, text: string): Promise<void> {
+  const raw = text.trim();
+  if (raw === '' || raw === '-') {
+    await services.settings.resetPreference(inv.serverId, inv.userId, name);
+    return;
+  }
+  let value = parsePreference(name, raw);
+  if (name === 'model') value = (await checkModel(services, inv.serverId, value as string)) as typeof value;
+  await services.settings.setPreference(inv.serverId, inv.userId, name, value);
+}
+
+/** The private panel: every setting, what it falls back to, and the buttons that change them. */
+export async function settingsPanel(inv: Invocation, services: Services, note?: MarkupPart): Promise<CommandOutcome> {
+  const prefs = await services.settings.preferences(inv.serverId, inv.userId);
+  const model = services.models.defaultModel;
+  const fallback: Partial<Record<PreferenceName, string>> = {
+    model: `server default ${model.name}`,
+    ar: '1:1',
+    steps: `model default ${model.defaults.steps}`,
+    sampler: `model default ${model.defaults.scheduler}`,
+    guidance: `model default ${model.defaults.guidance}`,
+  };
+  const line = (n: PreferenceName) => {
+    const v = formatPreference(prefs, n);
+    return md`${LABELS[n]}: ${v === '—' && fallback[n] ? `— (${fallback[n]})` : code(v)}`;
+  };
+  const lines: MarkupPart[] = [
+    ...(note ? [note] : []),
+    md`${bold('Your settings here')} (a parameter in the prompt beats them)`,
+    ...DEFAULT_FIELDS.map(line),
+    line('suffix'),
+    md`${line('remix')} · ${line('private')}`,
+  ];
+  const toggle = (n: 'remix' | 'private', emoji: string): ReplyButton => ({
+    id: settingsButtonId(n),
+    label: `${LABELS[n]}: ${prefs[n] ? 'on' : 'off'}`,
+    emoji,
+    style: prefs[n] ? 'success' : 'secondary',
+  });
+  return {
+    kind: 'reply',
+    reply: {
+      text: concat(...lines.flatMap((l, i) => (i ? ['\n', l] : [l]))),
+      ephemeral: true,
+      buttons: [
+        [
+          { id: settingsButtonId('defaults'), label: 'Defaults…', emoji: '🎛️', style: 'primary' },
+          { id: settingsButtonId('suffix'), label: 'Suffix…', emoji: '📝' },
+          { id: settingsButtonId('reset'), label: 'Reset all', emoji: '↩️', style: 'danger' },
+        ],
+        [toggle('remix', '🔀'), toggle('private', '🔒')],
+      ],
+    },
+  };
+}
+
+/** A form whose answers come back to the panel's `save` button. */
+function panelForm(title: string, save: string, fields: Form['fields']): Form {
+  return { title, submitLabel: 'Save', command: BUTTON_COMMAND, options: { id: settingsButtonId(save) }, fields };
+}
+
+function defaultsForm(prefs: UserPreferences): Form {
+  return panelForm(
+    'Your defaults',
+    'savedefaults',
+    DEFAULT_FIELDS.map((n) => ({
+      name: n,
+      label: LABELS[n],
+      style: 'short',
+      required: false,
+      maxLength: 40,
+      ...(formatPreference(prefs, n) !== '—' ? { value: formatPreference(prefs, n) } : {}),
+      placeholder: `empty for the default; ${PREFERENCE_SPECS[n].help}`.slice(0, 100),
+    })),
+  );
+}
+
+function suffixForm(prefs: UserPreferences): Form {
+  return panelForm('Your prompt suffix', 'savesuffix', [
+    { name: 'suffix', label: 'Added to every prompt', style: 'paragraph', required: false, maxLength: 200, ...(prefs.suffix ? { value: prefs.suffix } : {}), placeholder: 'e.g. watercolor, soft light --ar 3:2 --no text' },
+  ]);
+}
+
+const NO_FORMS = md`Change it with ${code('/settings set <name> <value>')}, e.g. ${code('/settings set steps 30')}.`;
+
+/** A click on the panel (or its form's answers): what `what` says, then the panel again. */
+export async function settingsButton(inv: Invocation, services: Services, what: string | undefined): Promise<CommandOutcome> {
+  const prefs = await services.settings.preferences(inv.serverId, inv.userId);
+  switch (what) {
+    case 'remix':
+    case 'private':
+      await services.settings.setPreference(inv.serverId, inv.userId, what, !prefs[what]);
+      return settingsPanel(inv, services);
+    case 'reset':
+      await services.settings.resetPreference(inv.serverId, inv.userId);
+      return settingsPanel(inv, services, md`Your settings are back to the defaults.`);
+    case 'defaults':
+      return { kind: 'form', form: defaultsForm(prefs), reply: textReply(NO_FORMS) };
+    case 'suffix':
+      return { kind: 'form', form: suffixForm(prefs), reply: textReply(NO_FORMS) };
+    case 'savedefaults':
+    case 'savesuffix': {
+      // Every answer is read before any is stored: one bad value changes nothing.
+      const names = what === 'savesuffix' ? (['suffix'] as PreferenceName[]) : DEFAULT_FIELDS;
+      for (const n of names) {
+        const text = String(inv.options[n] ?? '').trim();
+        if (text && text !== '-') parsePreference(n, text);
+        if (n === 'model' && text && text !== '-') await checkModel(services, inv.serverId, text);
+      }
+      for (const n of names) await store(inv, services, n, String(inv.options[n] ?? ''));
+      return settingsPanel(inv, services, md`Saved.`);
+    }
+    default:
+      throw new UserError('This button is no longer valid.', 'button');
+  }
+}
+
+/** /settings [show] | set <name> <value> | reset [name]. */
+export const settingsCommand: Command = {
+  name: 'settings',
+  description: 'Your own defaults here: model, size, steps, sampler, suffix, Remix, private mode',
+  defaultSubcommand: 'show',
+  subcommands: [
+    { name: 'show', description: 'Show your settings, with buttons to change them' },
+    { name: 'set', description: 'Change one setting', options: [nameOption, { name: 'value', description: 'New value; - for the default', type: 'string', required: true, maxLength: 200, rest: true }] },
+    { name: 'reset', description: 'Put one setting, or all of them, back to the default', options: [{ ...nameOption, required: false }] },
+  ],
+  async execute(inv, services) {
+    const sub = inv.subcommand ?? 'show';
+    if (sub === 'set') {
+      const name = preferenceName(inv.options.name);
+      await store(inv, services, name, String(inv.options.value ?? ''));
+      return settingsPanel(inv, services, md`${LABELS[name]} is now ${code(formatPreference(await services.settings.preferences(inv.serverId, inv.userId), name))}.`);
+    }
+    if (sub === 'reset') {
+      const name = inv.options.name === undefined ? undefined : preferenceName(inv.options.name);
+      await services.settings.resetPreference(inv.serverId, inv.userId, name);
+      return settingsPanel(inv, services, name ? md`${LABELS[name]} is back to the default.` : md`Your settings are back to the defaults.`);
+    }
+    return settingsPanel(inv, services);
+  },
+};
