@@ -9,7 +9,7 @@ import { UserError } from '../src/core/errors.js';
 import type { Form } from '../src/core/forms.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import { bold, code, concat, joinMarkup, md, type MarkupPart } from '../src/core/markup.js';
-import { formatPreference, isPreferenceName, parsePreference, PREFERENCE_NAMES, PREFERENCE_SPECS, type PreferenceName, type UserPreferences } from '../src/core/preferences.js';
+import { formatPreference, isPreferenceName, parsePreference, PREFERENCE_NAMES, PREFERENCE_SPECS, PREFERENCES_CHECK, type PreferenceName, type UserPreferences } from '../src/core/preferences.js';
 import type { ReplyButton } from '../src/core/reply.js';
 import { textReply } from '../src/core/reply.js';
 import type { Services } from '../src/services.js';
@@ -108,7 +108,7 @@ export async function settingsPanel(inv: Invocation, services: Services, note?: 
 
 /** A form whose answers come back to the panel's `save` button. */
 function panelForm(title: string, save: string, fields: Form['fields']): Form {
-  return { title, submitLabel: 'Save', command: BUTTON_COMMAND, options: { id: settingsButtonId(save) }, fields };
+  return { title, submitLabel: 'Save', command: BUTTON_COMMAND, options: { id: settingsButtonId(save) }, fields, check: PREFERENCES_CHECK };
 }
 
 function defaultsForm(prefs: UserPreferences): Form {

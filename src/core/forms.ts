@@ -35,6 +35,18 @@ export interface Form {
   subcommand?: string;
   /** Options fixed when the form opened, added to the answers. */
   options: Record<string, OptionValue>;
+  /** A check of the answers registered under this name (registerFormCheck), for a command whose options are not typed (a button's). */
+  check?: string;
+}
+
+/** Checks answers before the form closes; throws FormAnswerError naming the box. */
+export type FormCheck = (answers: Record<string, string | undefined>) => void;
+
+const FORM_CHECKS = new Map<string, FormCheck>();
+
+/** Names a check forms can refer to (forms travel as data, so they name it rather than hold it). */
+export function registerFormCheck(name: string, check: FormCheck): void {
+  FORM_CHECKS.set(name, check);
 }
 
 /** A form's answers refused, with the field they are about (for Slack's error under that box). */
@@ -49,6 +61,7 @@ export class FormAnswerError extends UserError {
 
 /** The form's command's options from the answers: typed by the command's spec (text without one), empty ones left out. */
 export function readFormAnswers(spec: CommandSpec | undefined, form: Form, answers: Record<string, string | undefined>): Record<string, OptionValue> {
+  if (form.check) FORM_CHECKS.get(form.check)?.(answers);
   const specs = (form.subcommand ? spec?.subcommands?.find((s) => s.name === form.subcommand)?.options : spec?.options) ?? [];
   const out: Record<string, OptionValue> = { ...form.options };
   for (const field of form.fields) {
@@ -107,11 +120,16 @@ export class PendingForms {
 
   /** The form, once: only for the user it was opened for, and only while it is fresh. */
   take(id: string, userId: string): Form | undefined {
+    const form = this.peek(id, userId);
+    if (form) this.forms.delete(id);
+    return form;
+  }
+
+  /** The form without using it up (answers refused can be sent again). */
+  peek(id: string, userId: string): Form | undefined {
     this.sweep();
     const entry = this.forms.get(id);
-    if (!entry || entry.userId !== userId) return undefined;
-    this.forms.delete(id);
-    return entry.form;
+    return entry && entry.userId === userId ? entry.form : undefined;
   }
 
   private sweep(): void {

@@ -40,6 +40,8 @@ export interface Invocation extends Requester {
   ageRestricted?: boolean;
   /** A picture uploaded with the command (the playground's composer); its `image` option then reads `upload:<id>`. */
   files?: { image?: Buffer };
+  /** For a click: a link to the message the button is on (results made from it link back to it). */
+  origin?: string;
   /** For a message action: the message it was used on (its text and the links of its pictures). */
   message?: { text: string; images: string[] };
 }

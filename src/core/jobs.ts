@@ -25,6 +25,8 @@ export interface JobParams {
   width: number;
   height: number;
   scheduler?: SchedulerName;
+  /** A link to the message the source image was shown in (a made-from link under the result). */
+  origin?: string;
   /** The requester's private mode was on: the job's messages are for them alone. */
   private?: boolean;
   /** Karras sigmas (diffusers' use_karras_sigmas) with a sampler that has them. */

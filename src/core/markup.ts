@@ -11,7 +11,9 @@ export type MarkupNode =
   | { type: 'italic'; children: Markup }
   | { type: 'code'; text: string }
   /** A user of the platform the message goes to (Discord and Slack ping; the playground shows a name). */
-  | { type: 'mention'; userId: string };
+  | { type: 'mention'; userId: string }
+  /** A link to another message (an http(s) URL, or `#m-<id>` in the playground): its text is plain. */
+  | { type: 'link'; text: string; url: string };
 
 export type Markup = MarkupNode[];
 
@@ -41,6 +43,8 @@ export const bold = (...parts: MarkupPart[]): MarkupNode => ({ type: 'bold', chi
 export const italic = (...parts: MarkupPart[]): MarkupNode => ({ type: 'italic', children: concat(...parts) });
 export const code = (text: string | number): MarkupNode => ({ type: 'code', text: String(text) });
 export const mention = (userId: string): MarkupNode => ({ type: 'mention', userId });
+/** A link; a URL that is neither http(s) nor a playground anchor is shown as its text alone. */
+export const link = (text: string, url: string): MarkupNode => (/^(https?:\/\/|#m-)[^\s<>|()\]]+$/.test(url) ? { type: 'link', text, url } : { type: 'text', text });
 
 /** Parts with a separator between them. */
 export function joinMarkup(parts: readonly MarkupPart[], separator: MarkupPart): Markup {
@@ -120,6 +124,9 @@ export function plainText(markup: Markup | string, userName: (userId: string) =>
         break;
       case 'mention':
         out += userName(node.userId);
+        break;
+      case 'link':
+        out += node.text;
         break;
     }
   }

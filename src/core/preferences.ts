@@ -5,6 +5,7 @@
  * in the prompt always beats them.
  */
 import { UserError } from './errors.js';
+import { FormAnswerError, registerFormCheck } from './forms.js';
 import { md } from './markup.js';
 import { PARAMETERS, parsePromptParams, type RequestOptions } from './parameters.js';
 import { cleanPromptText } from './prompt-text.js';
@@ -139,3 +140,18 @@ export function parseStoredPreferences(rows: readonly { name: string; value: str
   }
   return out;
 }
+
+/** The check of a settings form: every answer read as its setting, the first bad one named ('' and '-' mean the default). */
+export const PREFERENCES_CHECK = 'preferences';
+registerFormCheck(PREFERENCES_CHECK, (answers) => {
+  for (const [name, text] of Object.entries(answers)) {
+    const raw = (text ?? '').trim();
+    if (!isPreferenceName(name) || raw === '' || raw === '-') continue;
+    try {
+      parsePreference(name, raw);
+    } catch (err) {
+      if (err instanceof UserError) throw new FormAnswerError(name, err.markup);
+      throw err;
+    }
+  }
+});

@@ -72,7 +72,7 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
     userId: inv.userId,
     userName: inv.userName,
     isServerAdmin: inv.isServerAdmin,
-    params: { ...params, safety, previews: limits.previews, ...(isPrivate ? { private: true } : {}) },
+    params: { ...params, safety, previews: limits.previews, ...(isPrivate ? { private: true } : {}), ...(params.source && inv.origin ? { origin: inv.origin } : {}) },
     delivery: inv.delivery,
   });
   const position = await services.queue.position(job.id);

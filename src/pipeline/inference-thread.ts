@@ -8,6 +8,15 @@ import type { RgbImage } from './types.js';
 
 const port = parentPort!;
 let pipeline: InThreadPipeline | undefined;
+/** Calls under way: the sessions are freed only once none is inside session.run. */
+const inFlight = new Set<Promise<void>>();
+
+function track(work: () => Promise<void>): Promise<void> {
+  const p = work();
+  inFlight.add(p);
+  void p.finally(() => inFlight.delete(p));
+  return p;
+}
 
 function send(msg: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -42,27 +51,33 @@ port.on('message', async (msg: ToThread) => {
     case 'upscale': {
       // The shared flag needs no event-loop turn here, so the loop runs without yielding between steps.
       const control = { cancelled: () => readFlag(msg.cancelFlag) === 1, yieldEachStep: false };
-      try {
-        if (msg.type === 'generate') {
-          const result = await pipeline!.generate({ ...msg.request, onStep: progressSender(msg.id) }, control);
-          send({ type: 'result', id: msg.id, result }, ownBuffers(result.images));
-        } else {
-          const { image, warnings } = await pipeline!.upscale(msg.image, msg.factor, { refine: msg.refine }, control);
-          send({ type: 'upscaled', id: msg.id, image, warnings }, ownBuffers([image]));
+      await track(async () => {
+        try {
+          if (msg.type === 'generate') {
+            const result = await pipeline!.generate({ ...msg.request, onStep: progressSender(msg.id) }, control);
+            send({ type: 'result', id: msg.id, result }, ownBuffers(result.images));
+          } else {
+            const { image, warnings } = await pipeline!.upscale(msg.image, msg.factor, { refine: msg.refine }, control);
+            send({ type: 'upscaled', id: msg.id, image, warnings }, ownBuffers([image]));
+          }
+        } catch (err) {
+          send({ type: 'error', id: msg.id, error: serializeError(err) });
         }
-      } catch (err) {
-        send({ type: 'error', id: msg.id, error: serializeError(err) });
-      }
+      });
       return;
     }
     case 'classify':
-      try {
-        send({ type: 'classified', id: msg.id, scores: await pipeline!.classify(msg.image) });
-      } catch (err) {
-        send({ type: 'error', id: msg.id, error: serializeError(err) });
-      }
+      await track(async () => {
+        try {
+          send({ type: 'classified', id: msg.id, scores: await pipeline!.classify(msg.image) });
+        } catch (err) {
+          send({ type: 'error', id: msg.id, error: serializeError(err) });
+        }
+      });
       return;
     case 'release':
+      // Freeing a session that a run is still inside crashes the process (a native error); wait.
+      await Promise.allSettled([...inFlight]);
       await pipeline?.release();
       pipeline = undefined;
       send({ type: 'released' });

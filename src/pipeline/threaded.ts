@@ -32,6 +32,8 @@ function reviveError(e: SerializedError): Error {
 }
 
 interface Pending {
+  /** The call's shared cancel flag, set when the pipeline is released under it. */
+  cancelFlag?: SharedArrayBuffer;
   resolve: (msg: FromThread) => void;
   reject: (err: Error) => void;
   onStep?: (step: number, total: number, preview?: RgbImage) => void;
@@ -135,6 +137,7 @@ export class ThreadedPipeline implements Pipeline {
         resolve: (m) => (done(), resolve(m)),
         reject: (e) => (done(), reject(e)),
         onStep,
+        ...('cancelFlag' in msg ? { cancelFlag: msg.cancelFlag } : {}),
       });
       this.post(msg, transfer);
     });
@@ -180,6 +183,8 @@ export class ThreadedPipeline implements Pipeline {
     this.thread = undefined;
     this.ready = undefined;
     if (!thread) return;
+    // Work in flight stops at its next step; the thread frees the sessions only after it has.
+    for (const p of this.pending.values()) if (p.cancelFlag) setFlag(p.cancelFlag);
     await new Promise<void>((resolve) => {
       const timeout = setTimeout(resolve, 5000);
       thread.on('message', (m: FromThread) => {

@@ -8,7 +8,7 @@ import { imageSize, thumbnail } from '../images/encode.js';
 import { JOB_FAILED } from '../core/errors.js';
 import { SAFETY_BLOCKED } from '../core/safety.js';
 import type { JobRecord } from '../core/jobs.js';
-import { bold, concat, italic, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
+import { bold, concat, italic, link, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
 import type { Reply, ReplyImage } from '../core/reply.js';
 import type { ImageStore } from '../store/types.js';
 
@@ -49,7 +49,18 @@ export function slug(text: string, max = 40): string {
   return s || 'image';
 }
 
+/** Where a result came from, linked: ` · from image #2`. */
+function lineage(job: JobRecord): MarkupPart {
+  const p = job.params;
+  if (!p.source || !p.origin) return '';
+  return md` · from ${link(`image #${p.source.index + 1}`, p.origin)}`;
+}
+
 function headline(job: JobRecord): Markup {
+  return concat(baseHeadline(job), lineage(job));
+}
+
+function baseHeadline(job: JobRecord): Markup {
   const p = job.params;
   const prompt = bold(p.prompt || '(no prompt)');
   const who = mention(job.userId);

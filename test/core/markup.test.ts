@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { toDiscordMarkdown } from '../../src/adapters/discord/message.js';
 import { toMrkdwn, toPlainFallback } from '../../src/adapters/slack/message.js';
-import { bold, code, md, mention, plainText } from '../../src/core/markup.js';
+import { bold, code, link, md, mention, plainText } from '../../src/core/markup.js';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { renderJob } from '../../src/replies/render.js';
 
@@ -68,5 +68,18 @@ describe('a prompt cannot fake markup on any platform', () => {
     expect(text).toContain('&amp;amp; &lt;!channel&gt;');
     expect(text.match(/<@/g)).toHaveLength(1);
     expect(toPlainFallback([code('<@U1>')])).toBe('&lt;@U1&gt;');
+  });
+});
+
+describe('links to messages', () => {
+  it('render as Discord masked links, Slack links and plain text, and only for http(s) or playground anchors', () => {
+    const m = md`V2 · from ${link('image #2', 'https://discord.com/channels/1/2/3')}`;
+    expect(toDiscordMarkdown(m)).toBe('V2 · from [image #2](<https://discord.com/channels/1/2/3>)');
+    expect(toMrkdwn(m)).toBe('V2 · from <https://discord.com/channels/1/2/3|image #2>');
+    expect(toPlainFallback(m)).toBe('V2 · from image #2');
+    expect(plainText(m)).toBe('V2 · from image #2');
+    expect(link('x', 'javascript:alert(1)')).toEqual({ type: 'text', text: 'x' });
+    expect(link('x', 'https://a.b/c d')).toEqual({ type: 'text', text: 'x' });
+    expect(link('x', '#m-123e4567-e89b')).toEqual({ type: 'link', text: 'x', url: '#m-123e4567-e89b' });
   });
 });

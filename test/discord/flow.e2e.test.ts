@@ -84,6 +84,8 @@ describe('/imagine and its buttons', () => {
     const click = fake.click(grid, buttonId(fake, grid, 'V2'));
     const v = await resultOf(fake, click, 'the variations');
     expect(v.content).toMatch(/Variations \(Strong\)/);
+    // It links back to the grid it came from.
+    expect(v.content).toContain(` · from [image #2](<https://discord.com/channels/${fake.guild.id}/${grid.channelId}/${grid.id}>)`);
     expect(fake.buttons(v)).toHaveLength(11);
     const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'variation');
     expect(job?.params.source?.index).toBe(1);

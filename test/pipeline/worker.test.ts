@@ -144,3 +144,23 @@ describe('worker pipeline', () => {
     await p.release();
   });
 });
+
+describe('releasing a pipeline while it works', () => {
+  it('stops the job at its next step and frees the sessions only after it, with the process intact', async () => {
+    const dir = writeTinyModel(join(root, 'released'), { generation: 'optimum-2023', family: 'sd1', unetWork: { size: 512, matmuls: 6 } });
+    const pipeline = await loadPipeline(dir, { threads: 1 });
+    let steps = 0;
+    const running = pipeline.generate({ ...base, steps: 150, onStep: () => void steps++ });
+    const outcome = running.then(
+      () => 'finished',
+      (err: Error) => err.name,
+    );
+    while (steps < 2) await new Promise((r) => setTimeout(r, 10));
+    await pipeline.release();
+    // The job ends (cancelled, or refused as released), long before its 150 steps.
+    expect(['GenerationCancelledError', 'Error']).toContain(await outcome);
+    expect(steps).toBeLessThan(150);
+    // This process still makes images.
+    expect((await slow.generate({ ...base, steps: 2 })).images).toHaveLength(1);
+  }, 60_000);
+});

@@ -95,6 +95,8 @@ describe('Slack end to end', () => {
     const v1 = buttonsOf(grid)[1]![0]!;
     expect((await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: v1.actionId, userId: OWNER }) })).status).toBe(200);
     const variations = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid), 60_000, 'variations grid');
+    // It links back to the grid it came from (its permalink).
+    expect(variations.blocks?.[0]?.text.text).toContain(`<https://fake-team.slack.com/archives/${CHANNEL}/p${grid.ts.replace('.', '')}|image #1>`);
     expect(variations.blocks?.[0]?.text.text).toContain(`Variations (Strong) by <@${OWNER}>`);
     expect(buttonsOf(variations)[1]!.map((b) => b.label)).toEqual(['V1', 'V2', 'V3', 'V4']);
     const vjob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'variation')!;

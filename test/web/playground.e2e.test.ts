@@ -134,6 +134,26 @@ describe('the playground in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('opens a form in a dialog: a refused answer shows under its box, a good one is saved', async () => {
+    const page = await openPage(web.url, 'fay');
+    await send(page, '/settings');
+    const panel = page.locator('li.msg', { hasText: 'Your settings here' }).last();
+    await panel.locator('.btn', { hasText: 'Defaults…' }).click();
+    const dialog = page.locator('dialog.form-dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('.form-title').textContent()).toBe('Your defaults');
+    await dialog.locator('input[name="steps"]').fill('lots');
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.locator('.form-error', { hasText: 'Invalid steps' }).waitFor();
+    await dialog.locator('input[name="steps"]').fill('7');
+    await dialog.locator('button[type="submit"]').click();
+    await page.locator('li.msg', { hasText: 'Saved.' }).waitFor();
+    expect(await page.locator('dialog.form-dialog').count()).toBe(0);
+    expect(await page.locator('li.msg', { hasText: 'Saved.' }).last().textContent()).toContain('Steps: 7');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it('blurs a result the safety policy spoilers until it is clicked', async () => {
     // A threshold of 0 flags any picture, so a harmless one drives the spoiler path.
     await t.services.settings.set('second', 'nsfw_threshold', 0);

@@ -98,7 +98,11 @@ export function whoAndWhere(interaction: AnsweredInteraction, allowDms: boolean)
 export function toInvocation(interaction: ChatInputCommandInteraction | ButtonInteraction, allowDms: boolean): Invocation | string {
   const base = whoAndWhere(interaction, allowDms);
   if (typeof base === 'string') return base;
-  if (interaction.isButton()) return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId } };
+  if (interaction.isButton()) {
+    const m = interaction.message;
+    const origin = `https://discord.com/channels/${interaction.guildId ?? '@me'}/${m.channelId}/${m.id}`;
+    return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId }, origin };
+  }
   const { subcommand, options } = readOptions(interaction.options.data);
   return { ...base, command: interaction.commandName, ...(subcommand ? { subcommand } : {}), options };
 }

@@ -78,6 +78,10 @@ export function toDiscordMarkdown(markup: Markup): string {
       case 'mention':
         out += `<@${node.userId}>`;
         break;
+      case 'link':
+        // A masked link; the angle brackets keep Discord from embedding a preview of it.
+        out += `[${node.text.replace(/[[\]]/g, '')}](<${node.url}>)`;
+        break;
     }
   }
   return out;

@@ -38,6 +38,14 @@ export async function commandInvocation(command: SlashCommand, layer: CommandLay
   };
 }
 
+/** A message's permalink in the workspace's own form (ephemeral messages have none). */
+function permalink(body: BlockAction, channel: string, ts: string | undefined): string | undefined {
+  const domain = body.team?.domain;
+  if (!domain || !ts || body.container?.is_ephemeral === true || !/^[a-z0-9-]+$/i.test(domain)) return undefined;
+  const thread = body.container?.thread_ts as string | undefined;
+  return `https://${domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}${thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : ''}`;
+}
+
 /** A click on one of our buttons as an Invocation and where to answer it; undefined when it has no channel or team. */
 export async function buttonInvocation(body: BlockAction, action: ButtonAction, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
   const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
@@ -60,6 +68,7 @@ export async function buttonInvocation(body: BlockAction, action: ButtonAction, 
       admins: SLACK_ADMINS,
       command: BUTTON_COMMAND,
       options: { id: action.value ?? action.action_id },
+      ...(permalink(body, channel, messageTs) ? { origin: permalink(body, channel, messageTs) } : {}),
     },
   };
 }

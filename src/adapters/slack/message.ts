@@ -53,6 +53,9 @@ function render(markup: Markup, mode: 'mrkdwn' | 'plain'): string {
       case 'mention':
         out += SLACK_USER_ID.test(node.userId) ? `<@${node.userId}>` : escapeMrkdwn(`@${node.userId}`);
         break;
+      case 'link':
+        out += mode === 'mrkdwn' ? `<${node.url}|${escapeMrkdwn(node.text).replace(/\|/g, '¦')}>` : escapeMrkdwn(node.text);
+        break;
     }
   }
   return out;

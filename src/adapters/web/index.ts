@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SOMETHING_WENT_WRONG } from '../../core/errors.js';
+import { FORM_EXPIRED, FormAnswerError, PendingForms, readFormAnswers } from '../../core/forms.js';
 import type { CommandOutcome, Invocation } from '../../core/invocation.js';
 import { md, type Markup } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
@@ -69,6 +70,8 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   const files = new StaticFiles();
   const hub = new ChannelHub(servers);
+  /** Forms a tab has open, until their answers come (kept in memory, as Discord's are). */
+  const forms = new PendingForms();
   const images = new ImageCache();
   const uploads = new BoundedMap<string, Buffer>(UPLOADS_KEPT);
   const gate = new AdminGate({ boundToLoopback, password: config.WEB_PASSWORD });
@@ -136,6 +139,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     const invocation: Invocation = {
       ...toInvocation(who, admin.isAdmin, resolveUsers(intent), { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data } }),
       ...(files ? { files } : {}),
+      ...(source ? { origin: `#m-${source.id}` } : {}),
       // Further jobs (permutations, repeats) get messages of their own.
       moreDelivery: { platform: 'web', gateway: config.INSTANCE_ID, data: { ...data, messageId: undefined } },
     };
@@ -147,12 +151,18 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       return postEphemeral(who, action, md`${SOMETHING_WENT_WRONG}`);
     }
     if (outcome.kind === 'removed' && source) hub.remove(who.serverId, source.id);
+    if (outcome.kind === 'form') {
+      // The asking tab opens the form in a dialog; the message stays as its way back to it.
+      const { title, submitLabel, fields } = outcome.form;
+      const form = { id: forms.put(outcome.form, who.userId), title, submitLabel, fields };
+      const message = toMessage({ text: md`📝 ${title}`, ephemeral: true }, { id: messageId, serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId);
+      return hub.upsert({ ...message, form });
+    }
     const status = outcome.kind === 'job' ? ((await services.jobs.get(outcome.jobId))?.status ?? 'queued') : undefined;
     // A fast job may already have been shown by its own updates; never step back to the first status.
     const existing = hub.get(who.serverId, messageId);
     if (existing) return existing;
-    // The playground shows no forms yet: a form's reply says what to do instead.
-    const reply: Reply = outcome.kind === 'form' || outcome.kind === 'removed' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
+    const reply: Reply = outcome.kind === 'removed' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
     return hub.upsert(
       toMessage(
         reply,
@@ -226,6 +236,33 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
   }
 
+  /** A form's answers: refused ones come back with the box they are about (the dialog stays open); else they run the form's command. */
+  async function handleForm(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJsonBody(req, BODY_LIMIT);
+    const who = readIdentity(body, hub, browserOf(req, res));
+    const admin = adminOf(req);
+    rememberUser(who.userId, who.userName);
+    const formId = typeof body.formId === 'string' ? body.formId : '';
+    const form = forms.peek(formId, who.userId);
+    if (!form) {
+      sendJson(res, 200, { message: postEphemeral(who, 'sent a form', md`${FORM_EXPIRED}`), admin: admin.isAdmin });
+      return;
+    }
+    const raw = body.answers && typeof body.answers === 'object' ? (body.answers as Record<string, unknown>) : {};
+    const answers = Object.fromEntries(form.fields.map((f) => [f.name, typeof raw[f.name] === 'string' ? (raw[f.name] as string) : undefined]));
+    let options: Invocation['options'];
+    try {
+      options = readFormAnswers(commands.commands.find((c) => c.name === form.command), form, answers);
+    } catch (err) {
+      if (!(err instanceof FormAnswerError)) throw err;
+      sendJson(res, 200, { fieldError: { field: err.field, message: err.message }, admin: admin.isAdmin });
+      return;
+    }
+    forms.take(formId, who.userId);
+    const message = await run(who, admin, `sent ${form.title}`, { command: form.command, ...(form.subcommand ? { subcommand: form.subcommand } : {}), options });
+    sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
+  }
+
   function handleState(req: IncomingMessage, res: ServerResponse): void {
     browserOf(req, res);
     const model = services.models.defaultModel;
@@ -268,6 +305,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     '/api/command': { method: 'POST', run: handleCommand },
     '/api/upload': { method: 'POST', run: handleUpload },
     '/api/button': { method: 'POST', run: handleButton },
+    '/api/form': { method: 'POST', run: handleForm },
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { JobEvent, JobRecord, JobStatus } from '../../core/jobs.js';
 import type { Markup, MarkupNode } from '../../core/markup.js';
+import type { Form } from '../../core/forms.js';
 import type { ButtonStyle, Reply } from '../../core/reply.js';
 
 export interface WebImage {
@@ -44,6 +45,8 @@ export interface WebMessage {
   job?: { status: JobStatus; position?: number; step?: number; total?: number };
   /** Taken down (a withheld result's public status): tabs remove it. */
   deleted?: boolean;
+  /** Questions for the tab that asked (a form outcome): the page opens them in a dialog; answers go to POST /api/form. */
+  form?: { id: string; title: string; submitLabel: string; fields: Form['fields'] };
 }
 
 function mentionsOf(markup: Markup, out: Set<string> = new Set()): Set<string> {

@@ -105,6 +105,19 @@ function appendMarkup(parent, nodes, mentions) {
       case 'text': parent.append(node.text); break;
       case 'code': parent.append(el('code', '', node.text)); break;
       case 'mention': parent.append(el('span', 'mention', '@' + ((mentions && mentions[node.userId]) || node.userId))); break;
+      case 'link': {
+        // Only links to messages of this page: the server makes nothing else.
+        if (!/^#m-[\w-]+$/.test(node.url)) { parent.append(node.text); break; }
+        const a = el('a', 'msg-link', node.text);
+        a.href = node.url;
+        a.addEventListener('click', (e) => {
+          e.preventDefault();
+          const target = document.getElementById(node.url.slice(1));
+          if (target) { target.scrollIntoView({ block: 'center', behavior: 'smooth' }); target.classList.add('flash'); setTimeout(() => target.classList.remove('flash'), 1200); }
+        });
+        parent.append(a);
+        break;
+      }
       case 'bold':
       case 'italic': {
         const wrap = el(node.type === 'bold' ? 'strong' : 'em');
@@ -181,7 +194,77 @@ function renderImages(message) {
   return box;
 }
 
+/** A form's questions in a dialog; answers the server refuses show under their box and the dialog stays. */
+function openForm(form) {
+  const dialog = el('dialog', 'form-dialog');
+  const body = el('form', 'form-body');
+  body.append(el('h2', 'form-title', form.title));
+  const inputs = {};
+  const errors = {};
+  for (const field of form.fields) {
+    const label = el('label', 'form-field');
+    label.append(el('span', 'form-label', field.label + (field.required ? '' : ' (optional)')));
+    const input = el(field.style === 'paragraph' ? 'textarea' : 'input', 'form-input');
+    input.name = field.name;
+    if (field.value) input.value = field.value;
+    if (field.placeholder) input.placeholder = field.placeholder;
+    if (field.maxLength) input.maxLength = field.maxLength;
+    input.required = Boolean(field.required);
+    const error = el('span', 'form-error');
+    label.append(input, error);
+    inputs[field.name] = input;
+    errors[field.name] = error;
+    body.append(label);
+  }
+  const actions = el('div', 'form-actions');
+  const cancel = el('button', 'btn', 'Cancel');
+  cancel.type = 'button';
+  const submit = el('button', 'btn primary', form.submitLabel);
+  submit.type = 'submit';
+  actions.append(cancel, submit);
+  body.append(actions);
+  dialog.append(body);
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
+  cancel.addEventListener('click', close);
+  dialog.addEventListener('cancel', () => dialog.remove());
+  body.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    for (const error of Object.values(errors)) error.textContent = '';
+    try {
+      const answers = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.value]));
+      const answer = await post('/api/form', { formId: form.id, answers });
+      if (answer && answer.fieldError && errors[answer.fieldError.field]) {
+        errors[answer.fieldError.field].textContent = answer.fieldError.message;
+        inputs[answer.fieldError.field].focus();
+        return;
+      }
+      if (answer) close();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  const first = Object.values(inputs)[0];
+  if (first) first.focus();
+}
+
 function renderButtons(message) {
+  // A form this tab asked for can be opened again from its message.
+  if (message.form && message.visibleTo === app.clientId) {
+    const box = el('div', 'buttons');
+    const row = el('div', 'button-row');
+    const btn = el('button', 'btn primary', '📝 Open the form');
+    btn.type = 'button';
+    btn.addEventListener('click', () => openForm(message.form));
+    row.append(btn);
+    box.append(row);
+    return box;
+  }
   if (!message.buttons.length) return null;
   const box = el('div', 'buttons');
   for (const row of message.buttons) {
@@ -203,6 +286,8 @@ function renderButtons(message) {
 function renderMessage(message) {
   const li = el('li', 'msg');
   li.dataset.id = message.id;
+  // Where links from results made of this one point (the server's ids are UUIDs or job-<id>).
+  li.id = 'm-' + message.id;
   if (message.jobId) li.dataset.jobId = message.jobId;
   if (message.job) li.dataset.status = message.job.status;
   if (message.visibleTo) li.classList.add('ephemeral');
@@ -393,7 +478,10 @@ async function post(path, payload) {
   if (body.passwordRejected === 'locked') notice('Too many wrong admin passwords from this address; wait a minute.');
   showRole();
   // The tab may have switched server while waiting; the answer belongs to the old one.
-  if (body.message && body.message.serverId === app.server) upsert(body.message);
+  if (body.message && body.message.serverId === app.server) {
+    upsert(body.message);
+    if (body.message.form && body.message.visibleTo === app.clientId) openForm(body.message.form);
+  }
   return body;
 }
 
