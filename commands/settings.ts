@@ -10,7 +10,9 @@ import type { Form } from '../src/core/forms.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import { bold, code, concat, joinMarkup, md, type MarkupPart } from '../src/core/markup.js';
 import { formatPreference, isPreferenceName, parsePreference, PREFERENCE_NAMES, PREFERENCE_SPECS, PREFERENCES_CHECK, type PreferenceName, type UserPreferences } from '../src/core/preferences.js';
-import type { ReplyButton } from '../src/core/reply.js';
+import { ASPECT_RATIOS } from '../src/core/parameters.js';
+import type { ReplyButton, ReplySelect } from '../src/core/reply.js';
+import { SAMPLER_CHOICES } from '../src/core/samplers.js';
 import { textReply } from '../src/core/reply.js';
 import type { Services } from '../src/services.js';
 import type { Command } from './command.js';
@@ -21,6 +23,8 @@ export function settingsButtonId(what: string): string {
 }
 
 const DEFAULT_FIELDS: PreferenceName[] = ['model', 'ar', 'steps', 'sampler', 'guidance'];
+/** The menus' choice that puts a setting back to its default. */
+const DEFAULT_CHOICE = 'default';
 const LABELS: Record<PreferenceName, string> = {
   model: 'Model',
   ar: 'Aspect ratio',
@@ -89,11 +93,19 @@ export async function settingsPanel(inv: Invocation, services: Services, note?: 
     emoji,
     style: prefs[n] ? 'success' : 'secondary',
   });
+  const { allowed_models: allowed } = await services.settings.get(inv.serverId);
+  const models = services.models.list().filter((m) => allowed.length === 0 || allowed.some((a) => a.toLowerCase() === m.name.toLowerCase()));
+  const menu = (n: 'model' | 'ar' | 'sampler', values: readonly string[]): ReplySelect => ({
+    id: settingsButtonId(n),
+    placeholder: `${LABELS[n]}: ${prefs[n] || `default (${fallback[n]})`}`,
+    options: [{ label: `Default (${fallback[n]})`, value: DEFAULT_CHOICE, default: !prefs[n] }, ...values.slice(0, 24).map((v) => ({ label: v, value: v, default: prefs[n] === v }))],
+  });
   return {
     kind: 'reply',
     reply: {
       text: concat(...lines.flatMap((l, i) => (i ? ['\n', l] : [l]))),
       ephemeral: true,
+      selects: [menu('model', models.map((m) => m.name)), menu('ar', ASPECT_RATIOS), menu('sampler', SAMPLER_CHOICES)],
       buttons: [
         [
           { id: settingsButtonId('defaults'), label: 'Defaults…', emoji: '🎛️', style: 'primary' },
@@ -139,6 +151,14 @@ const NO_FORMS = md`Change it with ${code('/settings set <name> <value>')}, e.g.
 export async function settingsButton(inv: Invocation, services: Services, what: string | undefined): Promise<CommandOutcome> {
   const prefs = await services.settings.preferences(inv.serverId, inv.userId);
   switch (what) {
+    case 'model':
+    case 'ar':
+    case 'sampler': {
+      // A choice in a menu: the value, or back to the default.
+      const value = String(inv.options.value ?? '');
+      await store(inv, services, what, value === DEFAULT_CHOICE ? '' : value);
+      return settingsPanel(inv, services);
+    }
     case 'remix':
     case 'private':
       await services.settings.setPreference(inv.serverId, inv.userId, what, !prefs[what]);

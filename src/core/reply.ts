@@ -13,6 +13,15 @@ export interface ReplyButton {
   disabled?: boolean;
 }
 
+/** A menu of choices (Discord's string select, Slack's static select, a <select> in the playground); a choice is a click with a value. */
+export interface ReplySelect {
+  /** encodeButtonId(...) output; the choice arrives as a button invocation with options.value. */
+  id: string;
+  placeholder: string;
+  /** At most 25; the one marked default shows as chosen. */
+  options: { label: string; value: string; description?: string; default?: boolean }[];
+}
+
 export interface ReplyImage {
   /** File name shown by the platform, e.g. `red-heart-grid.png`. */
   filename: string;
@@ -31,6 +40,8 @@ export interface Reply {
   images?: ReplyImage[];
   /** Rows of buttons; an adapter wraps or trims them to what its platform allows. */
   buttons?: ReplyButton[][];
+  /** Menus, each on a row of its own above the buttons. */
+  selects?: ReplySelect[];
   /** Only the invoking user sees it (Discord ephemeral, Slack postEphemeral, playground: that tab only). */
   ephemeral?: boolean;
 }

@@ -30,9 +30,15 @@ describe('/settings', () => {
     const open = fake.click(panel, buttonId(fake, panel, 'Defaults…'));
     expect((await fake.waitForAck(open)).type).toBe(9);
     expect(open.modal!.fields.map((f) => f.customId)).toEqual(['model', 'ar', 'steps', 'sampler', 'guidance']);
-    const saved = await privateAnswer(fake, fake.submitModal(open, { ar: '16:9', steps: '6', sampler: 'DPM++ 2M Karras' }));
+    const saved = await privateAnswer(fake, fake.submitModal(open, { steps: '6', sampler: 'DPM++ 2M Karras' }));
     expect(saved.content).toContain('Saved.');
     expect(saved.content).toContain('Steps: `6`');
+    // The model, the aspect ratio and the sampler are menus too.
+    const menus = fake.selects(saved);
+    expect(menus.map((m) => m.placeholder)).toEqual(['Model: default (server default tiny-sd)', 'Aspect ratio: default (1:1)', 'Sampler: dpmpp-2m-karras']);
+    expect(menus[2]!.options.find((o) => o.default)?.value).toBe('dpmpp-2m-karras');
+    const chosen = await privateAnswer(fake, fake.choose(saved, menus[1]!.custom_id, '16:9'));
+    expect(chosen.content).toContain('Aspect ratio: `16:9`');
 
     await resultOf(fake, fake.slash('imagine', { prompt: 'settled heart --seed 1' }), 'the grid');
     const job = await latestJob('settled heart');

@@ -32,7 +32,7 @@ describe('renderMessage', () => {
     const m = await renderMessage({ text: md`x`, buttons: [row, [{ id: 'rr', label: 'Re-roll', emoji: '🔄', style: 'primary' }]] });
     expect(m.body.components.map((r) => r.components.length)).toEqual([5, 2, 1]);
     expect(m.body.components[2]!.components[0]).toEqual({ type: 2, style: 1, custom_id: 'rr', label: 'Re-roll', emoji: { name: '🔄' } });
-    expect(m.body.components[0]!.components[0]!.style).toBe(2);
+    expect(m.body.components[0]!.components[0]).toMatchObject({ style: 2 });
     const many = await renderMessage({ text: md`x`, buttons: Array.from({ length: 7 }, (_, i) => [{ id: `r${i}`, label: 'r' }]) });
     expect(many.body.components).toHaveLength(5);
   });

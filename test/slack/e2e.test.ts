@@ -237,12 +237,16 @@ describe('Slack end to end', () => {
     const { fake } = await start('socket');
     await fake.sendEnvelope('slash_commands', fake.slashCommand({ command: '/settings', text: '', userId: ALICE, channelId: CHANNEL }));
     const panel = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('Your settings here')), 10_000, 'the panel');
-    const defaults = panel.blocks!.filter((b) => b.type === 'actions').flatMap((b) => b.elements).find((e: { text: { text: string } }) => e.text.text.includes('Defaults'));
+    const defaults = panel.blocks!.filter((b) => b.type === 'actions').flatMap((b) => b.elements).find((e: { type: string; text?: { text: string } }) => e.type === 'button' && e.text!.text.includes('Defaults'));
     const asMessage = { channel: CHANNEL, ts: '1.000001', user: fake.botUserId, text: panel.text, blocks: panel.blocks, history: [], deleted: false };
     await fake.sendEnvelope('interactive', fake.blockAction({ message: asMessage, actionId: defaults.action_id, userId: ALICE }));
     const view = await fake.waitFor(() => fake.views.find((v) => v.userId === ALICE && !v.closed), 10_000, 'the view');
     expect(await fake.submitView(view, ALICE, { steps: '3' })).toEqual({});
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('Saved.')), 10_000, 'saved');
+    // The sampler menu: a static select whose choice is saved.
+    const sampler = panel.blocks!.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: { type: string; placeholder?: { text: string } }) => e.type === 'static_select' && e.placeholder!.text.startsWith('Sampler'));
+    await fake.sendEnvelope('interactive', fake.selectAction({ message: asMessage, actionId: sampler.action_id, value: 'euler-karras', userId: ALICE }));
+    await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('euler-karras')), 10_000, 'the sampler chosen');
 
     await fake.sendEnvelope('slash_commands', fake.slashCommand({ command: '/settings', text: 'set private on', userId: ALICE, channelId: CHANNEL }));
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('Private mode is now')), 10_000, 'private on');
@@ -252,7 +256,7 @@ describe('Slack end to end', () => {
     expect(buttonsOf({ ...asMessage, blocks: result.blocks }).flat().map((b) => b.label)).toContain('U1');
     expect(fake.channelMessages(CHANNEL).some((m) => m.text.includes('quiet heart') || m.blocks?.some((b) => JSON.stringify(b).includes('quiet heart')))).toBe(false);
     const job = (await ts!.services.jobs.listByStatus(['done'])).find((j) => j.params.prompt === 'quiet heart')!;
-    expect(job.params).toMatchObject({ steps: 3, private: true });
+    expect(job.params).toMatchObject({ steps: 3, private: true, scheduler: 'euler', karras: true });
   });
 
   it('ℹ️ Recipe answers privately; 🗑 Delete takes the grid message and its file down for its requester only', async () => {

@@ -16,6 +16,7 @@
 import {
   blockActionPayload,
   messageShortcutPayload,
+  selectActionPayload,
   sendToApp,
   signatureHeaders,
   slashCommandForm,
@@ -73,6 +74,11 @@ export class FakeSlack extends SlackWorld {
   /** A block_actions payload for a click on a button of one of the bot's messages. */
   blockAction(options: BlockActionOptions): Record<string, unknown> {
     return blockActionPayload(this, this.webApi, options);
+  }
+
+  /** A block_actions payload for a choice in a select menu. */
+  selectAction(options: BlockActionOptions & { value: string }): Record<string, unknown> {
+    return selectActionPayload(this, this.webApi, options);
   }
 
   /** A message_action payload: a user picked one of the app's message shortcuts on a message. */

@@ -149,7 +149,11 @@ describe('the playground in a browser', () => {
     await dialog.locator('button[type="submit"]').click();
     await page.locator('li.msg', { hasText: 'Saved.' }).waitFor();
     expect(await page.locator('dialog.form-dialog').count()).toBe(0);
-    expect(await page.locator('li.msg', { hasText: 'Saved.' }).last().textContent()).toContain('Steps: 7');
+    const saved = page.locator('li.msg', { hasText: 'Saved.' }).last();
+    expect(await saved.textContent()).toContain('Steps: 7');
+    // The aspect-ratio menu: a choice is saved at once.
+    await saved.locator('select.menu').nth(1).selectOption('3:2');
+    await page.locator('li.msg', { hasText: 'Aspect ratio: 3:2' }).waitFor();
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -68,6 +68,8 @@ export class InteractionHandler {
     if (interaction.isChatInputCommand() || interaction.isButton()) return toInvocation(interaction, this.o.allowDms);
     const base = whoAndWhere(interaction, this.o.allowDms);
     if (typeof base === 'string') return base;
+    // A choice in a menu is a click with a value.
+    if (interaction.isStringSelectMenu()) return { ...base, command: BUTTON_COMMAND, options: { id: interaction.customId, value: interaction.values[0] ?? '' } };
     if (interaction.isMessageContextMenuCommand()) return this.messageActionOf(interaction, base);
     return this.formAnswersOf(interaction, base);
   }
@@ -95,7 +97,7 @@ export class InteractionHandler {
   }
 
   async handle(interaction: Interaction): Promise<void> {
-    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isMessageContextMenuCommand() && !interaction.isModalSubmit()) return;
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu() && !interaction.isMessageContextMenuCommand() && !interaction.isModalSubmit()) return;
     const { messenger, target, log } = this.o;
     let inv: Invocation | string;
     try {
@@ -192,7 +194,7 @@ export class InteractionHandler {
       return;
     }
     if (!reply.ephemeral && deferredEphemeral && outcome.kind === 'job') {
-      this.o.log.warn({ command: interaction.isButton() || interaction.isModalSubmit() ? interaction.customId : interaction.commandName }, 'a job started from a private deferred reply; its updates stay private');
+      this.o.log.warn({ command: interaction.isButton() || interaction.isStringSelectMenu() || interaction.isModalSubmit() ? interaction.customId : interaction.commandName }, 'a job started from a private deferred reply; its updates stay private');
     }
     await messenger.editOriginal(data.applicationId, interaction.token, message);
   }

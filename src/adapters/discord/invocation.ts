@@ -12,6 +12,7 @@ import {
   type Message,
   type MessageContextMenuCommandInteraction,
   type ModalSubmitInteraction,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import { BUTTON_COMMAND, type Invocation, type OptionValue } from '../../core/invocation.js';
 
@@ -41,7 +42,7 @@ export function readOptions(data: readonly CommandInteractionOption[]): { subcom
 }
 
 /** The interactions the adapter answers. */
-export type AnsweredInteraction = ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction | ModalSubmitInteraction;
+export type AnsweredInteraction = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | MessageContextMenuCommandInteraction | ModalSubmitInteraction;
 
 /** The name people see: server nickname, then display name, then username. */
 export function displayName(interaction: AnsweredInteraction): string {

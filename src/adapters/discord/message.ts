@@ -6,7 +6,7 @@
 import type { RawFile } from 'discord.js';
 import type { Form } from '../../core/forms.js';
 import type { Markup } from '../../core/markup.js';
-import type { ButtonStyle, Reply, ReplyButton } from '../../core/reply.js';
+import type { ButtonStyle, Reply, ReplyButton, ReplySelect } from '../../core/reply.js';
 import { encodeUnderLimit, withExtension } from '../../images/encode.js';
 
 export const MAX_CONTENT = 2000;
@@ -31,9 +31,19 @@ export interface DiscordButton {
   disabled?: boolean;
 }
 
+/** A string select (component type 3), one a row. */
+export interface DiscordSelect {
+  type: 3;
+  custom_id: string;
+  placeholder: string;
+  options: { label: string; value: string; description?: string; default?: boolean }[];
+  min_values: 1;
+  max_values: 1;
+}
+
 export interface DiscordMessageBody {
   content: string;
-  components: { type: 1; components: DiscordButton[] }[];
+  components: { type: 1; components: (DiscordButton | DiscordSelect)[] }[];
   attachments: { id: number; filename: string; description?: string }[];
   allowed_mentions: { parse: never[]; users: string[] };
   flags?: number;
@@ -123,6 +133,24 @@ export function toRows(rows: ReplyButton[][] | undefined): DiscordMessageBody['c
   return out.slice(0, MAX_ROWS);
 }
 
+/** A menu as Discord's string select, within its limits (25 options, 100-character labels). */
+export function toSelectRow(s: ReplySelect): { type: 1; components: [DiscordSelect] } {
+  const cut = (t: string, n: number) => (t.length <= n ? t : `${t.slice(0, n - 1)}…`);
+  return {
+    type: 1,
+    components: [
+      {
+        type: 3,
+        custom_id: s.id.slice(0, MAX_CUSTOM_ID),
+        placeholder: cut(s.placeholder, 150),
+        options: s.options.slice(0, 25).map((o) => ({ label: cut(o.label, 100), value: o.value.slice(0, 100), ...(o.description ? { description: cut(o.description, 100) } : {}), ...(o.default ? { default: true } : {}) })),
+        min_values: 1,
+        max_values: 1,
+      },
+    ],
+  };
+}
+
 const MIME = { png: 'image/png', webp: 'image/webp', jpeg: 'image/jpeg' } as const;
 
 /**
@@ -142,7 +170,7 @@ export async function renderMessage(reply: Reply, options: RenderOptions = {}): 
   }
   const body: DiscordMessageBody = {
     content: truncateContent(toDiscordMarkdown(reply.text)),
-    components: toRows(reply.buttons),
+    components: [...(reply.selects ?? []).map(toSelectRow), ...toRows(reply.buttons)].slice(0, MAX_ROWS),
     attachments,
     allowed_mentions: { parse: [], users: [...new Set(options.ping ?? [])] },
   };

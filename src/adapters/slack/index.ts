@@ -249,7 +249,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
 
   app.action({ type: 'block_actions', block_id: BUTTON_BLOCK_PATTERN }, async ({ ack, body, action, respond, client }) => {
     await ack();
-    if (action.type !== 'button') return;
+    if (action.type !== 'button' && action.type !== 'static_select') return;
     const clicked = await buttonInvocation(body, action, identities);
     if (!clicked) return;
     const answer = answerFor(respond, clicked.place, body.user.id);

@@ -3,7 +3,7 @@
  * or a click on one of our buttons, with who (identity.ts), where (channel, thread) and whether
  * they administer the workspace.
  */
-import type { BlockAction, ButtonAction, MessageShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, MessageShortcut, SlashCommand, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../core/errors.js';
 import { readFormAnswers, type Form } from '../../core/forms.js';
 import { BUTTON_COMMAND, type Invocation } from '../../core/invocation.js';
@@ -47,7 +47,7 @@ function permalink(body: BlockAction, channel: string, ts: string | undefined): 
 }
 
 /** A click on one of our buttons as an Invocation and where to answer it; undefined when it has no channel or team. */
-export async function buttonInvocation(body: BlockAction, action: ButtonAction, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
+export async function buttonInvocation(body: BlockAction, action: ButtonAction | StaticSelectAction, identities: SlackIdentityResolver): Promise<{ invocation: Invocation; place: SlackPlace } | undefined> {
   const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
   const teamId = body.team?.id ?? body.user.team_id;
   if (!channel || !teamId) return undefined;
@@ -67,7 +67,8 @@ export async function buttonInvocation(body: BlockAction, action: ButtonAction, 
       isServerAdmin: who.isServerAdmin,
       admins: SLACK_ADMINS,
       command: BUTTON_COMMAND,
-      options: { id: action.value ?? action.action_id },
+      // A choice in a menu is a click with a value.
+      options: action.type === 'static_select' ? { id: action.action_id, value: action.selected_option.value } : { id: action.value ?? action.action_id },
       ...(permalink(body, channel, messageTs) ? { origin: permalink(body, channel, messageTs) } : {}),
     },
   };

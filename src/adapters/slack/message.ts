@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { Form } from '../../core/forms.js';
 import type { Markup } from '../../core/markup.js';
-import type { Reply, ReplyButton } from '../../core/reply.js';
+import type { Reply, ReplyButton, ReplySelect } from '../../core/reply.js';
 
 /** Slack's limit for the text of one section block. */
 export const SECTION_TEXT_LIMIT = 3000;
@@ -157,9 +157,24 @@ export function buttonBlocks(rows: ReplyButton[][] | undefined): KnownBlock[] {
   return blocks;
 }
 
-/** Text sections followed by button rows, within Slack's 50-block limit. */
-export function replyBlocks(reply: Pick<Reply, 'text' | 'buttons'>, picture?: SlackPicture): KnownBlock[] {
-  const buttons = buttonBlocks(reply.buttons);
+/** Each menu as an actions block of one static select (100 options, 75-character texts); the choice arrives as a click with its value. */
+export function selectBlocks(selects: ReplySelect[] | undefined, first = 0): KnownBlock[] {
+  const cut = (t: string, n: number) => (t.length <= n ? t : `${t.slice(0, n - 1)}…`);
+  return (selects ?? []).map((s, i): KnownBlock => {
+    const options = s.options.slice(0, 100).map((o) => ({ text: { type: 'plain_text' as const, text: cut(o.label, 75) }, value: o.value.slice(0, 150) }));
+    const chosen = s.options.findIndex((o) => o.default);
+    return {
+      type: 'actions',
+      block_id: `${BUTTON_BLOCK_PREFIX}${first + i}`,
+      elements: [{ type: 'static_select', action_id: s.id, placeholder: { type: 'plain_text', text: cut(s.placeholder, 150) }, options, ...(chosen >= 0 && chosen < 100 ? { initial_option: options[chosen] } : {}) }],
+    };
+  });
+}
+
+/** Text sections followed by menus and button rows, within Slack's 50-block limit. */
+export function replyBlocks(reply: Pick<Reply, 'text' | 'buttons' | 'selects'>, picture?: SlackPicture): KnownBlock[] {
+  const menus = selectBlocks(reply.selects, 100);
+  const buttons = [...menus, ...buttonBlocks(reply.buttons)];
   const mrkdwn = toMrkdwn(reply.text);
   const sections: KnownBlock[] = mrkdwn.trim()
     ? splitForSections(mrkdwn).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }))
@@ -182,7 +197,7 @@ export function fallbackText(reply: Pick<Reply, 'text'>): string {
 }
 
 /** A message body for chat.postMessage / chat.update / response_url. */
-export function messageBody(reply: Pick<Reply, 'text' | 'buttons'>, picture?: SlackPicture): { text: string; blocks: KnownBlock[] } {
+export function messageBody(reply: Pick<Reply, 'text' | 'buttons' | 'selects'>, picture?: SlackPicture): { text: string; blocks: KnownBlock[] } {
   return { text: fallbackText(reply), blocks: replyBlocks(reply, picture) };
 }
 

@@ -71,9 +71,11 @@ export function commandFromText(text: string, layer: CommandLayer): { action: st
   }
 }
 
-export function buttonIntent(id: unknown): Intent {
+export function buttonIntent(id: unknown, value?: unknown): Intent {
   if (typeof id !== 'string' || id.length === 0 || id.length > 100) throw new HttpError(400, 'Missing or malformed button id.');
-  return { command: BUTTON_COMMAND, options: { id } };
+  // A choice in a menu comes with its value.
+  if (value !== undefined && (typeof value !== 'string' || value.length > 150)) throw new HttpError(400, 'Malformed menu choice.');
+  return { command: BUTTON_COMMAND, options: value === undefined ? { id } : { id, value } };
 }
 
 export function toInvocation(who: Identity, isServerAdmin: boolean, intent: Intent, delivery: Invocation['delivery']): Invocation {

@@ -6,7 +6,7 @@
 import type { JobEvent, JobRecord, JobStatus } from '../../core/jobs.js';
 import type { Markup, MarkupNode } from '../../core/markup.js';
 import type { Form } from '../../core/forms.js';
-import type { ButtonStyle, Reply } from '../../core/reply.js';
+import type { ButtonStyle, Reply, ReplySelect } from '../../core/reply.js';
 
 export interface WebImage {
   url: string;
@@ -41,6 +41,8 @@ export interface WebMessage {
   mentions: Record<string, string>;
   images: WebImage[];
   buttons: WebButton[][];
+  /** Menus above the buttons; a choice is sent like a click, with its value. */
+  selects?: ReplySelect[];
   jobId?: string;
   job?: { status: JobStatus; position?: number; step?: number; total?: number };
   /** Taken down (a withheld result's public status): tabs remove it. */
@@ -82,6 +84,7 @@ export function messageFromReply(
       ...(img.spoiler ? { spoiler: true } : {}),
     })),
     buttons: (reply.buttons ?? []).map((row) => row.map((b) => ({ id: b.id, label: b.label, emoji: b.emoji, style: b.style, disabled: b.disabled }))),
+    ...(reply.selects?.length ? { selects: reply.selects } : {}),
   };
 }
 

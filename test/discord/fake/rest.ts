@@ -489,7 +489,24 @@ export class RestApi {
       for (const row of components) {
         if (row.type !== 1 || !Array.isArray(row.components) || row.components.length < 1 || row.components.length > 5) invalid('components', 'Action rows hold 1 to 5 components');
         for (const b of row.components) {
-          if (b.type !== 2) invalid('components', 'Only buttons are handled by the fake');
+          if (b.type === 3) {
+            // A string select fills its row alone.
+            if (row.components.length !== 1) invalid('components', 'A select menu takes a whole action row');
+            if (typeof b.custom_id !== 'string' || b.custom_id.length < 1 || b.custom_id.length > 100) invalid('components', 'custom_id must be 1 to 100 characters');
+            if (ids.has(b.custom_id)) invalid('components', 'Component custom id cannot be duplicated');
+            ids.add(b.custom_id);
+            if (!Array.isArray(b.options) || b.options.length < 1 || b.options.length > 25) invalid('components', 'A select menu has 1 to 25 options');
+            const values = new Set<string>();
+            for (const o of b.options) {
+              if (typeof o.label !== 'string' || o.label.length < 1 || o.label.length > 100) invalid('components', 'An option label is 1 to 100 characters');
+              if (typeof o.value !== 'string' || o.value.length < 1 || o.value.length > 100 || values.has(o.value)) invalid('components', 'Option values are 1 to 100 characters and unique');
+              values.add(o.value);
+            }
+            if (b.options.filter((o: { default?: boolean }) => o.default).length > 1) invalid('components', 'At most one default option');
+            if (b.placeholder !== undefined && (typeof b.placeholder !== 'string' || b.placeholder.length > 150)) invalid('components', 'placeholder must be 150 or fewer in length');
+            continue;
+          }
+          if (b.type !== 2) invalid('components', 'Only buttons and string selects are handled by the fake');
           if (![1, 2, 3, 4, 5].includes(b.style)) invalid('components', 'Bad button style');
           if (b.style !== 5) {
             if (typeof b.custom_id !== 'string' || b.custom_id.length < 1 || b.custom_id.length > 100) invalid('components', 'custom_id must be 1 to 100 characters');

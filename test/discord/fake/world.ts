@@ -338,7 +338,12 @@ export class DiscordWorld extends EventEmitter {
 
   /** Every button on a message, in order. */
   buttons(message: FakeMessage): { custom_id: string; label?: string; emoji?: { name: string }; style: number; disabled?: boolean }[] {
-    return message.components.flatMap((row: any) => row.components ?? []);
+    return message.components.flatMap((row: any) => row.components ?? []).filter((c: any) => c.type === 2);
+  }
+
+  /** Every select menu on a message, in order. */
+  selects(message: FakeMessage): { custom_id: string; placeholder?: string; options: { label: string; value: string; default?: boolean }[] }[] {
+    return message.components.flatMap((row: any) => row.components ?? []).filter((c: any) => c.type === 3);
   }
 
   /** The interaction's token stops working (as 15 minutes later). */
@@ -583,6 +588,21 @@ export class DiscordWorld extends EventEmitter {
       },
     };
     return this.deliverInteraction({ id, token, payload, userId: user.user.id, channelId: channel.id, guildId: guild?.id, type: InteractionType.ModalSubmit });
+  }
+
+  /** A user picks an option of a select menu on a message they can see. */
+  choose(message: FakeMessage, customId: string, value: string, ctx: ContextOptions = {}): FakeInteraction {
+    const { user } = this.context(ctx);
+    if (message.deleted) throw new Error('fake Discord: the message is gone');
+    if (this.isEphemeral(message) && this.interactions.get(message.interactionId ?? '')?.userId !== user.user.id) throw new Error('fake Discord: the user cannot see this ephemeral message');
+    const select = this.selects(message).find((s) => s.custom_id === customId);
+    if (!select) throw new Error(`fake Discord: no select ${customId} on message ${message.id}`);
+    if (!select.options.some((o) => o.value === value)) throw new Error(`fake Discord: select ${customId} has no option ${value}`);
+    const guild = message.guildId ? this.guilds.find((g) => g.id === message.guildId) : undefined;
+    const context: ContextOptions = { ...ctx, channelId: message.channelId, guild, dm: !guild };
+    const { base, id, token, channel } = this.baseInteraction(InteractionType.MessageComponent, context);
+    const payload = { ...base, message: apiMessage(this, message), data: { custom_id: customId, component_type: 3, values: [value] } };
+    return this.deliverInteraction({ id, token, payload, userId: user.user.id, channelId: channel.id, guildId: guild?.id, type: InteractionType.MessageComponent, sourceMessageId: message.id });
   }
 
   /** A user clicks a button on a message they can see. */

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { stringify as toQuery } from 'node:querystring';
-import { findButton, type Block } from './blocks.js';
+import { findButton, findSelect, type Block } from './blocks.js';
 import type { FakeMessage, FakeView, SlackWorld } from './world.js';
 
 /** Where payloads get their response_url (the Web API side serves them). */
@@ -66,9 +66,9 @@ export function slashCommandForm(world: SlackWorld, responseUrls: ResponseUrls, 
 }
 
 /** A block_actions payload for a click on a button of one of the bot's messages. */
-export function blockActionPayload(world: SlackWorld, responseUrls: ResponseUrls, options: BlockActionOptions): Record<string, unknown> {
+export function blockActionPayload(world: SlackWorld, responseUrls: ResponseUrls, options: BlockActionOptions, element?: Block): Record<string, unknown> {
   const { message } = options;
-  const button = findButton(message.blocks ?? [], options.actionId);
+  const button = element ?? findButton(message.blocks ?? [], options.actionId);
   if (!button) throw new Error(`fake Slack: no button ${options.actionId} on message ${message.ts}`);
   const block = (message.blocks ?? []).find((b) => b.type === 'actions' && b.elements.includes(button));
   const user = world.users.get(options.userId);
@@ -207,6 +207,18 @@ export function viewSubmissionPayload(world: SlackWorld, view: FakeView, userId:
     },
     response_urls: [],
   };
+}
+
+/** A block_actions payload for a choice in a select menu of one of the bot's messages (or ephemeral messages). */
+export function selectActionPayload(world: SlackWorld, responseUrls: ResponseUrls, options: BlockActionOptions & { value: string }): Record<string, unknown> {
+  const { message } = options;
+  const select = findSelect(message.blocks ?? [], options.actionId);
+  if (!select) throw new Error(`fake Slack: no select ${options.actionId} on message ${message.ts}`);
+  const option = (select.options as Block[]).find((o) => o.value === options.value);
+  if (!option) throw new Error(`fake Slack: select ${options.actionId} has no option ${options.value}`);
+  const block = (message.blocks ?? []).find((b) => b.type === 'actions' && b.elements.includes(select));
+  const payload = blockActionPayload(world, responseUrls, { ...options, actionId: '' }, select);
+  return { ...payload, actions: [{ action_id: select.action_id, block_id: block?.block_id ?? 'b', type: 'static_select', selected_option: option, action_ts: `${Date.now() / 1000}` }] };
 }
 
 /** The signature headers for a body, as Slack computes them (v0 HMAC-SHA256). */

@@ -49,6 +49,20 @@ export function blockErrors(blocks: unknown): string[] {
         if (els.length > 25) errors.push(`no more than 25 items allowed [json-pointer:/blocks/${i}/elements]`);
         els.forEach((el: Block, j: number) => {
           const eat = `[json-pointer:/blocks/${i}/elements/${j}]`;
+          if (el.type === 'static_select') {
+            if (typeof el.action_id !== 'string' || el.action_id.length === 0 || el.action_id.length > 255) errors.push(`invalid action_id ${eat}`);
+            else if (actionIds.has(el.action_id)) errors.push(`duplicate action_id ${eat}`);
+            else actionIds.add(el.action_id);
+            if (!el.placeholder || el.placeholder.type !== 'plain_text' || typeof el.placeholder.text !== 'string' || el.placeholder.text.length > 150) errors.push(`placeholder must be plain_text of at most 150 characters ${eat}`);
+            const options: Block[] = Array.isArray(el.options) ? el.options : [];
+            if (options.length < 1 || options.length > 100) errors.push(`a static_select has 1 to 100 options ${eat}`);
+            for (const o of options) {
+              if (o.text?.type !== 'plain_text' || typeof o.text.text !== 'string' || o.text.text.length < 1 || o.text.text.length > 75) errors.push(`option text must be plain_text of 1 to 75 characters ${eat}`);
+              if (typeof o.value !== 'string' || o.value.length < 1 || o.value.length > 150) errors.push(`option value must be 1 to 150 characters ${eat}`);
+            }
+            if (el.initial_option !== undefined && !options.some((o) => o.value === el.initial_option.value && o.text?.text === el.initial_option.text?.text)) errors.push(`initial_option must be one of the options ${eat}`);
+            return;
+          }
           if (el.type !== 'button') return errors.push(`unsupported element type ${eat}`);
           if (!el.text || el.text.type !== 'plain_text' || typeof el.text.text !== 'string' || el.text.text.length === 0) {
             errors.push(`button needs plain_text text ${eat}`);
@@ -68,6 +82,12 @@ export function blockErrors(blocks: unknown): string[] {
     }
   });
   return errors;
+}
+
+/** The select menu with this action_id in the actions blocks, if any. */
+export function findSelect(blocks: Block[], actionId: string): Block | undefined {
+  for (const b of blocks) if (b.type === 'actions') for (const el of b.elements as Block[]) if (el.type === 'static_select' && el.action_id === actionId) return el;
+  return undefined;
 }
 
 /** The button with this action_id in the actions blocks, if any. */

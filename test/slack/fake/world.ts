@@ -196,5 +196,6 @@ export class SlackWorld {
 export function buttonsOf(message: FakeMessage | undefined): { label: string; actionId: string; value?: string; style?: string }[][] {
   return (message?.blocks ?? [])
     .filter((b) => b.type === 'actions')
-    .map((b) => (b.elements as Block[]).map((el) => ({ label: String(el.text.text), actionId: String(el.action_id), value: el.value as string | undefined, style: el.style as string | undefined })));
+    .map((b) => (b.elements as Block[]).filter((el) => el.type === 'button').map((el) => ({ label: String(el.text.text), actionId: String(el.action_id), value: el.value as string | undefined, style: el.style as string | undefined })))
+    .filter((row) => row.length > 0);
 }

@@ -265,8 +265,29 @@ function renderButtons(message) {
     box.append(row);
     return box;
   }
-  if (!message.buttons.length) return null;
+  if (!message.buttons.length && !(message.selects && message.selects.length)) return null;
   const box = el('div', 'buttons');
+  for (const s of message.selects || []) {
+    const select = el('select', 'menu');
+    select.setAttribute('aria-label', s.placeholder);
+    for (const o of s.options) {
+      const option = el('option', '', o.label);
+      option.value = o.value;
+      option.selected = Boolean(o.default);
+      select.append(option);
+    }
+    select.addEventListener('change', async () => {
+      select.disabled = true;
+      try {
+        await post('/api/button', { messageId: message.id, id: s.id, value: select.value });
+      } finally {
+        select.disabled = false;
+      }
+    });
+    const r = el('div', 'button-row');
+    r.append(select);
+    box.append(r);
+  }
   for (const row of message.buttons) {
     const r = el('div', 'button-row');
     for (const b of row) {
