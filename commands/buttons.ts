@@ -7,12 +7,13 @@ import { decodeButtonId } from '../src/core/buttons.js';
 import { UserError } from '../src/core/errors.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import type { JobParams, JobRecord } from '../src/core/jobs.js';
-import { md } from '../src/core/markup.js';
+import type { FormField } from '../src/core/forms.js';
+import { md, type MarkupPart } from '../src/core/markup.js';
 import { MAX_PROMPT_LENGTH, parsePromptParams } from '../src/core/parameters.js';
 import { cleanPromptText } from '../src/core/prompt-text.js';
 import { textReply } from '../src/core/reply.js';
 import { splitSamplerChoice } from '../src/core/samplers.js';
-import { planFromButton } from '../src/jobs/plans.js';
+import { planFromButton, ZOOM_RANGE } from '../src/jobs/plans.js';
 import { submitJob } from '../src/jobs/submit.js';
 import { cancelJob } from './cancel.js';
 import { deleteResult, recipeReply } from './recipe.js';
@@ -33,12 +34,14 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   if (job.status !== 'done' || !job.output) throw new UserError('That job has not finished yet.', 'button');
   if (ref.action === 'nf') return recipeReply(job);
   if (ref.action === 'del') return deleteResult(inv, services, job);
-  // Remix (/settings): V, Vary and Zoom Out ask for the prompt first; the form's answer comes back here.
+  // Remix (/settings): V, Vary, Zoom and Pan ask for the prompt first; the form's answer comes back here.
   const remixed = typeof inv.options.prompt === 'string' ? inv.options.prompt : undefined;
-  if ((ref.action === 'var' || ref.action === 'zo') && remixed === undefined && (await services.settings.preferences(inv.serverId, inv.userId)).remix) {
+  const custom = ref.action === 'zo' && ref.variant === 'c';
+  if (custom && inv.options.factor === undefined) return customZoomForm(job, String(id));
+  if ((ref.action === 'var' || ref.action === 'zo' || ref.action === 'pan') && !custom && remixed === undefined && (await services.settings.preferences(inv.serverId, inv.userId)).remix) {
     return remixForm(job, String(id));
   }
-  const plan = planFromButton(ref, job);
+  const plan = planFromButton({ ...ref, ...(custom ? { factor: zoomFactor(inv.options.factor) } : {}) }, job);
   const { kind } = plan;
   const params = remixed === undefined ? plan.params : remixParams(plan.params, remixed);
   if (params.source) {
@@ -51,20 +54,34 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   return submitJob(inv, services, kind, params);
 }
 
-/** The Remix form: the source's prompt (with its negative as --no) to edit before the job starts. */
-function remixForm(job: JobRecord, buttonId: string): CommandOutcome {
+/** A Custom Zoom's factor as the user typed it, or why not. */
+function zoomFactor(raw: unknown): number {
+  const text = String(raw ?? '').trim().replace(',', '.');
+  const f = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || f < ZOOM_RANGE.min || f > ZOOM_RANGE.max) throw new UserError(md`The zoom factor is a number from ${String(ZOOM_RANGE.min)} to ${String(ZOOM_RANGE.max)} (got \`${text}\`).`, 'zoom');
+  return f;
+}
+
+/** The source's prompt as a form field to edit (its negative as --no). */
+function promptField(job: JobRecord): FormField {
   const p = job.params;
-  return {
-    kind: 'form',
-    form: {
-      title: 'Remix',
-      submitLabel: 'Remix',
-      command: BUTTON_COMMAND,
-      options: { id: buttonId },
-      fields: [{ name: 'prompt', label: 'Prompt', style: 'paragraph', required: true, maxLength: MAX_PROMPT_LENGTH, value: p.negativePrompt ? `${p.prompt} --no ${p.negativePrompt}` : p.prompt }],
-    },
-    reply: textReply(md`Remix asks for the new prompt in a form, which this place cannot show; turn Remix off with \`/settings set remix off\`.`),
-  };
+  return { name: 'prompt', label: 'Prompt', style: 'paragraph', required: true, maxLength: MAX_PROMPT_LENGTH, value: p.negativePrompt ? `${p.prompt} --no ${p.negativePrompt}` : p.prompt };
+}
+
+/** A form whose answers come back to the button clicked. */
+function buttonForm(buttonId: string, title: string, submitLabel: string, fields: FormField[], fallback: MarkupPart): CommandOutcome {
+  return { kind: 'form', form: { title, submitLabel, command: BUTTON_COMMAND, options: { id: buttonId }, fields }, reply: textReply(fallback) };
+}
+
+/** Custom Zoom: the factor (1–2) and the prompt to paint the new border with. */
+function customZoomForm(job: JobRecord, buttonId: string): CommandOutcome {
+  const factor: FormField = { name: 'factor', label: `Zoom factor, ${ZOOM_RANGE.min}–${ZOOM_RANGE.max}`, style: 'short', required: true, maxLength: 4, value: '1.5' };
+  return buttonForm(buttonId, 'Custom Zoom', 'Zoom Out', [factor, promptField(job)], md`Custom Zoom asks for the factor in a form, which this place cannot show; use Zoom Out 2× or 1.5×.`);
+}
+
+/** The Remix form: the source's prompt to edit before the job starts. */
+function remixForm(job: JobRecord, buttonId: string): CommandOutcome {
+  return buttonForm(buttonId, 'Remix', 'Remix', [promptField(job)], md`Remix asks for the new prompt in a form, which this place cannot show; turn Remix off with \`/settings set remix off\`.`);
 }
 
 /** A button's job with the prompt the user remixed: its text, and the negative prompt, steps, guidance and sampler it names. */

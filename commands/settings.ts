@@ -147,6 +147,11 @@ function suffixForm(prefs: UserPreferences): Form {
 
 const NO_FORMS = md`Change it with ${code('/settings set <name> <value>')}, e.g. ${code('/settings set steps 30')}.`;
 
+/** The panel clicked, redrawn in its own place. */
+function replacing(outcome: CommandOutcome): CommandOutcome {
+  return outcome.kind === 'reply' ? { ...outcome, reply: { ...outcome.reply, replaces: true } } : outcome;
+}
+
 /** A click on the panel (or its form's answers): what `what` says, then the panel again. */
 export async function settingsButton(inv: Invocation, services: Services, what: string | undefined): Promise<CommandOutcome> {
   const prefs = await services.settings.preferences(inv.serverId, inv.userId);
@@ -157,15 +162,15 @@ export async function settingsButton(inv: Invocation, services: Services, what: 
       // A choice in a menu: the value, or back to the default.
       const value = String(inv.options.value ?? '');
       await store(inv, services, what, value === DEFAULT_CHOICE ? '' : value);
-      return settingsPanel(inv, services);
+      return replacing(await settingsPanel(inv, services));
     }
     case 'remix':
     case 'private':
       await services.settings.setPreference(inv.serverId, inv.userId, what, !prefs[what]);
-      return settingsPanel(inv, services);
+      return replacing(await settingsPanel(inv, services));
     case 'reset':
       await services.settings.resetPreference(inv.serverId, inv.userId);
-      return settingsPanel(inv, services, md`Your settings are back to the defaults.`);
+      return replacing(await settingsPanel(inv, services, md`Your settings are back to the defaults.`));
     case 'defaults':
       return { kind: 'form', form: defaultsForm(prefs), reply: textReply(NO_FORMS) };
     case 'suffix':

@@ -12,8 +12,10 @@ export type ButtonAction =
   | 'var'
   /** Same prompt and settings, new seeds. */
   | 'rr'
-  /** Zoom out image `index` by 2×. */
+  /** Zoom out image `index`: variant '2', '15' (1.5×), 'c' (custom, asks the factor) or 'sq' (Make Square). */
   | 'zo'
+  /** Pan image `index`: variant 'l', 'r', 'u' or 'd'. */
+  | 'pan'
   /** Cancel the queued or running job (index 0). */
   | 'cx'
   /** Show the result's recipe privately (index: the image whose seed it shows). */
@@ -30,7 +32,7 @@ export interface ButtonRef {
   variant?: string;
 }
 
-const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'cx', 'nf', 'del', 'set']);
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'pan', 'cx', 'nf', 'del', 'set']);
 /** Ids this bot makes are short; a longer one is not ours. */
 export const MAX_BUTTON_ID = 64;
 
@@ -70,19 +72,24 @@ export function gridButtons(jobId: string, count: number): ReplyButton[][] {
   return [ups, vars, manageButtons(jobId)];
 }
 
-/** Vary (Strong) / Vary (Subtle) / Upscale 2× / Upscale 4× / Zoom Out 2× / 🔄 under a single image, then ℹ️ Recipe and 🗑 Delete. */
-export function singleImageButtons(jobId: string): ReplyButton[][] {
+/**
+ * Under a single image, as Midjourney lays them out: Vary (Strong/Subtle); Upscale 2×/4× and 🔄;
+ * Zoom Out 2×/1.5×, Custom Zoom and (on a picture that is not square) Make Square; the four Pan
+ * arrows; then ℹ️ Recipe and 🗑 Delete.
+ */
+export function singleImageButtons(jobId: string, shape?: { width: number; height: number }): ReplyButton[][] {
+  const b = (action: ButtonAction, variant: string | undefined, label: string, emoji: string, style?: ReplyButton['style']): ReplyButton => ({
+    id: encodeButtonId({ action, jobId, index: 0, ...(variant ? { variant } : {}) }),
+    label,
+    emoji,
+    ...(style ? { style } : {}),
+  });
+  const square = !shape || shape.width === shape.height;
   return [
-    [
-      { id: encodeButtonId({ action: 'var', jobId, index: 0, variant: 'strong' }), label: 'Vary (Strong)', emoji: '🪄' },
-      { id: encodeButtonId({ action: 'var', jobId, index: 0, variant: 'subtle' }), label: 'Vary (Subtle)', emoji: '🪄' },
-    ],
-    [
-      { id: encodeButtonId({ action: 'up', jobId, index: 0, variant: '2' }), label: 'Upscale 2×', emoji: '🔍' },
-      { id: encodeButtonId({ action: 'up', jobId, index: 0, variant: '4' }), label: 'Upscale 4×', emoji: '🔍' },
-      { id: encodeButtonId({ action: 'zo', jobId, index: 0, variant: '2' }), label: 'Zoom Out 2×', emoji: '🔎' },
-      { id: encodeButtonId({ action: 'rr', jobId, index: 0 }), label: 'Re-roll', emoji: '🔄', style: 'primary' },
-    ],
+    [b('var', 'strong', 'Vary (Strong)', '🪄'), b('var', 'subtle', 'Vary (Subtle)', '🪄')],
+    [b('up', '2', 'Upscale 2×', '🔍'), b('up', '4', 'Upscale 4×', '🔍'), b('rr', undefined, 'Re-roll', '🔄', 'primary')],
+    [b('zo', '2', 'Zoom Out 2×', '🔎'), b('zo', '15', 'Zoom Out 1.5×', '🔎'), b('zo', 'c', 'Custom Zoom', '🔎'), ...(square ? [] : [b('zo', 'sq', 'Make Square', '⬛')])],
+    [b('pan', 'l', 'Pan Left', '⬅️'), b('pan', 'r', 'Pan Right', '➡️'), b('pan', 'u', 'Pan Up', '⬆️'), b('pan', 'd', 'Pan Down', '⬇️')],
     manageButtons(jobId),
   ];
 }

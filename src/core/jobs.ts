@@ -9,6 +9,19 @@ import type { SchedulerName } from './samplers.js';
  * zoom: one image shrunk onto a larger canvas and the border painted in (Zoom Out).
  */
 export type JobKind = 'imagine' | 'variation' | 'upscale' | 'zoom';
+
+export type PanDirection = 'left' | 'right' | 'up' | 'down';
+
+/** Where the source goes in a zoom job's canvas (its size is the job's width×height). */
+export interface Outpaint {
+  /** What the user asked for, for the status line. */
+  mode: 'zoom' | 'pan' | 'square';
+  /** Zoom Out factor (1–2). */
+  zoom?: number;
+  pan?: PanDirection;
+  /** The source, resized to this, at (left, top). */
+  inner: { left: number; top: number; width: number; height: number };
+}
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export const FINISHED_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
 
@@ -29,6 +42,11 @@ export interface JobParams {
   origin?: string;
   /** The requester's private mode was on: the job's messages are for them alone. */
   private?: boolean;
+  /**
+   * Zoom jobs: how the source sits in the new canvas, which img2img paints around it and the
+   * source is pasted back into (zoom factor, a pan direction, or made square).
+   */
+  outpaint?: Outpaint;
   /** Karras sigmas (diffusers' use_karras_sigmas) with a sampler that has them. */
   karras?: boolean;
   /** How many images the job makes: 4 for a grid, 1 for an upscale. */

@@ -44,6 +44,8 @@ export interface Reply {
   selects?: ReplySelect[];
   /** Only the invoking user sees it (Discord ephemeral, Slack postEphemeral, playground: that tab only). */
   ephemeral?: boolean;
+  /** For a click: the answer takes the place of the message clicked (a panel updating itself). */
+  replaces?: boolean;
 }
 
 /** A reply of text only; private by default, as most answers that are not jobs are. */

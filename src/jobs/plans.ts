@@ -4,7 +4,7 @@
  * the button id and the stored job, so clicks work after a restart.
  */
 import type { ButtonRef } from '../core/buttons.js';
-import type { JobKind, JobParams, JobRecord } from '../core/jobs.js';
+import type { JobKind, JobParams, JobRecord, Outpaint } from '../core/jobs.js';
 import { randomSeed } from '../core/parameters.js';
 import { GRID_SIZE } from './submit.js';
 
@@ -14,12 +14,43 @@ export const ZOOM_STRENGTH = 0.6;
 
 /** A fresh copy of the generation settings, without what belongs to the source job's own kind. */
 function baseParams(job: JobRecord): JobParams {
-  const { source: _source, strength: _strength, factor: _factor, outputSize: _outputSize, ...rest } = job.params;
+  const { source: _source, strength: _strength, factor: _factor, outputSize: _outputSize, outpaint: _outpaint, ...rest } = job.params;
   return { ...rest };
 }
 
+/** The smallest and largest Custom Zoom factor. */
+export const ZOOM_RANGE = { min: 1, max: 2 } as const;
+
+const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
+
+/**
+ * The canvas of a Zoom Out, Make Square or Pan over a w×h picture, and where the picture sits in it:
+ * zoomed out it shrinks into the middle; made square it fits a square of the same area; panned,
+ * the canvas grows by half in that direction and the picture keeps its size.
+ */
+export function outpaintPlan(ref: Pick<ButtonRef, 'action' | 'variant'> & { factor?: number }, w: number, h: number): { width: number; height: number; outpaint: Outpaint } {
+  if (ref.action === 'pan') {
+    const dir = ({ l: 'left', r: 'right', u: 'up', d: 'down' } as const)[ref.variant as 'l' | 'r' | 'u' | 'd'] ?? 'right';
+    const sideways = dir === 'left' || dir === 'right';
+    const strip = round8((sideways ? w : h) / 2);
+    const width = sideways ? w + strip : w;
+    const height = sideways ? h : h + strip;
+    return { width, height, outpaint: { mode: 'pan', pan: dir, inner: { left: dir === 'left' ? strip : 0, top: dir === 'up' ? strip : 0, width: w, height: h } } };
+  }
+  if (ref.variant === 'sq') {
+    const side = round8(Math.sqrt(w * h));
+    const iw = w >= h ? side : Math.round((w * side) / h);
+    const ih = w >= h ? Math.round((h * side) / w) : side;
+    return { width: side, height: side, outpaint: { mode: 'square', inner: { left: Math.floor((side - iw) / 2), top: Math.floor((side - ih) / 2), width: iw, height: ih } } };
+  }
+  const zoom = ref.factor ?? (ref.variant === '15' ? 1.5 : 2);
+  const iw = Math.max(8, Math.round(w / zoom));
+  const ih = Math.max(8, Math.round(h / zoom));
+  return { width: w, height: h, outpaint: { mode: 'zoom', zoom, inner: { left: Math.floor((w - iw) / 2), top: Math.floor((h - ih) / 2), width: iw, height: ih } } };
+}
+
 /** The kind and parameters of the job a click on `ref` under `job` starts. */
-export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind; params: JobParams } {
+export function planFromButton(ref: ButtonRef & { factor?: number }, job: JobRecord): { kind: JobKind; params: JobParams } {
   const base = baseParams(job);
   const source = { jobId: job.id, index: ref.index };
   switch (ref.action) {
@@ -40,7 +71,11 @@ export function planFromButton(ref: ButtonRef, job: JobRecord): { kind: JobKind;
     case 'set':
       throw new Error(`the ${ref.action} button makes no job`);
     case 'zo':
-      return { kind: 'zoom', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: ZOOM_STRENGTH } };
+    case 'pan': {
+      const { width, height, outpaint } = outpaintPlan(ref, base.width, base.height);
+      const { outpaint: _old, ...rest } = base;
+      return { kind: 'zoom', params: { ...rest, width, height, outpaint, count: GRID_SIZE, seed: randomSeed(), source, strength: ZOOM_STRENGTH } };
+    }
     case 'rr':
       // A grid of variations re-rolls as variations of the same image; anything else as a new grid.
       if (job.kind === 'variation' || job.kind === 'zoom') {

@@ -10,7 +10,8 @@ import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore, typ
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng, withPngText } from '../images/png.js';
 import { recipeText } from '../core/recipe.js';
-import { pasteWithFeather, zoomOutCanvas } from '../images/zoom.js';
+import { outpaintCanvas, pasteWithFeather } from '../images/zoom.js';
+import { outpaintPlan } from './plans.js';
 import type { Logger } from '../log/index.js';
 import { refineSettings } from '../pipeline/capabilities.js';
 import type { ModelCatalog } from '../pipeline/catalog.js';
@@ -177,10 +178,12 @@ export class PipelineJobRunner implements JobRunner {
       }
       case 'zoom': {
         const source = await this.sourceImage(job);
-        const { canvas, inner, left, top } = await zoomOutCanvas(source, 2, p.width, p.height);
+        // Jobs queued before pans and squares zoom out 2×.
+        const plan = p.outpaint?.inner ?? outpaintPlan({ action: 'zo', variant: '2' }, p.width, p.height).outpaint.inner;
+        const { canvas, inner } = await outpaintCanvas(source, p.width, p.height, plan);
         const r = await pipeline.generate({ ...base, initImage: canvas, strength: p.strength ?? 0.8 });
-        // The middle stays the user's picture; only the new border comes from the model.
-        const images = r.images.map((img) => ({ ...pasteWithFeather(img, inner, left, top), seed: img.seed }));
+        // The user's picture stays as it was; only the new part comes from the model.
+        const images = r.images.map((img) => ({ ...pasteWithFeather(img, inner, plan.left, plan.top), seed: img.seed }));
         return { images, seeds: images.map((i) => i.seed), warnings: r.warnings };
       }
       case 'upscale': {

@@ -73,8 +73,12 @@ function baseHeadline(job: JobRecord): Markup {
       return p.source && p.factor === 2 && p.source.index >= 0
         ? md`${prompt} - Image #${p.source.index + 1} (upscaled ${p.factor}×) ${who}`
         : md`${prompt} - Upscaled (${p.factor ?? 2}×) by ${who}`;
-    case 'zoom':
-      return md`${prompt} - Zoom Out by ${who}`;
+    case 'zoom': {
+      const o = p.outpaint;
+      if (o?.mode === 'pan') return md`${prompt} - Pan ${o.pan === 'left' ? 'Left' : o.pan === 'right' ? 'Right' : o.pan === 'up' ? 'Up' : 'Down'} by ${who}`;
+      if (o?.mode === 'square') return md`${prompt} - Make Square by ${who}`;
+      return o?.zoom !== undefined && o.zoom !== 2 ? md`${prompt} - Zoom Out ${String(o.zoom)}× by ${who}` : md`${prompt} - Zoom Out by ${who}`;
+    }
   }
 }
 
@@ -160,7 +164,7 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
           },
           ...(await sourceThumbnail(job, images)),
         ],
-        buttons: out.images.length > 1 ? gridButtons(job.id, out.images.length) : singleImageButtons(job.id),
+        buttons: out.images.length > 1 ? gridButtons(job.id, out.images.length) : singleImageButtons(job.id, { width: out.width, height: out.height }),
       };
     }
   }

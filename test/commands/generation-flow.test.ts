@@ -60,7 +60,7 @@ describe('the generation flow', () => {
     expect(await size(up.output!.images[0]!)).toEqual([128, 128]);
     const { renderJob } = await import('../../src/replies/render.js');
     const labels = (await renderJob(up, t.services.images)).buttons!.flat().map((b) => b.label);
-    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Zoom Out 2×', 'Re-roll', 'Recipe', 'Delete']);
+    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
 
     const up4 = await finished(await click(up, 'Upscale 4×'));
     expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);
@@ -104,6 +104,52 @@ describe('the generation flow', () => {
       for (let i = 0; i < middle.length; i++) diff += Math.abs(middle[i]! - original[i]!);
       expect(diff / middle.length).toBeLessThan(25);
     }
+  });
+
+  /** Mean absolute difference of a region of a stored picture from the same-sized picture `expected`. */
+  async function regionDiff(key: string, region: { left: number; top: number; width: number; height: number }, expected: Buffer): Promise<number> {
+    const got = await sharp(await t.services.images.get(key)).extract(region).removeAlpha().raw().toBuffer();
+    let diff = 0;
+    for (let i = 0; i < got.length; i++) diff += Math.abs(got[i]! - expected[i]!);
+    return diff / got.length;
+  }
+
+  it('Zoom Out 1.5× and Custom Zoom keep the picture centred at the factor asked; a factor out of range is refused', async () => {
+    const up = await finished(await click(grid, 'U3'));
+    const z15 = await finished(await click(up, 'Zoom Out 1.5×'));
+    expect(z15.params.outpaint).toMatchObject({ mode: 'zoom', zoom: 1.5, inner: { left: 10, top: 10, width: 43, height: 43 } });
+    const small = await sharp(await t.services.images.get(up.output!.images[0]!)).resize(43, 43, { kernel: 'lanczos3', fit: 'fill' }).removeAlpha().raw().toBuffer();
+    for (const key of z15.output!.images) expect(await regionDiff(key, { left: 12, top: 12, width: 39, height: 39 }, await sharp(small, { raw: { width: 43, height: 43, channels: 3 } }).extract({ left: 2, top: 2, width: 39, height: 39 }).raw().toBuffer())).toBeLessThan(1);
+    expect(z15.params.prompt).toBe('red heart');
+
+    const form = await click(up, 'Custom Zoom');
+    expect(form.kind).toBe('form');
+    const id = form.kind === 'form' ? String(form.form.options.id) : '';
+    const refused = await dispatch(inv('button', { id, factor: '3', prompt: 'red heart' }), t.services);
+    expect(refused.kind === 'reply' && shown(refused.reply.text)).toContain('The zoom factor is a number from 1 to 2 (got `3`).');
+    const custom = await finished(await dispatch(inv('button', { id, factor: '1.25', prompt: 'red heart, starry sky' }), t.services));
+    expect(custom.params).toMatchObject({ prompt: 'red heart, starry sky', outpaint: { mode: 'zoom', zoom: 1.25, inner: { width: 51, height: 51 } } });
+  });
+
+  it('Pan widens or heightens the canvas by half and keeps the picture pixel for pixel; Make Square squares a wide one', async () => {
+    const up = await finished(await click(grid, 'U4'));
+    const source = await sharp(await t.services.images.get(up.output!.images[0]!)).resize(64, 64, { kernel: 'lanczos3', fit: 'fill' }).removeAlpha().raw().toBuffer();
+    const right = await finished(await click(up, 'Pan Right'));
+    expect([right.params.width, right.params.height]).toEqual([96, 64]);
+    for (const key of right.output!.images) {
+      expect(await size(key)).toEqual([96, 64]);
+      // Everything but the feathered seam (2 columns) is the picture as it was.
+      const keep = await sharp(source, { raw: { width: 64, height: 64, channels: 3 } }).extract({ left: 0, top: 0, width: 62, height: 64 }).raw().toBuffer();
+      expect(await regionDiff(key, { left: 0, top: 0, width: 62, height: 64 }, keep)).toBe(0);
+    }
+    const up2 = await finished(await click(up, 'Pan Up'));
+    expect([up2.params.width, up2.params.height]).toEqual([64, 96]);
+    const keep = await sharp(source, { raw: { width: 64, height: 64, channels: 3 } }).extract({ left: 0, top: 2, width: 64, height: 62 }).raw().toBuffer();
+    expect(await regionDiff(up2.output!.images[0]!, { left: 0, top: 34, width: 64, height: 62 }, keep)).toBe(0);
+    // The panned grid's U gives a wide picture, which offers Make Square.
+    const wide = await finished(await click(right, 'U1'));
+    const square = await finished(await click(wide, 'Make Square'));
+    expect(square.params).toMatchObject({ width: 80, height: 80, outpaint: { mode: 'square', inner: { left: 0, top: 13, width: 80, height: 53 } } });
   });
 
   it('V3 and Vary (Subtle) make variations of one image with new seeds, subtle with a lower strength', async () => {

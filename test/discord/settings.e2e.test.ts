@@ -81,7 +81,11 @@ describe('/settings', () => {
   it('private mode: a job’s status and grid only the requester sees, and its buttons work for them', async () => {
     const { fake } = bot;
     const fresh = await privateAnswer(fake, fake.slash('settings', {}, { subcommand: 'show' }));
-    const toggled = await privateAnswer(fake, fake.click(fresh, buttonId(fake, fresh, 'Private mode: off')));
+    const click = fake.click(fresh, buttonId(fake, fresh, 'Private mode: off'));
+    // The panel redraws itself in place.
+    expect((await fake.waitForAck(click)).type).toBe(7);
+    const toggled = await privateAnswer(fake, click);
+    expect(toggled.id).toBe(fresh.id);
     expect(fake.buttons(toggled).map((b) => b.label)).toContain('Private mode: on');
     const i = fake.slash('imagine', { prompt: 'secret heart --seed 4' });
     const grid = await fake.waitFor(() => {

@@ -107,7 +107,7 @@ describe('Slack end to end', () => {
     await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: u2.actionId, userId: ALICE }) });
     const upscaled = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid && m !== variations), 60_000, 'upscale');
     expect(upscaled.blocks?.[0]?.text.text).toContain('Image #2');
-    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔎 Zoom Out 2×', '🔄 Re-roll', 'ℹ️ Recipe', '🗑️ Delete']);
+    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔄 Re-roll', '🔎 Zoom Out 2×', '🔎 Zoom Out 1.5×', '🔎 Custom Zoom', '⬅️ Pan Left', '➡️ Pan Right', '⬆️ Pan Up', '⬇️ Pan Down', 'ℹ️ Recipe', '🗑️ Delete']);
     const up = await pngSize(upscaled.files![0]!.data!);
     expect(up.format).toBe('png');
     const ujob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'upscale')!;
@@ -247,6 +247,8 @@ describe('Slack end to end', () => {
     const sampler = panel.blocks!.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: { type: string; placeholder?: { text: string } }) => e.type === 'static_select' && e.placeholder!.text.startsWith('Sampler'));
     await fake.sendEnvelope('interactive', fake.selectAction({ message: asMessage, actionId: sampler.action_id, value: 'euler-karras', userId: ALICE }));
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('euler-karras')), 10_000, 'the sampler chosen');
+    // The panel redraws itself in place of the one clicked.
+    expect(fake.responseMessages.find((m) => m.text.includes('euler-karras'))?.replaceOriginal).toBe(true);
 
     await fake.sendEnvelope('slash_commands', fake.slashCommand({ command: '/settings', text: 'set private on', userId: ALICE, channelId: CHANNEL }));
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === ALICE && e.text.includes('Private mode is now')), 10_000, 'private on');

@@ -36,8 +36,8 @@ const TIMED_OUT = Symbol('timed out');
 
 /** A modal's custom_id: this prefix and the pending form's id. */
 const FORM_PREFIX = 'form:';
-/** Buttons whose click may answer with a form: the /settings panel's, and V, Vary and Zoom Out under Remix. */
-const FORM_BUTTONS = new Set(['set', 'var', 'zo']);
+/** Buttons whose click may answer with a form: the /settings panel's, Custom Zoom, and V, Vary, Zoom and Pan under Remix. */
+const FORM_BUTTONS = new Set(['set', 'var', 'zo', 'pan']);
 
 function mayAskFirst(interaction: AnsweredInteraction): boolean {
   if (interaction.isMessageContextMenuCommand()) return true;
@@ -176,7 +176,9 @@ export class InteractionHandler {
 
   private async answer(interaction: AnsweredInteraction, reply: Reply, data: DiscordDeliveryData): Promise<void> {
     const message = await renderMessage(reply, { attachmentLimit: data.attachmentSizeLimit });
-    await this.o.messenger.respond(interaction.id, interaction.token, message);
+    // A panel updating itself: the clicked message is edited in place (callback type 7).
+    if (reply.replaces && (interaction.isButton() || interaction.isStringSelectMenu())) await this.o.messenger.update(interaction.id, interaction.token, message);
+    else await this.o.messenger.respond(interaction.id, interaction.token, message);
   }
 
   /** Puts the outcome into a deferred reply, keeping refusals private even when the deferral was public. */

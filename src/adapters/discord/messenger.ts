@@ -58,6 +58,15 @@ export class DiscordMessenger {
     });
   }
 
+  /** The first answer to a click that edits the clicked message in place (type 7). */
+  async update(interactionId: string, token: string, message: DiscordMessage): Promise<void> {
+    await this.rest.post(Routes.interactionCallback(interactionId, token), {
+      body: { type: InteractionResponseType.UpdateMessage, data: message.body },
+      files: DiscordMessenger.files(message),
+      auth: false,
+    });
+  }
+
   /** The first answer that asks questions: a modal (type 9); its answers come back as a modal submit interaction. */
   async showModal(interactionId: string, token: string, modal: DiscordModal): Promise<void> {
     await this.rest.post(Routes.interactionCallback(interactionId, token), {

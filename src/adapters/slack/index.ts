@@ -125,7 +125,8 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       const body = messageBody(reply);
       if (respond) {
         try {
-          await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, ...body });
+          // A panel updating itself replaces the message clicked.
+          await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', replace_original: reply.replaces === true, ...body });
           return;
         } catch (err) {
           log.warn({ err }, 'response_url failed; answering with chat.postEphemeral');

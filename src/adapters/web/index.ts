@@ -162,12 +162,14 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
     // A fast job may already have been shown by its own updates; never step back to the first status.
     const existing = hub.get(who.serverId, messageId);
     if (existing) return existing;
+    // A panel updating itself takes the place of the message clicked.
+    const id = outcome.kind === 'reply' && outcome.reply.replaces && source ? source.id : messageId;
     const reply: Reply = outcome.kind === 'removed' ? { ...outcome.reply, ephemeral: true } : outcome.reply;
     return hub.upsert(
       toMessage(
         reply,
         {
-          id: messageId,
+          id,
           serverId: who.serverId,
           invokedBy: { userId: who.userId, userName: who.userName, action },
           ...(outcome.kind === 'job' ? { jobId: outcome.jobId, job: { status: status! } } : {}),
