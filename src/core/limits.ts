@@ -41,6 +41,8 @@ export interface ServerLimits {
   previews: boolean;
   /** Whether /imagine takes a picture to start from (attachments, links). */
   image_prompts: boolean;
+  /** Whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan. */
+  edits: boolean;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -83,6 +85,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   mod_log_channel: { kind: 'channel', help: 'channel that gets every refused prompt and every blocked or spoilered image (- for none)' },
   previews: { kind: 'bool', help: 'whether a running job shows its pictures as they form (on or off)' },
   image_prompts: { kind: 'bool', help: 'whether /imagine takes a picture to start from, attached or linked (on or off)' },
+  edits: { kind: 'bool', help: 'whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan (on or off)' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];

@@ -150,6 +150,16 @@ describe('the generation flow', () => {
     const wide = await finished(await click(right, 'U1'));
     const square = await finished(await click(wide, 'Make Square'));
     expect(square.params).toMatchObject({ width: 80, height: 80, outpaint: { mode: 'square', inner: { left: 0, top: 13, width: 80, height: 53 } } });
+    // Server admins can turn editing off: the click is refused and nothing is queued.
+    await t.services.settings.set('srv', 'edits', false);
+    try {
+      const before = (await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length;
+      const refused = await click(wide, 'Pan Left');
+      expect(refused.kind === 'reply' && shown(refused.reply.text)).toContain('Editing results (zoom, pan, make square) is turned off on this server.');
+      expect((await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length).toBe(before);
+    } finally {
+      await t.services.settings.reset('srv', 'edits');
+    }
   });
 
   it('V3 and Vary (Subtle) make variations of one image with new seeds, subtle with a lower strength', async () => {

@@ -37,6 +37,7 @@ export const OPEN_LIMITS: ServerLimits = {
   mod_log_channel: '',
   previews: true,
   image_prompts: true,
+  edits: true,
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {
