@@ -3,7 +3,7 @@
  * status: the click's button id names the job and what to do; src/jobs/plans.ts says what job a
  * result's button makes.
  */
-import { decodeButtonId } from '../src/core/buttons.js';
+import { decodeButtonId, encodeButtonId } from '../src/core/buttons.js';
 import { UserError } from '../src/core/errors.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import type { JobParams, JobRecord } from '../src/core/jobs.js';
@@ -13,7 +13,7 @@ import { MAX_PROMPT_LENGTH, parsePromptParams } from '../src/core/parameters.js'
 import { cleanPromptText } from '../src/core/prompt-text.js';
 import { textReply } from '../src/core/reply.js';
 import { splitSamplerChoice } from '../src/core/samplers.js';
-import { planFromButton, ZOOM_RANGE } from '../src/jobs/plans.js';
+import { planFromButton, REGIONS, ZOOM_RANGE } from '../src/jobs/plans.js';
 import { submitJob } from '../src/jobs/submit.js';
 import { cancelJob } from './cancel.js';
 import { deleteResult, recipeReply } from './recipe.js';
@@ -36,6 +36,14 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   if (ref.action === 'del') return deleteResult(inv, services, job);
   // Remix (/settings): V, Vary, Zoom and Pan ask for the prompt first; the form's answer comes back here.
   const remixed = typeof inv.options.prompt === 'string' ? inv.options.prompt : undefined;
+  // Vary (Region): a menu of regions, then the prompt for the chosen one, then the job.
+  if (ref.action === 'vr' && remixed === undefined) {
+    if (ref.variant !== 'pick') return regionForm(job, String(id));
+    const choice = inv.options.value;
+    if (typeof choice !== 'string') return regionMenu(job, ref.index);
+    if (!REGIONS[choice]) throw new UserError('Pick one of the regions in the menu.', 'region');
+    return regionForm(job, encodeButtonId({ action: 'vr', jobId: job.id, index: ref.index, variant: choice }));
+  }
   const custom = ref.action === 'zo' && ref.variant === 'c';
   if (custom && inv.options.factor === undefined) return customZoomForm(job, String(id));
   if ((ref.action === 'var' || ref.action === 'zo' || ref.action === 'pan') && !custom && remixed === undefined && (await services.settings.preferences(inv.serverId, inv.userId)).remix) {
@@ -71,6 +79,29 @@ function promptField(job: JobRecord): FormField {
 /** A form whose answers come back to the button clicked. */
 function buttonForm(buttonId: string, title: string, submitLabel: string, fields: FormField[], fallback: MarkupPart): CommandOutcome {
   return { kind: 'form', form: { title, submitLabel, command: BUTTON_COMMAND, options: { id: buttonId }, fields }, reply: textReply(fallback) };
+}
+
+/** Vary (Region)'s menu: which part of the picture to repaint. */
+function regionMenu(job: JobRecord, index: number): CommandOutcome {
+  return {
+    kind: 'reply',
+    reply: {
+      text: md`**Vary (Region)**: which part of image #${String(index + 1)} should change? The rest stays as it is.`,
+      ephemeral: true,
+      selects: [
+        {
+          id: encodeButtonId({ action: 'vr', jobId: job.id, index, variant: 'pick' }),
+          placeholder: 'Pick a region',
+          options: Object.entries(REGIONS).map(([value, r]) => ({ label: r.label, value })),
+        },
+      ],
+    },
+  };
+}
+
+/** Vary (Region)'s form: the prompt to paint the chosen region with. */
+function regionForm(job: JobRecord, buttonId: string): CommandOutcome {
+  return buttonForm(buttonId, 'Vary (Region)', 'Repaint', [promptField(job)], md`Vary (Region) asks for the prompt in a form, which this place cannot show.`);
 }
 
 /** Custom Zoom: the factor (1–2) and the prompt to paint the new border with. */

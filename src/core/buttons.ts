@@ -16,6 +16,8 @@ export type ButtonAction =
   | 'zo'
   /** Pan image `index`: variant 'l', 'r', 'u' or 'd'. */
   | 'pan'
+  /** Vary (Region): variant 'pick' shows the region menu; a region's name repaints it. */
+  | 'vr'
   /** Cancel the queued or running job (index 0). */
   | 'cx'
   /** Show the result's recipe privately (index: the image whose seed it shows). */
@@ -32,7 +34,7 @@ export interface ButtonRef {
   variant?: string;
 }
 
-const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'pan', 'cx', 'nf', 'del', 'set']);
+const ACTIONS = new Set<ButtonAction>(['up', 'var', 'rr', 'zo', 'pan', 'vr', 'cx', 'nf', 'del', 'set']);
 /** Ids this bot makes are short; a longer one is not ours. */
 export const MAX_BUTTON_ID = 64;
 
@@ -86,7 +88,7 @@ export function singleImageButtons(jobId: string, shape?: { width: number; heigh
   });
   const square = !shape || shape.width === shape.height;
   return [
-    [b('var', 'strong', 'Vary (Strong)', '🪄'), b('var', 'subtle', 'Vary (Subtle)', '🪄')],
+    [b('var', 'strong', 'Vary (Strong)', '🪄'), b('var', 'subtle', 'Vary (Subtle)', '🪄'), b('vr', 'pick', 'Vary (Region)', '🖌️')],
     [b('up', '2', 'Upscale 2×', '🔍'), b('up', '4', 'Upscale 4×', '🔍'), b('rr', undefined, 'Re-roll', '🔄', 'primary')],
     [b('zo', '2', 'Zoom Out 2×', '🔎'), b('zo', '15', 'Zoom Out 1.5×', '🔎'), b('zo', 'c', 'Custom Zoom', '🔎'), ...(square ? [] : [b('zo', 'sq', 'Make Square', '⬛')])],
     [b('pan', 'l', 'Pan Left', '⬅️'), b('pan', 'r', 'Pan Right', '➡️'), b('pan', 'u', 'Pan Up', '⬆️'), b('pan', 'd', 'Pan Down', '⬇️')],

@@ -41,7 +41,13 @@ export function recipeFields(job: Pick<JobRecord, 'id' | 'kind' | 'params' | 'ou
   fields.push(['Seed', String(seed)], ['Size', `${width}x${height}`], ['Model', p.model]);
   const strength = p.init?.strength ?? (job.kind === 'variation' || job.kind === 'zoom' ? p.strength : undefined);
   if (strength !== undefined) fields.push(['Denoising strength', String(strength)]);
-  if (job.kind === 'zoom') fields.push(['Zoom out', '2']);
+  if (job.kind === 'zoom') {
+    const o = p.outpaint;
+    if (o?.mode === 'pan') fields.push(['Pan', o.pan ?? '']);
+    else if (o?.mode === 'square') fields.push(['Make square', 'yes']);
+    else fields.push(['Zoom out', String(o?.zoom ?? 2)]);
+  }
+  if (p.region) fields.push(['Region', p.region.name]);
   if (job.kind === 'upscale') fields.push(['Upscale', String(p.factor ?? 2)]);
   if (p.source) fields.push(['Source job', `${p.source.jobId} #${p.source.index + 1}`]);
   if (p.init) fields.push(['Image prompt', 'yes']);

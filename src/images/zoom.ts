@@ -50,3 +50,35 @@ export function pasteWithFeather(base: RgbImage, inner: RgbImage, left: number, 
   }
   return { width: base.width, height: base.height, data: out };
 }
+
+/** A rectangle of a picture in pixels, from fractions of its size. */
+export function regionRect(width: number, height: number, r: { left: number; top: number; width: number; height: number }): { x0: number; y0: number; x1: number; y1: number } {
+  return { x0: Math.round(r.left * width), y0: Math.round(r.top * height), x1: Math.round((r.left + r.width) * width), y1: Math.round((r.top + r.height) * height) };
+}
+
+/** The inpainting mask of a rectangle: 255 inside (repaint), 0 outside (keep). */
+export function rectMask(width: number, height: number, rect: { x0: number; y0: number; x1: number; y1: number }): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(width * height);
+  for (let y = rect.y0; y < rect.y1; y++) data.fill(255, y * width + rect.x0, y * width + rect.x1);
+  return { width, height, data };
+}
+
+/**
+ * The repainted picture with the original put back outside the rectangle, blended over `feather`
+ * pixels just outside it, so the pixels beyond the edge are the original's.
+ */
+export function keepOutside(result: RgbImage, original: RgbImage, rect: { x0: number; y0: number; x1: number; y1: number }, feather = 3): RgbImage {
+  const out = new Uint8Array(result.data);
+  for (let y = 0; y < result.height; y++) {
+    for (let x = 0; x < result.width; x++) {
+      const dx = x < rect.x0 ? rect.x0 - x : x >= rect.x1 ? x - rect.x1 + 1 : 0;
+      const dy = y < rect.y0 ? rect.y0 - y : y >= rect.y1 ? y - rect.y1 + 1 : 0;
+      const d = Math.max(dx, dy);
+      if (d === 0) continue;
+      const a = Math.min(1, d / (feather + 1));
+      const i = (y * result.width + x) * 3;
+      for (let c = 0; c < 3; c++) out[i + c] = Math.round(out[i + c]! * (1 - a) + original.data[i + c]! * a);
+    }
+  }
+  return { width: result.width, height: result.height, data: out };
+}

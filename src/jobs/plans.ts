@@ -14,9 +14,30 @@ export const ZOOM_STRENGTH = 0.6;
 
 /** A fresh copy of the generation settings, without what belongs to the source job's own kind. */
 function baseParams(job: JobRecord): JobParams {
-  const { source: _source, strength: _strength, factor: _factor, outputSize: _outputSize, outpaint: _outpaint, ...rest } = job.params;
+  const { source: _source, strength: _strength, factor: _factor, outputSize: _outputSize, outpaint: _outpaint, region: _region, ...rest } = job.params;
   return { ...rest };
 }
+
+/** How much of the chosen region Vary (Region) repaints. */
+export const REGION_STRENGTH = 0.9;
+
+/** Vary (Region)'s named parts of a picture (fractions of its size), with the 3×3 cells `c<row><column>`. */
+export const REGIONS: Record<string, { left: number; top: number; width: number; height: number; label: string }> = {
+  left: { left: 0, top: 0, width: 0.5, height: 1, label: 'Left half' },
+  right: { left: 0.5, top: 0, width: 0.5, height: 1, label: 'Right half' },
+  top: { left: 0, top: 0, width: 1, height: 0.5, label: 'Top half' },
+  bottom: { left: 0, top: 0.5, width: 1, height: 0.5, label: 'Bottom half' },
+  tl: { left: 0, top: 0, width: 0.5, height: 0.5, label: 'Top-left quarter' },
+  tr: { left: 0.5, top: 0, width: 0.5, height: 0.5, label: 'Top-right quarter' },
+  bl: { left: 0, top: 0.5, width: 0.5, height: 0.5, label: 'Bottom-left quarter' },
+  br: { left: 0.5, top: 0.5, width: 0.5, height: 0.5, label: 'Bottom-right quarter' },
+  center: { left: 0.25, top: 0.25, width: 0.5, height: 0.5, label: 'Centre' },
+  ...Object.fromEntries(
+    [1, 2, 3].flatMap((row) =>
+      [1, 2, 3].map((col) => [`c${row}${col}`, { left: (col - 1) / 3, top: (row - 1) / 3, width: 1 / 3, height: 1 / 3, label: `Cell row ${row}, column ${col}` }]),
+    ),
+  ),
+};
 
 /** The smallest and largest Custom Zoom factor. */
 export const ZOOM_RANGE = { min: 1, max: 2 } as const;
@@ -60,6 +81,11 @@ export function planFromButton(ref: ButtonRef & { factor?: number }, job: JobRec
       const from = job.output ?? job.params.outputSize ?? job.params;
       const outputSize = { width: from.width * factor, height: from.height * factor };
       return { kind: 'upscale', params: { ...base, count: 1, seed: job.output?.seeds[ref.index] ?? base.seed, source, factor, outputSize } };
+    }
+    case 'vr': {
+      const region = REGIONS[ref.variant ?? ''];
+      if (!region) throw new Error(`unknown region ${String(ref.variant)}`);
+      return { kind: 'variation', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: REGION_STRENGTH, region: { ...region, name: ref.variant! } } };
     }
     case 'var': {
       const strength = ref.variant === 'subtle' ? VARY_STRENGTH.subtle : VARY_STRENGTH.strong;

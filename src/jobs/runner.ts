@@ -10,7 +10,8 @@ import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore, typ
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng, withPngText } from '../images/png.js';
 import { recipeText } from '../core/recipe.js';
-import { outpaintCanvas, pasteWithFeather } from '../images/zoom.js';
+import { keepOutside, outpaintCanvas, pasteWithFeather, rectMask, regionRect } from '../images/zoom.js';
+import { fitImage } from './image-prompts.js';
 import { outpaintPlan } from './plans.js';
 import type { Logger } from '../log/index.js';
 import { refineSettings } from '../pipeline/capabilities.js';
@@ -173,6 +174,14 @@ export class PipelineJobRunner implements JobRunner {
       }
       case 'variation': {
         const source = await this.sourceImage(job);
+        if (p.region) {
+          // Vary (Region): the region is repainted; outside it the picture stays the original's.
+          const start = source.width === p.width && source.height === p.height ? source : await fitImage(source, p.width, p.height);
+          const rect = regionRect(p.width, p.height, p.region);
+          const r = await pipeline.generate({ ...base, initImage: start, strength: p.strength ?? 0.9, mask: rectMask(p.width, p.height, rect) });
+          const images = r.images.map((img) => ({ ...keepOutside(img, start, rect), seed: img.seed }));
+          return { images, seeds: images.map((i) => i.seed), warnings: r.warnings };
+        }
         const r = await pipeline.generate({ ...base, initImage: source, strength: p.strength ?? 0.75 });
         return { images: r.images, seeds: r.images.map((i) => i.seed), warnings: r.warnings };
       }

@@ -109,6 +109,8 @@ interface LatentShape {
 }
 
 interface PreparedLatents {
+  /** Inpainting: each image's clean start latents and its noise, and the latent mask (1 repaint, 0 keep). */
+  inpaint?: { known: Float32Array[]; noise: Float32Array[]; mask: Float32Array };
   latents: Float32Array[];
   schedulers: Scheduler[];
   generators: TorchGenerator[];
@@ -184,13 +186,14 @@ export class DiffusionPipeline {
     if (truncatedTo) warnings.push(`the prompt was cut to ${truncatedTo} tokens, the most this model takes`);
     check();
 
-    const { latents, schedulers, generators, timesteps, shape } = await this.prepareLatents(r, request.initImage, timer);
+    const { latents, schedulers, generators, timesteps, shape, inpaint } = await this.prepareLatents(r, request.initImage, timer, request.mask);
     const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm);
     // The first preview comes after half a second at most: a job done sooner needs none.
     let lastPreview = performance.now() - Math.max(0, (request.preview?.everyMs ?? 0) - FIRST_PREVIEW_MS);
     for (let step = 0; step < timesteps.length; step++) {
       check();
       const denoised = await this.denoiseStep(r, groups, latents, schedulers, generators, timesteps[step]!, doCfg, shape, timer);
+      if (inpaint) keepUnmasked(latents, inpaint, schedulers, timesteps[step + 1]);
       let preview: RgbImage | undefined;
       const now = performance.now();
       if (request.preview && step + 1 < timesteps.length && now - lastPreview >= request.preview.everyMs) {
@@ -233,7 +236,7 @@ export class DiffusionPipeline {
    * prepare_latents: one generator and one scheduler per image, so image i is exactly the single
    * image of seed + i; pure noise, or the start image encoded and noised to the first timestep.
    */
-  private async prepareLatents(r: ResolvedRequest, initImage: RgbImage | undefined, timer: RunTimer): Promise<PreparedLatents> {
+  private async prepareLatents(r: ResolvedRequest, initImage: RgbImage | undefined, timer: RunTimer, mask?: GenerationRequest['mask']): Promise<PreparedLatents> {
     const info = this.model.info;
     const lh = r.height / info.vaeScaleFactor;
     const lw = r.width / info.vaeScaleFactor;
@@ -243,6 +246,8 @@ export class DiffusionPipeline {
     const latents: Float32Array[] = [];
     let timesteps: number[] = [];
     const initLatents = initImage ? await this.encodeImage(initImage, r, timer) : undefined;
+    if (mask && !initLatents) throw new UserError('A mask needs a picture to start from.', 'image');
+    const inpaint = initLatents && mask ? { known: [] as Float32Array[], noise: [] as Float32Array[], mask: latentMask(mask, lw, lh) } : undefined;
     for (let i = 0; i < r.batch; i++) {
       const gen = createTorchGenerator(r.seed + i);
       const scheduler = createScheduler(r.scheduler, r.karras === undefined ? info.schedulerConfig : { ...info.schedulerConfig, use_karras_sigmas: r.karras });
@@ -250,7 +255,10 @@ export class DiffusionPipeline {
         timesteps = scheduler.setTimestepsForStrength(r.steps, r.strength);
         const scaling = Math.fround(info.vaeScalingFactor);
         const start = this.model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, shape.dims, scaling) : scaleBy(initLatents, scaling);
-        latents.push(scheduler.addNoise(start, gen.randn(shape.dims), timesteps[0]!));
+        const noise = gen.randn(shape.dims);
+        latents.push(scheduler.addNoise(start, noise, timesteps[0]!));
+        inpaint?.known.push(start);
+        inpaint?.noise.push(noise);
       } else {
         scheduler.setTimesteps(r.steps);
         timesteps = scheduler.timesteps;
@@ -262,7 +270,7 @@ export class DiffusionPipeline {
       generators.push(gen);
       schedulers.push(scheduler);
     }
-    return { latents, schedulers, generators, timesteps, shape };
+    return { latents, schedulers, generators, timesteps, shape, ...(inpaint ? { inpaint } : {}) };
   }
 
   /** The pictures the latents are heading for (the denoiser's estimate of the clean latents), in a small grid. */
@@ -414,6 +422,55 @@ function constantUnetFeeds(unet: ModelSession, group: UnetEntry[], r: ResolvedRe
     feeds.time_ids = unet.floatTensor('time_ids', Float32Array.from(group.flatMap(() => ids)), [b, 6]);
   }
   return feeds;
+}
+
+/**
+ * A pixel mask at the latent size (area average), grown by one latent pixel and softened, so the
+ * repainted part blends into what is kept: 1 repaint, 0 keep.
+ */
+export function latentMask(mask: { width: number; height: number; data: Uint8Array }, lw: number, lh: number): Float32Array {
+  const small = new Float32Array(lw * lh);
+  for (let y = 0; y < lh; y++) {
+    for (let x = 0; x < lw; x++) {
+      const x0 = Math.floor((x * mask.width) / lw);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * mask.width) / lw));
+      const y0 = Math.floor((y * mask.height) / lh);
+      const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * mask.height) / lh));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += mask.data[yy * mask.width + xx]!;
+      small[y * lw + x] = sum / (255 * (x1 - x0) * (y1 - y0));
+    }
+  }
+  // Grown by one pixel (the largest neighbour), then softened (a 3×3 mean), within 0..1.
+  const at = (a: Float32Array, x: number, y: number) => a[Math.min(lh - 1, Math.max(0, y)) * lw + Math.min(lw - 1, Math.max(0, x))]!;
+  const grown = new Float32Array(lw * lh);
+  for (let y = 0; y < lh; y++) for (let x = 0; x < lw; x++) {
+    let m = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m = Math.max(m, at(small, x + dx, y + dy));
+    grown[y * lw + x] = m;
+  }
+  const soft = new Float32Array(lw * lh);
+  for (let y = 0; y < lh; y++) for (let x = 0; x < lw; x++) {
+    let s = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += at(grown, x + dx, y + dy);
+    // A fully kept or fully repainted neighbourhood stays exactly 0 or 1.
+    soft[y * lw + x] = Math.min(1, Math.max(0, s / 9));
+  }
+  return soft;
+}
+
+/** Inpainting after a step: outside the mask the latents go back to the start picture, noised to the next step (clean after the last). */
+function keepUnmasked(latents: Float32Array[], inpaint: NonNullable<PreparedLatents['inpaint']>, schedulers: Scheduler[], next: number | undefined): void {
+  const { mask } = inpaint;
+  const plane = mask.length;
+  for (let i = 0; i < latents.length; i++) {
+    const ref = next === undefined ? inpaint.known[i]! : schedulers[i]!.addNoise(inpaint.known[i]!, inpaint.noise[i]!, next);
+    const x = latents[i]!;
+    for (let k = 0; k < x.length; k++) {
+      const m = mask[k % plane]!;
+      if (m < 1) x[k] = Math.fround(m * x[k]! + (1 - m) * ref[k]!);
+    }
+  }
 }
 
 /** diffusers' DiagonalGaussianDistribution.sample(generator): mean + exp(logvar/2)·noise, then scaled. */

@@ -27,6 +27,12 @@ export interface GenerationRequest {
   /** img2img: how far from the input to wander, 0..1. */
   strength?: number;
   /**
+   * Inpainting (with initImage): which part to repaint, one byte a pixel at the request's size
+   * (255 repaint, 0 keep). Outside it every step's latents are put back to the noised start
+   * picture, through a soft, slightly grown edge, so only the masked part changes.
+   */
+  mask?: { width: number; height: number; data: Uint8Array };
+  /**
    * Live previews: after a step (not the last) at least `everyMs` after the previous preview
    * (0: every step; the first comes once the job has run min(everyMs, 0.5 s)), onStep gets the
    * pictures the job is heading for, in a grid of tiles at most `tile` pixels a side (default 128).

@@ -90,7 +90,7 @@ export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models
       'model-not-allowed',
     );
   }
-  if (sub.kind === 'zoom' && !limits.edits) throw new UserError('Editing results (zoom, pan, make square) is turned off on this server.', 'edits');
+  if ((sub.kind === 'zoom' || p.region) && !limits.edits) throw new UserError('Editing results (zoom, pan, make square, vary region) is turned off on this server.', 'edits');
   if (sub.kind === 'upscale') {
     if (!limits.upscale_allowed) throw new UserError('Upscaling is turned off on this server.', 'upscale');
     // An upscale re-uses the steps its source job was admitted with; only its output size is new.

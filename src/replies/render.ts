@@ -68,6 +68,7 @@ function baseHeadline(job: JobRecord): Markup {
     case 'imagine':
       return md`${prompt} - ${who}`;
     case 'variation':
+      if (p.region) return md`${prompt} - Vary (Region: ${(p.region.label ?? p.region.name).toLowerCase()}) by ${who}`;
       return md`${prompt} - Variations (${(p.strength ?? 0.75) >= 0.5 ? 'Strong' : 'Subtle'}) by ${who}`;
     case 'upscale':
       return p.source && p.factor === 2 && p.source.index >= 0

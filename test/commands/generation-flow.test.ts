@@ -60,7 +60,7 @@ describe('the generation flow', () => {
     expect(await size(up.output!.images[0]!)).toEqual([128, 128]);
     const { renderJob } = await import('../../src/replies/render.js');
     const labels = (await renderJob(up, t.services.images)).buttons!.flat().map((b) => b.label);
-    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
+    expect(labels).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Vary (Region)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
 
     const up4 = await finished(await click(up, 'Upscale 4×'));
     expect(await size(up4.output!.images[0]!)).toEqual([512, 512]);
@@ -155,7 +155,7 @@ describe('the generation flow', () => {
     try {
       const before = (await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length;
       const refused = await click(wide, 'Pan Left');
-      expect(refused.kind === 'reply' && shown(refused.reply.text)).toContain('Editing results (zoom, pan, make square) is turned off on this server.');
+      expect(refused.kind === 'reply' && shown(refused.reply.text)).toContain('Editing results (zoom, pan, make square, vary region) is turned off on this server.');
       expect((await t.services.jobs.listByStatus(['queued', 'running', 'done'])).length).toBe(before);
     } finally {
       await t.services.settings.reset('srv', 'edits');

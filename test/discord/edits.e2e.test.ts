@@ -3,7 +3,8 @@
  * buttons of an edited grid still working after a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonId, resultOf, startBot, type Bot } from './helpers.js';
+import sharp from 'sharp';
+import { buttonId, privateAnswer, resultOf, startBot, type Bot } from './helpers.js';
 
 let bot: Bot;
 
@@ -37,5 +38,46 @@ describe('edits', () => {
     expect(click.modal!.fields.map((f) => [f.customId, f.value])).toEqual([['factor', '1.5'], ['prompt', 'yellow flower']]);
     const zoomed = await resultOf(fake, fake.submitModal(click, { factor: '1.8', prompt: 'yellow flower in a meadow' }), 'the zoomed grid');
     expect(zoomed.content).toContain('**yellow flower in a meadow** - Zoom Out 1.8× by');
+  });
+});
+
+describe('Vary (Region)', () => {
+  it('offers a menu of regions, asks for the prompt, and repaints only that region', async () => {
+    const { fake } = bot;
+    const grid = await resultOf(fake, fake.slash('imagine', { prompt: 'red heart --seed 12 --steps 4' }), 'the grid');
+    const up = await resultOf(fake, fake.click(grid, buttonId(fake, grid, 'U1')), 'the upscale');
+    const menu = await privateAnswer(fake, fake.click(up, buttonId(fake, up, 'Vary (Region)')));
+    const select = fake.selects(menu)[0]!;
+    expect(select.options.map((o) => o.value)).toEqual(expect.arrayContaining(['left', 'right', 'top', 'bottom', 'tl', 'br', 'center', 'c11', 'c33']));
+    const choose = fake.choose(menu, select.custom_id, 'right');
+    expect((await fake.waitForAck(choose)).type).toBe(9);
+    expect(choose.modal!.title).toBe('Vary (Region)');
+    const varied = await resultOf(fake, fake.submitModal(choose, { prompt: 'blue heart' }), 'the repainted grid');
+    expect(varied.content).toContain('**blue heart** - Vary (Region: right half) by');
+    const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.params.prompt === 'blue heart')!;
+    expect(job.params.region).toMatchObject({ name: 'right', left: 0.5, width: 0.5 });
+    // Left of the region (beyond the blended edge) every picture is the original's, pixel for pixel.
+    const source = await sharp(await bot.ts.services.images.get((await bot.ts.services.jobs.get(job.params.source!.jobId))!.output!.images[0]!))
+      .resize(job.params.width, job.params.height, { fit: 'cover', kernel: 'lanczos3' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const w = job.params.width;
+    const keep = (w / 2) - 4;
+    for (const key of job.output!.images) {
+      const px = await sharp(await bot.ts.services.images.get(key)).removeAlpha().raw().toBuffer();
+      let same = 0;
+      let changed = 0;
+      for (let y = 0; y < job.params.height; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = (y * w + x) * 3;
+          const d = Math.abs(px[i]! - source[i]!) + Math.abs(px[i + 1]! - source[i + 1]!) + Math.abs(px[i + 2]! - source[i + 2]!);
+          if (x < keep) same += d;
+          else if (x >= w / 2) changed += d;
+        }
+      }
+      expect(same).toBe(0);
+      expect(changed).toBeGreaterThan(0);
+    }
   });
 });

@@ -68,7 +68,7 @@ describe('/imagine and its buttons', () => {
     const up = await resultOf(fake, click, 'the upscale');
     expect(up.id).not.toBe(grid.id);
     expect(up.content).toContain('Image #1');
-    expect(fake.buttons(up).map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
+    expect(fake.buttons(up).map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Vary (Region)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
     const upMeta = await sharp(up.attachments[0]!.data).metadata();
     expect(upMeta.width).toBe(upMeta.height);
     // Image #1 of the grid job, twice as large.

@@ -164,3 +164,24 @@ describe('releasing a pipeline while it works', () => {
     expect((await slow.generate({ ...base, steps: 2 })).images).toHaveLength(1);
   }, 60_000);
 });
+
+describe('inpainting with a mask', () => {
+  it('repaints only the masked part: outside it two seeds agree, inside they differ', async () => {
+    const start: RgbImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).map((_, i) => (i % 3 === 2 ? 200 : 60)) };
+    const mask = { width: 64, height: 64, data: new Uint8Array(64 * 64).map((_, i) => (i % 64 >= 32 ? 255 : 0)) };
+    const make = (seed: number) => slow.generate({ ...base, seed, steps: 4, initImage: start, strength: 0.9, mask });
+    const [a, b] = [await make(1), await make(2)];
+    const diff = (x0: number, x1: number) => {
+      let d = 0;
+      let n = 0;
+      for (let y = 0; y < 64; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) {
+        d += Math.abs(a.images[0]!.data[(y * 64 + x) * 3 + c]! - b.images[0]!.data[(y * 64 + x) * 3 + c]!);
+        n++;
+      }
+      return d / n;
+    };
+    // Kept: the left quarter, away from the softened edge; repainted: the right half.
+    expect(diff(0, 16)).toBeLessThan(0.5);
+    expect(diff(40, 64)).toBeGreaterThan(1);
+  }, 60_000);
+});

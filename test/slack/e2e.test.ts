@@ -107,7 +107,7 @@ describe('Slack end to end', () => {
     await fake.postToApp(url, { payload: fake.blockAction({ message: grid, actionId: u2.actionId, userId: ALICE }) });
     const upscaled = await fake.waitFor(() => gridMessages(fake).find((m) => m !== grid && m !== variations), 60_000, 'upscale');
     expect(upscaled.blocks?.[0]?.text.text).toContain('Image #2');
-    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔄 Re-roll', '🔎 Zoom Out 2×', '🔎 Zoom Out 1.5×', '🔎 Custom Zoom', '⬅️ Pan Left', '➡️ Pan Right', '⬆️ Pan Up', '⬇️ Pan Down', 'ℹ️ Recipe', '🗑️ Delete']);
+    expect(buttonsOf(upscaled).flat().map((b) => b.label)).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🖌️ Vary (Region)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔄 Re-roll', '🔎 Zoom Out 2×', '🔎 Zoom Out 1.5×', '🔎 Custom Zoom', '⬅️ Pan Left', '➡️ Pan Right', '⬆️ Pan Up', '⬇️ Pan Down', 'ℹ️ Recipe', '🗑️ Delete']);
     const up = await pngSize(upscaled.files![0]!.data!);
     expect(up.format).toBe('png');
     const ujob = (await ts.services.jobs.listByStatus(['done'])).find((j) => j.kind === 'upscale')!;

@@ -145,7 +145,7 @@ describe('playground API on loopback', () => {
     const upscaled = await alice.waitFor((m) => m.id === up.body.message!.id && m.job?.status === 'done', 'the upscale');
     expect(shown(upscaled.text)).toContain('Image #1 (upscaled 2×)');
     expect(shown(upscaled.text)).toContain(` · from [image #1](#m-${grid.id})`);
-    expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
+    expect(upscaled.buttons.flat().map((b) => b.label)).toEqual(['Vary (Strong)', 'Vary (Subtle)', 'Vary (Region)', 'Upscale 2×', 'Upscale 4×', 'Re-roll', 'Zoom Out 2×', 'Zoom Out 1.5×', 'Custom Zoom', 'Pan Left', 'Pan Right', 'Pan Up', 'Pan Down', 'Recipe', 'Delete']);
     const upJob = (await t.services.jobs.get(upscaled.jobId!))!;
     expect(upJob).toMatchObject({ kind: 'upscale', output: { width: 128, height: 128 } });
 

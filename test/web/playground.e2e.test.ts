@@ -108,7 +108,7 @@ describe('the playground in a browser', () => {
     expect(await upscaled.locator('.msg-text').textContent()).toContain('Image #1 (upscaled 2×)');
     const upImage = await checkImage(alice, upscaled);
     expect(upImage.width).toBeGreaterThanOrEqual(2 * upImage.jobWidth);
-    expect(await upscaled.locator('.btn').allTextContents()).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔄 Re-roll', '🔎 Zoom Out 2×', '🔎 Zoom Out 1.5×', '🔎 Custom Zoom', '⬅️ Pan Left', '➡️ Pan Right', '⬆️ Pan Up', '⬇️ Pan Down', 'ℹ️ Recipe', '🗑️ Delete']);
+    expect(await upscaled.locator('.btn').allTextContents()).toEqual(['🪄 Vary (Strong)', '🪄 Vary (Subtle)', '🖌️ Vary (Region)', '🔍 Upscale 2×', '🔍 Upscale 4×', '🔄 Re-roll', '🔎 Zoom Out 2×', '🔎 Zoom Out 1.5×', '🔎 Custom Zoom', '⬅️ Pan Left', '➡️ Pan Right', '⬆️ Pan Up', '⬇️ Pan Down', 'ℹ️ Recipe', '🗑️ Delete']);
 
     await grid.getByRole('button', { name: 'V1', exact: true }).click();
     const varied = finished(alice, 'clicked V1');

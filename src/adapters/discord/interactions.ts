@@ -37,11 +37,11 @@ const TIMED_OUT = Symbol('timed out');
 /** A modal's custom_id: this prefix and the pending form's id. */
 const FORM_PREFIX = 'form:';
 /** Buttons whose click may answer with a form: the /settings panel's, Custom Zoom, and V, Vary, Zoom and Pan under Remix. */
-const FORM_BUTTONS = new Set(['set', 'var', 'zo', 'pan']);
+const FORM_BUTTONS = new Set(['set', 'var', 'zo', 'pan', 'vr']);
 
 function mayAskFirst(interaction: AnsweredInteraction): boolean {
   if (interaction.isMessageContextMenuCommand()) return true;
-  return interaction.isButton() && FORM_BUTTONS.has(decodeButtonId(interaction.customId)?.action ?? '');
+  return (interaction.isButton() || interaction.isStringSelectMenu()) && FORM_BUTTONS.has(decodeButtonId(interaction.customId)?.action ?? '');
 }
 
 /**
