@@ -6,27 +6,25 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandLayer } from '../../commands/index.js';
-import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
+import type { WebHandle } from '../../src/adapters/web/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { launchChromium } from '../fixtures/browser.js';
-import { createTestServices, type TestServices } from '../fixtures/services.js';
+import { startPlayground, type Playground } from '../fixtures/browser.js';
+import type { TestServices } from '../fixtures/services.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
 let t: TestServices;
 let web: WebHandle;
 let browser: Browser;
 
+let playground: Playground | undefined;
+
 beforeAll(async () => {
-  t = await createTestServices({ model: 'default' });
-  web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await launchChromium();
+  playground = await startPlayground({ model: 'default' });
+  ({ t, web, browser } = playground);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await t?.close();
+  await playground?.close();
 });
 
 describe('the playground composer', () => {

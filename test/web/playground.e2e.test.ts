@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLayer } from '../../commands/index.js';
 import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { launchChromium } from '../fixtures/browser.js';
-import { createTestServices, type TestServices } from '../fixtures/services.js';
-import { commandLayer } from '../../commands/index.js';
+import { startPlayground, type Playground } from '../fixtures/browser.js';
+import type { TestServices } from '../fixtures/services.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
 // The shipped emoji model when it is there (what a new user sees), else the tiny test model.
@@ -24,6 +24,7 @@ type ImageElement = { complete: boolean; naturalWidth: number; naturalHeight: nu
 let t: TestServices;
 let web: WebHandle;
 let browser: Browser;
+let playground: Playground | undefined;
 const pageErrors: string[] = [];
 
 async function openPage(url: string, user: string): Promise<Page> {
@@ -65,15 +66,12 @@ async function checkImage(page: Page, message: Locator): Promise<{ width: number
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  t = await createTestServices({ model: MODEL, env: { WEB_PASSWORD: 'open sesame' } });
-  web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await launchChromium();
+  playground = await startPlayground({ model: MODEL, env: { WEB_PASSWORD: 'open sesame' } });
+  ({ t, web, browser } = playground);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await t?.close();
+  await playground?.close();
 });
 
 describe('the playground in a browser', () => {

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandLayer } from '../../commands/index.js';
-import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
+import type { WebHandle } from '../../src/adapters/web/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { launchChromium } from '../fixtures/browser.js';
-import { createTestServices, type TestServices } from '../fixtures/services.js';
+import { startPlayground, type Playground } from '../fixtures/browser.js';
+import type { TestServices } from '../fixtures/services.js';
 import { writeTinyModel } from '../fixtures/tiny-models.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
@@ -20,20 +19,18 @@ const root = mkdtempSync(join(tmpdir(), 'web-previews-'));
 let t: TestServices;
 let web: WebHandle;
 let browser: Browser;
+let playground: Playground | undefined;
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   // A UNet with real work in each step, so the grid takes a few seconds to form.
   const model = writeTinyModel(join(root, 'slow-sd'), { generation: 'optimum-2025', family: 'sd1', unetWork: { size: 1024, matmuls: 12 } });
-  t = await createTestServices({ model });
-  web = await startWeb(t.services, commandLayer, { port: 0 });
-  browser = await launchChromium();
+  playground = await startPlayground({ model });
+  ({ t, web, browser } = playground);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await t?.close();
+  await playground?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
