@@ -7,16 +7,14 @@ import { replyOf, type CommandOutcome, type Invocation } from '../src/core/invoc
 import type { JobRecord } from '../src/core/jobs.js';
 import { bold, code, concat, md, type MarkupPart } from '../src/core/markup.js';
 import { recipeFields } from '../src/core/recipe.js';
-import { renderJob } from '../src/replies/render.js';
+import { renderJob, seedRange } from '../src/replies/render.js';
 import type { Services } from '../src/services.js';
 import type { Command } from './command.js';
 
 /** Seeds of a result as one field: `Seed: 7` or `Seeds: 7–10`. */
 function seedField(job: JobRecord): [string, string] {
   const seeds = job.output?.seeds ?? [job.params.seed];
-  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
-  if (seeds.length === 1) return ['Seed', String(seeds[0])];
-  return ['Seeds', consecutive ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.join(', ')];
+  return [seeds.length === 1 ? 'Seed' : 'Seeds', seedRange(seeds)];
 }
 
 /** The ℹ️ Recipe answer: prompt, negative prompt and every setting, as the PNGs carry them. */

@@ -83,11 +83,15 @@ function baseHeadline(job: JobRecord): Markup {
   }
 }
 
+/** A job's seeds as people read them: `42–45` when consecutive, else listed. */
+export function seedRange(seeds: readonly number[]): string {
+  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
+  return consecutive && seeds.length > 1 ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.join(', ');
+}
+
 function seedsText(seeds: number[]): string {
   if (seeds.length === 0) return '';
-  if (seeds.length === 1) return `seed ${seeds[0]}`;
-  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
-  return consecutive ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `seeds ${seeds.join(', ')}`;
+  return `${seeds.length === 1 ? 'seed' : 'seeds'} ${seedRange(seeds)}`;
 }
 
 /** The details users need to make an image again: seeds, model, steps, guidance, size, sampler. */

@@ -125,8 +125,6 @@ export class InteractionHandler {
     const { token: _token, ...withoutToken } = data;
     inv.moreDelivery = { platform: 'discord', gateway: this.o.gateway, data: { ...withoutToken } };
     target.expect(interaction.token);
-    // Private mode (/settings): a job's deferral is private too.
-    const privateMode = this.o.services.settings.preferences(inv.serverId, inv.userId).then((p) => p.private, () => false);
     let ok = false;
     let shown: { jobId: string; reply: Reply } | undefined;
     try {
@@ -143,7 +141,8 @@ export class InteractionHandler {
         else await this.answer(interaction, outcome.kind === 'form' ? { ...outcome.reply, ephemeral: true } : outcome.reply, data);
       } else {
         // A command whose outcome is usually a job defers publicly: its status is for everyone.
-        const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND) || (await privateMode);
+        // Private mode (/settings): a job's deferral is private too (read only when deferring).
+        const ephemeral = !startsJob(this.o.commands, inv, BUTTON_COMMAND) || (await this.privateMode(inv));
         await messenger.defer(interaction.id, interaction.token, ephemeral);
         outcome = await this.removeSource(interaction, await outcomePromise);
         await this.fillDeferred(interaction, outcome, ephemeral, data);
@@ -155,6 +154,10 @@ export class InteractionHandler {
     } finally {
       target.settle(interaction.token, ok, shown);
     }
+  }
+
+  private privateMode(inv: Invocation): Promise<boolean> {
+    return this.o.services.settings.preferences(inv.serverId, inv.userId).then((p) => p.private, () => false);
   }
 
   /** 🗑 Delete: the message the click came from comes down (the bot's own message, by the channel route). */
