@@ -4,6 +4,7 @@
  * result's button makes.
  */
 import { decodeButtonId, encodeButtonId } from '../src/core/buttons.js';
+import { parseDrawnCells } from '../src/core/drawn-region.js';
 import { UserError } from '../src/core/errors.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import type { JobParams, JobRecord } from '../src/core/jobs.js';
@@ -13,7 +14,8 @@ import { MAX_PROMPT_LENGTH, parsePromptParams } from '../src/core/parameters.js'
 import { cleanPromptText } from '../src/core/prompt-text.js';
 import { textReply } from '../src/core/reply.js';
 import { splitSamplerChoice } from '../src/core/samplers.js';
-import { planFromButton, REGIONS, ZOOM_RANGE } from '../src/jobs/plans.js';
+import { pngSize } from '../src/images/png.js';
+import { DRAWN, planFromButton, REGIONS, ZOOM_RANGE } from '../src/jobs/plans.js';
 import { submitJob } from '../src/jobs/submit.js';
 import { cancelJob } from './cancel.js';
 import { deleteResult, recipeReply } from './recipe.js';
@@ -37,11 +39,12 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   // Remix (/settings): V, Vary, Zoom and Pan ask for the prompt first; the form's answer comes back here.
   const remixed = typeof inv.options.prompt === 'string' ? inv.options.prompt : undefined;
   // Vary (Region): a menu of regions, then the prompt for the chosen one, then the job.
+  // A region drawn in the playground comes with its cells, which the form carries to the job.
   if (ref.action === 'vr' && remixed === undefined) {
-    if (ref.variant !== 'pick') return regionForm(job, String(id));
-    const choice = inv.options.value;
-    if (typeof choice !== 'string') return regionMenu(job, ref.index);
-    if (!REGIONS[choice]) throw new UserError('Pick one of the regions in the menu.', 'region');
+    const choice = ref.variant === 'pick' ? inv.options.value : ref.variant;
+    if (choice === undefined) return regionMenu(services, job, ref.index);
+    if (choice === DRAWN) return regionForm(job, encodeButtonId({ action: 'vr', jobId: job.id, index: ref.index, variant: DRAWN }), { cells: parseDrawnCells(inv.options.cells) });
+    if (typeof choice !== 'string' || !REGIONS[choice]) throw new UserError('Pick one of the regions in the menu.', 'region');
     return regionForm(job, encodeButtonId({ action: 'vr', jobId: job.id, index: ref.index, variant: choice }));
   }
   const custom = ref.action === 'zo' && ref.variant === 'c';
@@ -49,7 +52,7 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   if ((ref.action === 'var' || ref.action === 'zo' || ref.action === 'pan') && !custom && remixed === undefined && (await services.settings.preferences(inv.serverId, inv.userId)).remix) {
     return remixForm(job, String(id));
   }
-  const plan = planFromButton({ ...ref, ...(custom ? { factor: zoomFactor(inv.options.factor) } : {}) }, job);
+  const plan = planFromButton({ ...ref, ...(custom ? { factor: zoomFactor(inv.options.factor) } : {}), cells: inv.options.cells }, job);
   const { kind } = plan;
   const params = remixed === undefined ? plan.params : remixParams(plan.params, remixed);
   if (params.source) {
@@ -76,32 +79,31 @@ function promptField(job: JobRecord): FormField {
   return { name: 'prompt', label: 'Prompt', style: 'paragraph', required: true, maxLength: MAX_PROMPT_LENGTH, value: p.negativePrompt ? `${p.prompt} --no ${p.negativePrompt}` : p.prompt };
 }
 
-/** A form whose answers come back to the button clicked. */
-function buttonForm(buttonId: string, title: string, submitLabel: string, fields: FormField[], fallback: MarkupPart): CommandOutcome {
-  return { kind: 'form', form: { title, submitLabel, command: BUTTON_COMMAND, options: { id: buttonId }, fields }, reply: textReply(fallback) };
+/** A form whose answers come back to the button clicked (with `carried` options, e.g. a drawn region). */
+function buttonForm(buttonId: string, title: string, submitLabel: string, fields: FormField[], fallback: MarkupPart, carried: Record<string, string> = {}): CommandOutcome {
+  return { kind: 'form', form: { title, submitLabel, command: BUTTON_COMMAND, options: { ...carried, id: buttonId }, fields }, reply: textReply(fallback) };
 }
 
-/** Vary (Region)'s menu: which part of the picture to repaint. */
-function regionMenu(job: JobRecord, index: number): CommandOutcome {
+/** Vary (Region)'s menu: which part of the picture to repaint; where there is a canvas (the playground), also the picture to draw on. */
+async function regionMenu(services: Services, job: JobRecord, index: number): Promise<CommandOutcome> {
+  const pick = encodeButtonId({ action: 'vr', jobId: job.id, index, variant: 'pick' });
+  const key = job.output?.images[index];
+  const png = key === undefined ? undefined : await services.images.get(key).catch(() => undefined);
+  const meta = png && pngSize(png);
   return {
     kind: 'reply',
     reply: {
       text: md`**Vary (Region)**: which part of image #${String(index + 1)} should change? The rest stays as it is.`,
       ephemeral: true,
-      selects: [
-        {
-          id: encodeButtonId({ action: 'vr', jobId: job.id, index, variant: 'pick' }),
-          placeholder: 'Pick a region',
-          options: Object.entries(REGIONS).map(([value, r]) => ({ label: r.label, value })),
-        },
-      ],
+      selects: [{ id: pick, placeholder: 'Pick a region', options: Object.entries(REGIONS).map(([value, r]) => ({ label: r.label, value })) }],
+      ...(png && meta ? { drawing: { id: pick, value: DRAWN, label: 'Draw the region', image: { filename: `image-${index + 1}.png`, data: png, ...meta } } } : {}),
     },
   };
 }
 
 /** Vary (Region)'s form: the prompt to paint the chosen region with. */
-function regionForm(job: JobRecord, buttonId: string): CommandOutcome {
-  return buttonForm(buttonId, 'Vary (Region)', 'Repaint', [promptField(job)], md`Vary (Region) asks for the prompt in a form, which this place cannot show.`);
+function regionForm(job: JobRecord, buttonId: string, carried: Record<string, string> = {}): CommandOutcome {
+  return buttonForm(buttonId, 'Vary (Region)', 'Repaint', [promptField(job)], md`Vary (Region) asks for the prompt in a form, which this place cannot show.`, carried);
 }
 
 /** Custom Zoom: the factor (1–2) and the prompt to paint the new border with. */

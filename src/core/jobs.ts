@@ -47,8 +47,11 @@ export interface JobParams {
    * source is pasted back into (zoom factor, a pan direction, or made square).
    */
   outpaint?: Outpaint;
-  /** Vary (Region): the part of the source to repaint, as fractions of its width and height; the rest is kept. */
-  region?: { left: number; top: number; width: number; height: number; name: string; label?: string };
+  /**
+   * Vary (Region): the part of the source to repaint, as fractions of its width and height (for a
+   * drawn area its bounding box, with the drawn cells: src/core/drawn-region.ts); the rest is kept.
+   */
+  region?: { left: number; top: number; width: number; height: number; name: string; label?: string; cells?: string };
   /** Karras sigmas (diffusers' use_karras_sigmas) with a sampler that has them. */
   karras?: boolean;
   /** How many images the job makes: 4 for a grid, 1 for an upscale. */

@@ -35,6 +35,16 @@ export interface ReplyImage {
   spoiler?: boolean;
 }
 
+/** A picture to draw on where the platform has a canvas (the playground): the drawing comes back as a choice `value` with its `cells`. */
+export interface ReplyDrawing {
+  /** encodeButtonId(...) output the drawing is sent to. */
+  id: string;
+  label: string;
+  /** The value the drawing is sent with. */
+  value: string;
+  image: ReplyImage;
+}
+
 export interface Reply {
   text: Markup;
   images?: ReplyImage[];
@@ -42,6 +52,8 @@ export interface Reply {
   buttons?: ReplyButton[][];
   /** Menus, each on a row of its own above the buttons. */
   selects?: ReplySelect[];
+  /** A canvas to draw on; platforms without one leave it out (the menus say the same in words). */
+  drawing?: ReplyDrawing;
   /** Only the invoking user sees it (Discord ephemeral, Slack postEphemeral, playground: that tab only). */
   ephemeral?: boolean;
   /** For a click: the answer takes the place of the message clicked (a panel updating itself). */

@@ -1,5 +1,11 @@
 import sharp from 'sharp';
+import { DRAWN_GRID, drawnCell } from '../core/drawn-region.js';
+import type { JobParams } from '../core/jobs.js';
 import type { RgbImage } from '../pipeline/types.js';
+
+type JobRegion = NonNullable<JobParams['region']>;
+/** One value per pixel: 255 repaint, 0 keep. */
+export type PixelMask = { width: number; height: number; data: Uint8Array };
 
 /**
  * Outpainting's start (Zoom Out, Make Square, Pan): the image resized to `place` inside a
@@ -57,28 +63,61 @@ export function regionRect(width: number, height: number, r: { left: number; top
 }
 
 /** The inpainting mask of a rectangle: 255 inside (repaint), 0 outside (keep). */
-export function rectMask(width: number, height: number, rect: { x0: number; y0: number; x1: number; y1: number }): { width: number; height: number; data: Uint8Array } {
+export function rectMask(width: number, height: number, rect: { x0: number; y0: number; x1: number; y1: number }): PixelMask {
   const data = new Uint8Array(width * height);
   for (let y = rect.y0; y < rect.y1; y++) data.fill(255, y * width + rect.x0, y * width + rect.x1);
   return { width, height, data };
 }
 
-/**
- * The repainted picture with the original put back outside the rectangle, blended over `feather`
- * pixels just outside it, so the pixels beyond the edge are the original's.
- */
-export function keepOutside(result: RgbImage, original: RgbImage, rect: { x0: number; y0: number; x1: number; y1: number }, feather = 3): RgbImage {
-  const out = new Uint8Array(result.data);
-  for (let y = 0; y < result.height; y++) {
-    for (let x = 0; x < result.width; x++) {
-      const dx = x < rect.x0 ? rect.x0 - x : x >= rect.x1 ? x - rect.x1 + 1 : 0;
-      const dy = y < rect.y0 ? rect.y0 - y : y >= rect.y1 ? y - rect.y1 + 1 : 0;
-      const d = Math.max(dx, dy);
-      if (d === 0) continue;
-      const a = Math.min(1, d / (feather + 1));
-      const i = (y * result.width + x) * 3;
-      for (let c = 0; c < 3; c++) out[i + c] = Math.round(out[i + c]! * (1 - a) + original.data[i + c]! * a);
+/** A Vary (Region) region's inpainting mask at width×height: its drawn cells, or its rectangle. */
+export function regionMask(width: number, height: number, region: JobRegion): PixelMask {
+  if (!region.cells) return rectMask(width, height, regionRect(width, height, region));
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(DRAWN_GRID - 1, Math.floor((y * DRAWN_GRID) / height));
+    for (let x = 0; x < width; x++) {
+      if (drawnCell(region.cells, Math.min(DRAWN_GRID - 1, Math.floor((x * DRAWN_GRID) / width)), row)) data[y * width + x] = 255;
     }
   }
-  return { width: result.width, height: result.height, data: out };
+  return { width, height, data };
+}
+
+/**
+ * The repainted picture with the original put back outside the mask, blended over `feather`
+ * pixels just outside it (by the distance to the nearest masked pixel, counting diagonal steps
+ * as one), so the pixels beyond the edge are the original's.
+ */
+export function keepOutside(result: RgbImage, original: RgbImage, mask: PixelMask, feather = 3): RgbImage {
+  const { width, height } = result;
+  const far = feather + 1;
+  // Distance to the mask in rings of 8-neighbours, up to `far`.
+  const dist = Uint8Array.from(mask.data, (m) => (m >= 128 ? 0 : far));
+  for (let ring = 1; ring < far; ring++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (dist[y * width + x] !== far) continue;
+        let near = false;
+        for (let dy = -1; dy <= 1 && !near; dy++) {
+          const yy = y + dy;
+          if (yy < 0 || yy >= height) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            if (xx >= 0 && xx < width && dist[yy * width + xx] === ring - 1) {
+              near = true;
+              break;
+            }
+          }
+        }
+        if (near) dist[y * width + x] = ring;
+      }
+    }
+  }
+  const out = new Uint8Array(result.data);
+  for (let p = 0; p < width * height; p++) {
+    const d = dist[p]!;
+    if (d === 0) continue;
+    const a = Math.min(1, d / far);
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.round(out[p * 3 + c]! * (1 - a) + original.data[p * 3 + c]! * a);
+  }
+  return { width, height, data: out };
 }

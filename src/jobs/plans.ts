@@ -5,6 +5,7 @@
  */
 import type { ButtonRef } from '../core/buttons.js';
 import type { JobKind, JobParams, JobRecord, Outpaint } from '../core/jobs.js';
+import { drawnBounds, parseDrawnCells } from '../core/drawn-region.js';
 import { randomSeed } from '../core/parameters.js';
 import { GRID_SIZE } from './submit.js';
 
@@ -39,6 +40,15 @@ export const REGIONS: Record<string, { left: number; top: number; width: number;
   ),
 };
 
+/** The variant of a Vary (Region) drawn in the playground; its cells come with the click. */
+export const DRAWN = 'drawn';
+
+/** A drawn region: its bounding box and its cells (refused when they are not a usable drawing). */
+function drawnRegion(raw: unknown): NonNullable<JobParams['region']> {
+  const cells = parseDrawnCells(raw);
+  return { ...drawnBounds(cells), name: DRAWN, label: 'Drawn area', cells };
+}
+
 /** The smallest and largest Custom Zoom factor. */
 export const ZOOM_RANGE = { min: 1, max: 2 } as const;
 
@@ -71,7 +81,7 @@ export function outpaintPlan(ref: Pick<ButtonRef, 'action' | 'variant'> & { fact
 }
 
 /** The kind and parameters of the job a click on `ref` under `job` starts. */
-export function planFromButton(ref: ButtonRef & { factor?: number }, job: JobRecord): { kind: JobKind; params: JobParams } {
+export function planFromButton(ref: ButtonRef & { factor?: number; cells?: unknown }, job: JobRecord): { kind: JobKind; params: JobParams } {
   const base = baseParams(job);
   const source = { jobId: job.id, index: ref.index };
   switch (ref.action) {
@@ -83,9 +93,9 @@ export function planFromButton(ref: ButtonRef & { factor?: number }, job: JobRec
       return { kind: 'upscale', params: { ...base, count: 1, seed: job.output?.seeds[ref.index] ?? base.seed, source, factor, outputSize } };
     }
     case 'vr': {
-      const region = REGIONS[ref.variant ?? ''];
+      const region = ref.variant === DRAWN ? drawnRegion(ref.cells) : REGIONS[ref.variant ?? ''] && { ...REGIONS[ref.variant!]!, name: ref.variant! };
       if (!region) throw new Error(`unknown region ${String(ref.variant)}`);
-      return { kind: 'variation', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: REGION_STRENGTH, region: { ...region, name: ref.variant! } } };
+      return { kind: 'variation', params: { ...base, count: GRID_SIZE, seed: randomSeed(), source, strength: REGION_STRENGTH, region } };
     }
     case 'var': {
       const strength = ref.variant === 'subtle' ? VARY_STRENGTH.subtle : VARY_STRENGTH.strong;

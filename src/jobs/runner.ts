@@ -10,7 +10,7 @@ import { DEFAULT_NSFW_THRESHOLD, safetyVerdict, SAFETY_BLOCKED, unsafeScore, typ
 import { displayScale, enlargeForDisplay, makeGrid, MIN_SINGLE_SIDE } from '../images/grid.js';
 import { decodeToRgb, rgbToPng, withPngText } from '../images/png.js';
 import { recipeText } from '../core/recipe.js';
-import { keepOutside, outpaintCanvas, pasteWithFeather, rectMask, regionRect } from '../images/zoom.js';
+import { keepOutside, outpaintCanvas, pasteWithFeather, regionMask } from '../images/zoom.js';
 import { fitImage } from './image-prompts.js';
 import { outpaintPlan } from './plans.js';
 import type { Logger } from '../log/index.js';
@@ -177,9 +177,9 @@ export class PipelineJobRunner implements JobRunner {
         if (p.region) {
           // Vary (Region): the region is repainted; outside it the picture stays the original's.
           const start = source.width === p.width && source.height === p.height ? source : await fitImage(source, p.width, p.height);
-          const rect = regionRect(p.width, p.height, p.region);
-          const r = await pipeline.generate({ ...base, initImage: start, strength: p.strength ?? 0.9, mask: rectMask(p.width, p.height, rect) });
-          const images = r.images.map((img) => ({ ...keepOutside(img, start, rect), seed: img.seed }));
+          const mask = regionMask(p.width, p.height, p.region);
+          const r = await pipeline.generate({ ...base, initImage: start, strength: p.strength ?? 0.9, mask });
+          const images = r.images.map((img) => ({ ...keepOutside(img, start, mask), seed: img.seed }));
           return { images, seeds: images.map((i) => i.seed), warnings: r.warnings };
         }
         const r = await pipeline.generate({ ...base, initImage: source, strength: p.strength ?? 0.75 });

@@ -109,8 +109,10 @@ interface LatentShape {
 }
 
 interface PreparedLatents {
-  /** Inpainting: each image's clean start latents and its noise, and the latent mask (1 repaint, 0 keep). */
+  /** Inpainting with any model: each image's clean start latents and its noise, and the latent mask (1 repaint, 0 keep). */
   inpaint?: { known: Float32Array[]; noise: Float32Array[]; mask: Float32Array };
+  /** An inpainting export's extra UNet channels, the same for every image: the mask, then the masked picture's latents. */
+  conditioning?: Float32Array;
   latents: Float32Array[];
   schedulers: Scheduler[];
   generators: TorchGenerator[];
@@ -141,7 +143,10 @@ interface UnetGroup {
   /** Entries actually used (a fixed batch may be padded with copies). */
   real: number;
   constantFeeds: Record<string, ort.Tensor>;
+  /** The UNet's sample input: per entry the scaled latents, then any constant extra channels. */
   sample: Float32Array;
+  /** Elements of one entry in `sample`. */
+  stride: number;
 }
 
 /**
@@ -186,8 +191,8 @@ export class DiffusionPipeline {
     if (truncatedTo) warnings.push(`the prompt was cut to ${truncatedTo} tokens, the most this model takes`);
     check();
 
-    const { latents, schedulers, generators, timesteps, shape, inpaint } = await this.prepareLatents(r, request.initImage, timer, request.mask);
-    const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm);
+    const { latents, schedulers, generators, timesteps, shape, inpaint, conditioning } = await this.prepareLatents(r, request.initImage, timer, request.mask);
+    const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm, conditioning);
     // The first preview comes after half a second at most: a job done sooner needs none.
     let lastPreview = performance.now() - Math.max(0, (request.preview?.everyMs ?? 0) - FIRST_PREVIEW_MS);
     for (let step = 0; step < timesteps.length; step++) {
@@ -247,7 +252,9 @@ export class DiffusionPipeline {
     let timesteps: number[] = [];
     const initLatents = initImage ? await this.encodeImage(initImage, r, timer) : undefined;
     if (mask && !initLatents) throw new UserError('A mask needs a picture to start from.', 'image');
-    const inpaint = initLatents && mask ? { known: [] as Float32Array[], noise: [] as Float32Array[], mask: latentMask(mask, lw, lh) } : undefined;
+    // An inpainting export repaints the masked part itself; any other model is held to the start picture outside it after each step.
+    const inpaint = initLatents && mask && !info.canInpaint ? { known: [] as Float32Array[], noise: [] as Float32Array[], mask: latentMask(mask, lw, lh) } : undefined;
+    const conditioning = info.canInpaint ? await this.inpaintingConditioning(r, shape, timer, initImage, mask) : undefined;
     for (let i = 0; i < r.batch; i++) {
       const gen = createTorchGenerator(r.seed + i);
       const scheduler = createScheduler(r.scheduler, r.karras === undefined ? info.schedulerConfig : { ...info.schedulerConfig, use_karras_sigmas: r.karras });
@@ -256,7 +263,8 @@ export class DiffusionPipeline {
         const scaling = Math.fround(info.vaeScalingFactor);
         const start = this.model.io.vaeEncoderKind === 'parameters' ? samplePosterior(initLatents, gen, shape.dims, scaling) : scaleBy(initLatents, scaling);
         const noise = gen.randn(shape.dims);
-        latents.push(scheduler.addNoise(start, noise, timesteps[0]!));
+        // Repainting at full strength starts from pure noise, as diffusers' inpainting pipeline does: nothing under the mask leaks in.
+        latents.push(mask && r.strength >= 1 ? scaleBy(noise, scheduler.initNoiseSigma) : scheduler.addNoise(start, noise, timesteps[0]!));
         inpaint?.known.push(start);
         inpaint?.noise.push(noise);
       } else {
@@ -270,7 +278,30 @@ export class DiffusionPipeline {
       generators.push(gen);
       schedulers.push(scheduler);
     }
-    return { latents, schedulers, generators, timesteps, shape, ...(inpaint ? { inpaint } : {}) };
+    return { latents, schedulers, generators, timesteps, shape, ...(inpaint ? { inpaint } : {}), ...(conditioning ? { conditioning } : {}) };
+  }
+
+  /**
+   * What an inpainting export reads beside the latents (diffusers' StableDiffusionInpaintPipeline):
+   * the mask at latent size (1 repaint, 0 keep), then the latents of the start picture with the
+   * masked part blanked to grey. Without a mask everything is repainted over a grey picture, as
+   * diffusers and A1111 feed such a model for text-to-image. The latents are the encoder's mean,
+   * so no image's random numbers are spent on them.
+   */
+  private async inpaintingConditioning(r: ResolvedRequest, shape: LatentShape, timer: RunTimer, image?: RgbImage, mask?: GenerationRequest['mask']): Promise<Float32Array> {
+    const { info, vaeEncoder } = this.model;
+    const plane = shape.lh * shape.lw;
+    const out = new Float32Array(plane + shape.size);
+    if (mask) out.set(areaMask(mask, shape.lw, shape.lh).map((m) => (m >= 0.5 ? 1 : 0)));
+    else out.fill(1, 0, plane);
+    // Without an encoder the masked picture's latents stay zero (only text-to-image reaches here then).
+    if (vaeEncoder) {
+      const encoded = await this.encodePixels(normalisedPixels(image && mask ? image : undefined, r, mask), r, timer);
+      const scaling = Math.fround(info.vaeScalingFactor);
+      const mean = this.model.io.vaeEncoderKind === 'parameters' ? encoded.subarray(0, shape.size) : encoded;
+      for (let k = 0; k < shape.size; k++) out[plane + k] = mean[k]! * scaling;
+    }
+    return out;
   }
 
   /** The pictures the latents are heading for (the denoiser's estimate of the clean latents), in a small grid. */
@@ -307,11 +338,11 @@ export class DiffusionPipeline {
     const inputs = latents.map((l, i) => schedulers[i]!.scaleModelInput(l, t));
     const preds: Float32Array[] = [];
     for (const g of groups) {
-      g.entries.forEach((e, k) => g.sample.set(inputs[e.image]!, k * size));
+      g.entries.forEach((e, k) => g.sample.set(inputs[e.image]!, k * g.stride));
       const b = g.entries.length;
       const feeds: Record<string, ort.Tensor> = {
         ...g.constantFeeds,
-        sample: unet.floatTensor('sample', g.sample, [b, model.info.latentChannels, shape.lh, shape.lw]),
+        sample: unet.floatTensor('sample', g.sample, [b, g.stride / (shape.lh * shape.lw), shape.lh, shape.lw]),
         timestep: timestepTensor(unet, t, b),
       };
       const result = await unet.run(feeds, [model.io.unetOut], timer, 'unet');
@@ -339,7 +370,14 @@ export class DiffusionPipeline {
   }
 
   /** Splits the (image, prompt) entries into UNet calls as its batch axis allows, with their constant inputs built once. */
-  private unetGroups(r: ResolvedRequest, cond: TextConditioning, uncond: TextConditioning | undefined, latentSize: number, isLcm: boolean): UnetGroup[] {
+  private unetGroups(
+    r: ResolvedRequest,
+    cond: TextConditioning,
+    uncond: TextConditioning | undefined,
+    latentSize: number,
+    isLcm: boolean,
+    conditioning?: Float32Array,
+  ): UnetGroup[] {
     const { unet } = this.model;
     const entries: UnetEntry[] = [];
     for (let i = 0; i < r.batch; i++) {
@@ -354,19 +392,21 @@ export class DiffusionPipeline {
       const real = group.length;
       // A fixed batch larger than what is left is filled with copies of the last entry.
       while (group.length < groupSize) group.push(group[group.length - 1]!);
-      groups.push({ entries: group, real, constantFeeds: constantUnetFeeds(unet, group, r, timestepCond), sample: new Float32Array(group.length * latentSize) });
+      const stride = latentSize + (conditioning?.length ?? 0);
+      const sample = new Float32Array(group.length * stride);
+      if (conditioning) for (let k = 0; k < group.length; k++) sample.set(conditioning, k * stride + latentSize);
+      groups.push({ entries: group, real, constantFeeds: constantUnetFeeds(unet, group, r, timestepCond), sample, stride });
     }
     return groups;
   }
 
-  private async encodeImage(image: RgbImage, r: ResolvedRequest, timer: RunTimer): Promise<Float32Array> {
+  private encodeImage(image: RgbImage, r: ResolvedRequest, timer: RunTimer): Promise<Float32Array> {
+    return this.encodePixels(normalisedPixels(image, r), r, timer);
+  }
+
+  /** The VAE encoder's output for CHW pixels in [-1, 1] at the request's size. */
+  private async encodePixels(x: Float32Array, r: ResolvedRequest, timer: RunTimer): Promise<Float32Array> {
     const enc = this.model.vaeEncoder!;
-    const resized = image.width === r.width && image.height === r.height ? image : resizeRgb(image, r.width, r.height);
-    const plane = r.width * r.height;
-    const x = new Float32Array(3 * plane);
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) x[c * plane + p] = resized.data[p * 3 + c]! / 127.5 - 1;
-    }
     const result = await enc.run({ sample: enc.floatTensor('sample', x, [1, 3, r.height, r.width]) }, [this.model.io.vaeEncoderOut!], timer, 'vae_encoder');
     return Float32Array.from(readFloat(result[this.model.io.vaeEncoderOut!]!).data);
   }
@@ -425,10 +465,27 @@ function constantUnetFeeds(unet: ModelSession, group: UnetEntry[], r: ResolvedRe
 }
 
 /**
- * A pixel mask at the latent size (area average), grown by one latent pixel and softened, so the
- * repainted part blends into what is kept: 1 repaint, 0 keep.
+ * A picture as the VAE encoder takes it: CHW in [-1, 1] at the request's size. Pixels under the
+ * mask (≥ 128) are blanked to 0, grey; no picture at all is all grey.
  */
-export function latentMask(mask: { width: number; height: number; data: Uint8Array }, lw: number, lh: number): Float32Array {
+function normalisedPixels(image: RgbImage | undefined, r: ResolvedRequest, hide?: GenerationRequest['mask']): Float32Array {
+  const plane = r.width * r.height;
+  const x = new Float32Array(3 * plane);
+  if (!image) return x;
+  const resized = image.width === r.width && image.height === r.height ? image : resizeRgb(image, r.width, r.height);
+  for (let p = 0; p < plane; p++) {
+    if (hide) {
+      const mx = Math.min(hide.width - 1, Math.floor((((p % r.width) + 0.5) * hide.width) / r.width));
+      const my = Math.min(hide.height - 1, Math.floor(((Math.floor(p / r.width) + 0.5) * hide.height) / r.height));
+      if (hide.data[my * hide.width + mx]! >= 128) continue;
+    }
+    for (let c = 0; c < 3; c++) x[c * plane + p] = resized.data[p * 3 + c]! / 127.5 - 1;
+  }
+  return x;
+}
+
+/** The share of each latent cell's pixels that the mask covers (0..1). */
+function areaMask(mask: { width: number; height: number; data: Uint8Array }, lw: number, lh: number): Float32Array {
   const small = new Float32Array(lw * lh);
   for (let y = 0; y < lh; y++) {
     for (let x = 0; x < lw; x++) {
@@ -441,6 +498,15 @@ export function latentMask(mask: { width: number; height: number; data: Uint8Arr
       small[y * lw + x] = sum / (255 * (x1 - x0) * (y1 - y0));
     }
   }
+  return small;
+}
+
+/**
+ * A pixel mask at the latent size (area average), grown by one latent pixel and softened, so the
+ * repainted part blends into what is kept: 1 repaint, 0 keep.
+ */
+export function latentMask(mask: { width: number; height: number; data: Uint8Array }, lw: number, lh: number): Float32Array {
+  const small = areaMask(mask, lw, lh);
   // Grown by one pixel (the largest neighbour), then softened (a 3×3 mean), within 0..1.
   const at = (a: Float32Array, x: number, y: number) => a[Math.min(lh - 1, Math.max(0, y)) * lw + Math.min(lw - 1, Math.max(0, x))]!;
   const grown = new Float32Array(lw * lh);

@@ -296,7 +296,10 @@ export function readModelFolder(dir: string): ModelDescription {
   const turbo = /turbo/i.test(`${basename(abs)} ${String(index._name_or_path ?? '')} ${name}`);
 
   const vaeScaleFactor = 2 ** ((Array.isArray(vaeConfig.block_out_channels) ? vaeConfig.block_out_channels.length : 4) - 1);
-  const latentChannels = fixedDim(unet, 'sample', 1) ?? Number(unetConfig.in_channels ?? vaeConfig.latent_channels ?? 4);
+  const unetInChannels = fixedDim(unet, 'sample', 1) ?? Number(unetConfig.in_channels ?? vaeConfig.latent_channels ?? 4);
+  // Inpainting exports take the latents, the mask and the masked picture's latents: 4 + 1 + 4 channels.
+  const canInpaint = unetInChannels === 9;
+  const latentChannels = canInpaint ? Number(vaeConfig.latent_channels ?? 4) : unetInChannels;
   const fixedH = fixedDim(unet, 'sample', 2);
   const fixedW = fixedDim(unet, 'sample', 3);
   // A fixed latent size in the export wins; otherwise imagine.json may declare the one size the model makes.
@@ -326,7 +329,7 @@ export function readModelFolder(dir: string): ModelDescription {
     defaults,
     limits,
     canImg2Img: vaeEncoder !== undefined,
-    canInpaint: latentChannels === 9,
+    canInpaint,
     vaeScaleFactor,
     schedulerConfig,
     pipelineClass,

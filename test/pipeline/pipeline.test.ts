@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readModelFolder } from '../../src/pipeline/model-folder.js';
+import { familyLabel } from '../../src/pipeline/model-check.js';
 import { DiffusionPipeline } from '../../src/pipeline/diffusion.js';
 import { UserError } from '../../src/core/errors.js';
 import { ModelLoadError } from '../../src/pipeline/errors.js';
@@ -275,6 +276,51 @@ describe('img2img (variations, zoom, hires fix)', () => {
   it('a model without a VAE encoder refuses image input with a clear message', async () => {
     const p = await pipelineFor('optimum-2023-sd1-noenc', { generation: 'optimum-2023', family: 'sd1', noVaeEncoder: true });
     await expect(p.generate({ ...base, initImage: start })).rejects.toThrow(/no VAE encoder/);
+  });
+});
+
+describe('inpainting exports (UNet with 9 input channels)', () => {
+  // prediction_type 'sample': the tiny UNet's answer is the clean latents, so what it keeps shows exactly.
+  const options: TinyModelOptions = {
+    generation: 'optimum-2023',
+    family: 'sd1',
+    inpainting: true,
+    schedulerConfig: { _class_name: 'EulerDiscreteScheduler', beta_end: 0.012, beta_schedule: 'scaled_linear', beta_start: 0.00085, num_train_timesteps: 1000, prediction_type: 'sample' },
+  };
+  const picture = (right: number): RgbImage => {
+    const data = new Uint8Array(64 * 64 * 3);
+    for (let p = 0; p < 64 * 64; p++) data.set(p % 64 < 32 ? [220, 60, 40] : [right, right, 255 - right], p * 3);
+    return { width: 64, height: 64, data };
+  };
+  const rightHalf = { width: 64, height: 64, data: new Uint8Array(64 * 64).map((_, i) => (i % 64 >= 32 ? 255 : 0)) };
+  const half = (img: RgbImage, right: boolean) => img.data.filter((_, i) => (Math.floor(i / 3) % 64 >= 32) === right);
+
+  it('is read as an inpainting model with 4-channel latents, and check and /models say so', () => {
+    const info = readModelFolder(modelDir('inpainting-sd1', options));
+    expect(info.canInpaint).toBe(true);
+    expect(info.latentChannels).toBe(4);
+    expect(familyLabel(info)).toBe('SD 1.x · inpainting');
+    expect(readModelFolder(modelDir('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' })).canInpaint).toBe(false);
+  });
+
+  it('gets the mask and the masked picture: the kept half is the same for every seed, the masked half is new, and what was under the mask is not seen', async () => {
+    const p = await pipelineFor('inpainting-sd1', options);
+    const make = (seed: number, start: RgbImage) => p.generate({ ...base, seed, scheduler: 'euler', initImage: start, strength: 1, mask: rightHalf });
+    const a = (await make(1, picture(30))).images[0]!;
+    const b = (await make(2, picture(30))).images[0]!;
+    expect(half(a, false)).toEqual(half(b, false));
+    expect(meanAbsDiff({ ...a, data: half(a, true) }, { ...b, data: half(b, true) })).toBeGreaterThan(1);
+    // Another picture under the mask: nothing changes, bit for bit.
+    expect((await make(1, picture(200))).images[0]!.data).toEqual(a.data);
+  });
+
+  it('makes pictures from text alone (everything masked over grey), one VAE encoder run per job', async () => {
+    const p = await pipelineFor('inpainting-sd1', options);
+    const counts = countRuns(p);
+    const a = (await p.generate({ ...base, scheduler: 'euler' })).images[0]!;
+    const b = (await p.generate({ ...base, scheduler: 'euler', seed: 8 })).images[0]!;
+    expect(counts.vae_encoder).toBe(2);
+    expect(meanAbsDiff(a, b)).toBeGreaterThan(1);
   });
 });
 

@@ -13,6 +13,7 @@ import { startWeb, type WebHandle } from '../../src/adapters/web/index.js';
 import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { startPlayground, type Playground } from '../fixtures/browser.js';
 import type { TestServices } from '../fixtures/services.js';
+import { drawnCell } from '../../src/core/drawn-region.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
 // The shipped emoji model when it is there (what a new user sees), else the tiny test model.
@@ -155,6 +156,81 @@ describe('the playground in a browser', () => {
     // The panel redrew itself in place rather than posting another.
     expect(await page.locator('li.msg', { hasText: 'Aspect ratio: 3:2' }).count()).toBe(1);
     expect(await page.locator('li.msg', { hasText: 'Saved.' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('Vary (Region) by drawing on the picture: a rectangle and a brush stroke, then the prompt; only what was drawn changes', async () => {
+    const page = await openPage(web.url, 'gus');
+    await send(page, '/imagine red heart --seed 21');
+    const grid = finished(page, 'used /imagine red heart --seed 21');
+    await grid.waitFor();
+    await grid.getByRole('button', { name: 'U1', exact: true }).click();
+    const single = finished(page, 'clicked U1');
+    await single.waitFor();
+    await single.getByRole('button', { name: '🖌️ Vary (Region)' }).click();
+    const menu = page.locator('li.msg.ephemeral', { hasText: 'which part of image #1' });
+    await menu.locator('.btn', { hasText: 'Draw the region' }).click();
+    const dialog = page.locator('dialog.draw-dialog');
+    await dialog.waitFor();
+    // Nothing drawn yet: the page says so and sends nothing.
+    await dialog.getByRole('button', { name: 'Use this region' }).click();
+    await dialog.locator('.form-error', { hasText: 'Draw over the part' }).waitFor();
+    const canvas = dialog.locator('canvas.draw-canvas');
+    await expect.poll(() => dialog.locator('.draw-stage img').evaluate((i: ImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    const box = (await canvas.boundingBox())!;
+    const to = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+    // The right half as a rectangle…
+    await page.mouse.move(...to(0.5, 0));
+    await page.mouse.down();
+    await page.mouse.move(...to(0.75, 0.5), { steps: 4 });
+    await page.mouse.move(...to(1.05, 1.05), { steps: 4 });
+    await page.mouse.up();
+    // …and a dab of the brush near the top-left corner.
+    await dialog.getByRole('button', { name: '🖌️ Brush' }).click();
+    await page.mouse.move(...to(0.1, 0.1));
+    await page.mouse.down();
+    await page.mouse.move(...to(0.12, 0.12), { steps: 2 });
+    await page.mouse.up();
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: join(OUTPUT, 'playground-draw-region.png') });
+    await dialog.getByRole('button', { name: 'Use this region' }).click();
+
+    const form = page.locator('dialog.form-dialog:not(.draw-dialog)');
+    await form.waitFor();
+    expect(await form.locator('.form-title').textContent()).toBe('Vary (Region)');
+    expect(await form.locator('textarea[name="prompt"]').inputValue()).toBe('red heart');
+    await form.locator('textarea[name="prompt"]').fill('green apple');
+    await form.locator('button[type="submit"]').click();
+    const varied = finished(page, 'sent Vary (Region)');
+    await varied.waitFor();
+    expect(await varied.locator('.msg-text').textContent()).toContain('Vary (Region: drawn area)');
+
+    const job = (await t.services.jobs.get((await varied.getAttribute('data-job-id'))!))!;
+    const region = job.params.region!;
+    expect(region).toMatchObject({ name: 'drawn', left: expect.closeTo(0.07, 1), top: expect.closeTo(0, 1), width: expect.closeTo(0.93, 1), height: expect.closeTo(1, 1) });
+    expect(drawnCell(region.cells!, 6, 6)).toBe(true);
+    expect(drawnCell(region.cells!, 60, 60)).toBe(true);
+    expect(drawnCell(region.cells!, 20, 40)).toBe(false);
+    // Where nothing was drawn (the lower left, clear of the blended edge) every picture is the original, pixel for pixel; in the rectangle they were repainted.
+    const { width: w, height: h } = job.params;
+    const sourceJob = (await t.services.jobs.get(job.params.source!.jobId))!;
+    const source = await sharp(await t.services.images.get(sourceJob.output!.images[0]!)).resize(w, h, { fit: 'cover', kernel: 'lanczos3' }).removeAlpha().raw().toBuffer();
+    let keptDiff = 0;
+    let drawnDiff = 0;
+    for (const key of job.output!.images) {
+      const px = await sharp(await t.services.images.get(key)).removeAlpha().raw().toBuffer();
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = (y * w + x) * 3;
+          const d = Math.abs(px[i]! - source[i]!) + Math.abs(px[i + 1]! - source[i + 1]!) + Math.abs(px[i + 2]! - source[i + 2]!);
+          if (x < w / 2 - 4 && y > 0.3 * h) keptDiff += d;
+          else if (x >= w / 2) drawnDiff += d;
+        }
+      }
+    }
+    expect(keptDiff).toBe(0);
+    expect(drawnDiff).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -228,14 +228,15 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   async function handleButton(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
     const who = readIdentity(body, hub, browserOf(req, res));
-    const intent = buttonIntent(body.id, body.value);
+    const intent = buttonIntent(body.id, body.value, body.cells);
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
     const from = typeof body.messageId === 'string' ? hub.get(who.serverId, body.messageId) : undefined;
     const button = from?.buttons.flat().find((b) => b.id === body.id);
     const select = from?.selects?.find((s) => s.id === body.id);
     const choice = select?.options.find((o) => o.value === body.value);
-    const action = button ? `clicked ${[button.emoji, button.label].filter(Boolean).join(' ')}` : choice ? `chose ${choice.label}` : 'clicked a button';
+    const drew = from?.drawing !== undefined && from.drawing.id === body.id && body.value === from.drawing.value;
+    const action = button ? `clicked ${[button.emoji, button.label].filter(Boolean).join(' ')}` : choice ? `chose ${choice.label}` : drew ? 'drew a region' : 'clicked a button';
     const message = await run(who, admin, action, intent, undefined, from);
     sendJson(res, 200, { message, admin: admin.isAdmin, passwordRejected: admin.passwordRejected });
   }

@@ -71,11 +71,12 @@ export function commandFromText(text: string, layer: CommandLayer): { action: st
   }
 }
 
-export function buttonIntent(id: unknown, value?: unknown): Intent {
+export function buttonIntent(id: unknown, value?: unknown, cells?: unknown): Intent {
   if (typeof id !== 'string' || id.length === 0 || id.length > 100) throw new HttpError(400, 'Missing or malformed button id.');
-  // A choice in a menu comes with its value.
+  // A choice in a menu comes with its value; a drawing also with its cells (checked by the command).
   if (value !== undefined && (typeof value !== 'string' || value.length > 150)) throw new HttpError(400, 'Malformed menu choice.');
-  return { command: BUTTON_COMMAND, options: value === undefined ? { id } : { id, value } };
+  if (cells !== undefined && (typeof cells !== 'string' || cells.length > 4096)) throw new HttpError(400, 'Malformed drawing.');
+  return { command: BUTTON_COMMAND, options: { id, ...(value === undefined ? {} : { value }), ...(cells === undefined ? {} : { cells }) } };
 }
 
 export function toInvocation(who: Identity, isServerAdmin: boolean, intent: Intent, delivery: Invocation['delivery']): Invocation {

@@ -3,10 +3,11 @@
  * turns it into DOM text nodes, never HTML), display names for its mentions, images by URL
  * (bytes kept in the image cache), buttons, and the job's status for the progress bar.
  */
+import { DRAWN_GRID } from '../../core/drawn-region.js';
 import type { JobEvent, JobRecord, JobStatus } from '../../core/jobs.js';
 import type { Markup, MarkupNode } from '../../core/markup.js';
 import type { Form } from '../../core/forms.js';
-import type { ButtonStyle, Reply, ReplySelect } from '../../core/reply.js';
+import type { ButtonStyle, Reply, ReplyImage, ReplySelect } from '../../core/reply.js';
 
 export interface WebImage {
   url: string;
@@ -47,6 +48,8 @@ export interface WebMessage {
   job?: { status: JobStatus; position?: number; step?: number; total?: number };
   /** Taken down (a withheld result's public status): tabs remove it. */
   deleted?: boolean;
+  /** A picture to draw a region on; the drawing is sent like a menu choice (`value`) with its `cells`. */
+  drawing?: { id: string; value: string; label: string; image: WebImage; grid: number };
   /** Questions for the tab that asked (a form outcome): the page opens them in a dialog; answers go to POST /api/form. */
   form?: { id: string; title: string; submitLabel: string; fields: Form['fields'] };
 }
@@ -65,6 +68,14 @@ export function messageFromReply(
   base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>,
   options: { clientId?: string; now: number; storeImage(data: Buffer): string; userName(userId: string): string | undefined },
 ): WebMessage {
+  const webImage = (img: ReplyImage): WebImage => ({
+    url: options.storeImage(img.data),
+    filename: img.filename,
+    width: img.width,
+    height: img.height,
+    alt: img.alt,
+    ...(img.spoiler ? { spoiler: true } : {}),
+  });
   const mentions: Record<string, string> = {};
   for (const id of mentionsOf(reply.text)) mentions[id] = options.userName(id) ?? id;
   return {
@@ -75,16 +86,10 @@ export function messageFromReply(
     updatedAt: options.now,
     text: reply.text,
     mentions,
-    images: (reply.images ?? []).map((img) => ({
-      url: options.storeImage(img.data),
-      filename: img.filename,
-      width: img.width,
-      height: img.height,
-      alt: img.alt,
-      ...(img.spoiler ? { spoiler: true } : {}),
-    })),
+    images: (reply.images ?? []).map(webImage),
     buttons: (reply.buttons ?? []).map((row) => row.map((b) => ({ id: b.id, label: b.label, emoji: b.emoji, style: b.style, disabled: b.disabled }))),
     ...(reply.selects?.length ? { selects: reply.selects } : {}),
+    ...(reply.drawing ? { drawing: { id: reply.drawing.id, value: reply.drawing.value, label: reply.drawing.label, image: webImage(reply.drawing.image), grid: DRAWN_GRID } } : {}),
   };
 }
 

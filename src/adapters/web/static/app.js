@@ -194,11 +194,35 @@ function renderImages(message) {
   return box;
 }
 
+/** A dialog with a title, Cancel and a submit button; the caller fills `body` and then calls show(). */
+function dialogShell(className, title, submitLabel) {
+  const dialog = el('dialog', className);
+  const body = el('form', 'form-body');
+  body.append(el('h2', 'form-title', title));
+  const actions = el('div', 'form-actions');
+  const cancel = el('button', 'btn', 'Cancel');
+  cancel.type = 'button';
+  const submit = el('button', 'btn primary', submitLabel);
+  submit.type = 'submit';
+  actions.append(cancel, submit);
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
+  cancel.addEventListener('click', close);
+  dialog.addEventListener('cancel', () => dialog.remove());
+  const show = () => {
+    body.append(actions);
+    dialog.append(body);
+    document.body.append(dialog);
+    dialog.showModal();
+  };
+  return { body, submit, close, show };
+}
+
 /** A form's questions in a dialog; answers the server refuses show under their box and the dialog stays. */
 function openForm(form) {
-  const dialog = el('dialog', 'form-dialog');
-  const body = el('form', 'form-body');
-  body.append(el('h2', 'form-title', form.title));
+  const { body, submit, close, show } = dialogShell('form-dialog', form.title, form.submitLabel);
   const inputs = {};
   const errors = {};
   for (const field of form.fields) {
@@ -216,20 +240,6 @@ function openForm(form) {
     errors[field.name] = error;
     body.append(label);
   }
-  const actions = el('div', 'form-actions');
-  const cancel = el('button', 'btn', 'Cancel');
-  cancel.type = 'button';
-  const submit = el('button', 'btn primary', form.submitLabel);
-  submit.type = 'submit';
-  actions.append(cancel, submit);
-  body.append(actions);
-  dialog.append(body);
-  const close = () => {
-    dialog.close();
-    dialog.remove();
-  };
-  cancel.addEventListener('click', close);
-  dialog.addEventListener('cancel', () => dialog.remove());
   body.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
@@ -247,10 +257,138 @@ function openForm(form) {
       submit.disabled = false;
     }
   });
-  document.body.append(dialog);
-  dialog.showModal();
+  show();
   const first = Object.values(inputs)[0];
   if (first) first.focus();
+}
+
+/**
+ * Vary (Region) by drawing: the picture under a canvas where a rectangle is dragged or a brush
+ * painted; the drawing is sent as a grid of cells (4 to a hex digit, row by row), which the server
+ * checks and stores with the job.
+ */
+function openDrawing(message) {
+  const drawing = message.drawing;
+  const { body, submit, close, show } = dialogShell('form-dialog draw-dialog', drawing.label, 'Use this region');
+  body.append(el('p', 'draw-hint', 'Drag a rectangle, or paint with the brush, over the part to change. The rest stays as it is.'));
+  const tools = el('div', 'draw-tools');
+  const toolButtons = {};
+  let tool = 'rect';
+  for (const [name, label] of [['rect', '▭ Rectangle'], ['brush', '🖌️ Brush']]) {
+    const b = el('button', 'btn', label);
+    b.type = 'button';
+    b.dataset.tool = name;
+    b.addEventListener('click', () => {
+      tool = name;
+      for (const [n, other] of Object.entries(toolButtons)) other.classList.toggle('primary', n === tool);
+    });
+    toolButtons[name] = b;
+    tools.append(b);
+  }
+  toolButtons.rect.classList.add('primary');
+  const size = el('input', 'draw-size');
+  size.type = 'range';
+  size.min = '2';
+  size.max = '20';
+  size.value = '8';
+  size.setAttribute('aria-label', 'Brush size');
+  const clear = el('button', 'btn', 'Clear');
+  clear.type = 'button';
+  tools.append(size, clear);
+  body.append(tools);
+
+  const stage = el('div', 'draw-stage');
+  const img = el('img');
+  img.src = drawing.image.url;
+  img.alt = drawing.image.alt || drawing.image.filename;
+  const canvas = el('canvas', 'draw-canvas');
+  canvas.width = drawing.image.width;
+  canvas.height = drawing.image.height;
+  stage.style.aspectRatio = `${drawing.image.width} / ${drawing.image.height}`;
+  stage.append(img, canvas);
+  body.append(stage);
+  const error = el('span', 'form-error');
+  body.append(error);
+
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = ctx.strokeStyle = '#5865f2';
+  ctx.lineCap = ctx.lineJoin = 'round';
+  let committed = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  let from = null;
+  const at = (e) => {
+    const r = canvas.getBoundingClientRect();
+    return { x: ((e.clientX - r.left) / r.width) * canvas.width, y: ((e.clientY - r.top) / r.height) * canvas.height };
+  };
+  const brushWidth = () => (Number(size.value) / 100) * Math.max(canvas.width, canvas.height);
+  const dab = (p, q) => {
+    ctx.lineWidth = brushWidth();
+    ctx.beginPath();
+    ctx.moveTo(p.x, p.y);
+    ctx.lineTo(q.x, q.y);
+    ctx.stroke();
+  };
+  canvas.addEventListener('pointerdown', (e) => {
+    canvas.setPointerCapture(e.pointerId);
+    error.textContent = '';
+    from = at(e);
+    if (tool === 'brush') dab(from, from);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!from) return;
+    const p = at(e);
+    if (tool === 'brush') {
+      dab(from, p);
+      from = p;
+    } else {
+      ctx.putImageData(committed, 0, 0);
+      ctx.fillRect(Math.min(from.x, p.x), Math.min(from.y, p.y), Math.abs(p.x - from.x), Math.abs(p.y - from.y));
+    }
+  });
+  const finish = () => {
+    if (!from) return;
+    from = null;
+    committed = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  };
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', finish);
+  clear.addEventListener('click', () => {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    committed = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  });
+
+  /** The drawing as cells: a cell counts when at least half of it is painted. */
+  const cells = () => {
+    const n = drawing.grid;
+    const small = el('canvas');
+    small.width = small.height = n;
+    const sctx = small.getContext('2d');
+    sctx.imageSmoothingQuality = 'high';
+    sctx.drawImage(canvas, 0, 0, n, n);
+    const alpha = sctx.getImageData(0, 0, n, n).data;
+    let hex = '';
+    for (let i = 0; i < n * n; i += 4) {
+      let digit = 0;
+      for (let k = 0; k < 4; k++) digit = (digit << 1) | (alpha[(i + k) * 4 + 3] >= 128 ? 1 : 0);
+      hex += digit.toString(16);
+    }
+    return hex;
+  };
+
+  body.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const drawn = cells();
+    if (/^0+$/.test(drawn)) {
+      error.textContent = 'Draw over the part of the picture to change first.';
+      return;
+    }
+    submit.disabled = true;
+    try {
+      if (await post('/api/button', { messageId: message.id, id: drawing.id, value: drawing.value, cells: drawn })) close();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  show();
 }
 
 function renderButtons(message) {
@@ -265,8 +403,16 @@ function renderButtons(message) {
     box.append(row);
     return box;
   }
-  if (!message.buttons.length && !(message.selects && message.selects.length)) return null;
+  if (!message.buttons.length && !(message.selects && message.selects.length) && !message.drawing) return null;
   const box = el('div', 'buttons');
+  if (message.drawing) {
+    const r = el('div', 'button-row');
+    const btn = el('button', 'btn primary', '✏️ ' + message.drawing.label);
+    btn.type = 'button';
+    btn.addEventListener('click', () => openDrawing(message));
+    r.append(btn);
+    box.append(r);
+  }
   for (const s of message.selects || []) {
     const select = el('select', 'menu');
     select.setAttribute('aria-label', s.placeholder);
