@@ -30,7 +30,7 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   const job = await services.jobs.get(ref.jobId);
   // Retention deletes a job with its images; a made-up id reads the same.
   const days = services.config.IMAGE_RETENTION_DAYS;
-  if (!job) throw new UserError(`This image is no longer available${days > 0 ? ` (images are kept ${days} days)` : ''}.`, 'button');
+  if (!job) throw new UserError(days > 0 ? md`This image is no longer available (images are kept ${days} days).` : md`This image is no longer available.`, 'button');
   if (job.serverId !== inv.serverId) throw new UserError('This button belongs to an image made in another server.', 'button');
   if (ref.action === 'cx') return cancelJob(inv, services, job.id);
   if (job.status !== 'done' || !job.output) throw new UserError('That job has not finished yet.', 'button');
@@ -57,9 +57,9 @@ export async function handleButton(inv: Invocation, services: Services): Promise
   const params = remixed === undefined ? plan.params : remixParams(plan.params, remixed);
   if (params.source) {
     const key = job.output.images[params.source.index];
-    if (key === undefined) throw new UserError(`This job has no image #${params.source.index + 1}.`, 'button');
+    if (key === undefined) throw new UserError(md`This job has no image #${params.source.index + 1}.`, 'button');
     if (!(await services.images.has(key))) {
-      throw new UserError(`This image has expired (images are kept ${services.config.IMAGE_RETENTION_DAYS} days). Run the prompt again with its seed to get it back.`, 'expired');
+      throw new UserError(md`This image has expired (images are kept ${services.config.IMAGE_RETENTION_DAYS} days). Run the prompt again with its seed to get it back.`, 'expired');
     }
   }
   return submitJob(inv, services, kind, params);

@@ -51,7 +51,9 @@ export const imagineCommand: Command = {
     }
     const note = stopped
       ? md`\n${String(queued)} of ${String(requests.length)} jobs queued; the rest were not: ${stopped.markup}`
-      : md`\n…and ${String(requests.length - 1)} more ${requests.length === 2 ? 'job' : 'jobs'}, each in its own message.`;
+      : requests.length === 2
+        ? md`\n…and 1 more job, in its own message.`
+        : md`\n…and ${String(requests.length - 1)} more jobs, each in its own message.`;
     return { ...first, reply: { ...first.reply, text: concat(first.reply.text, note) } };
   },
 };

@@ -5,7 +5,8 @@
 import { parseCommandText as parseBySpec } from '../src/core/command.js';
 import { QUEUE_UNAVAILABLE, SOMETHING_WENT_WRONG, UserError } from '../src/core/errors.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation, type OptionValue } from '../src/core/invocation.js';
-import { code, joinMarkup, md } from '../src/core/markup.js';
+import { languageOf, localizeForm, localizeReply, type Language } from '../src/core/i18n.js';
+import { code, joinMarkup, md, msg, tr } from '../src/core/markup.js';
 import type { Services } from '../src/services.js';
 import { handleButton } from './buttons.js';
 import { cancelCommand } from './cancel.js';
@@ -19,7 +20,7 @@ import { showCommand } from './recipe.js';
 import { settingsCommand } from './settings.js';
 
 /** What a banned user is told, privately. */
-export const BANNED = "A server admin has stopped you from using this bot in this server. Nothing was done.";
+export const BANNED = msg('A server admin has stopped you from using this bot in this server. Nothing was done.');
 
 export const slashCommands: readonly Command[] = [imagineCommand, limitsCommand, infoCommand, cancelCommand, modelsCommand, showCommand, settingsCommand];
 
@@ -44,26 +45,48 @@ export function parseCommandText(name: string, text: string): { subcommand?: str
 
 /** Refusals the moderation log gets (UserError reasons), in its words. */
 const MODERATED: Record<string, string> = {
-  'blocked-word': 'a blocked word',
-  'blocked-pattern': 'a blocked pattern',
-  'child-safety': 'the child-safety check',
+  'blocked-word': msg('a blocked word'),
+  'blocked-pattern': msg('a blocked pattern'),
+  'child-safety': msg('the child-safety check'),
 };
 
 function reportRefusal(inv: Invocation, services: Services, why: string): void {
   const prompt = typeof inv.options.prompt === 'string' ? inv.options.prompt : undefined;
-  services.moderation.report({ platform: inv.platform, serverId: inv.serverId, userId: inv.userId, kind: 'refused', reason: `${why} (/${inv.command})`, prompt });
+  services.moderation.report({ platform: inv.platform, serverId: inv.serverId, userId: inv.userId, kind: 'refused', reason: md`${tr(why)} (/${inv.command})`, prompt });
+}
+
+/** The user's and the server's language: the server's /limits language, else the platform's server language, else English; the user's locale, else the server's language. */
+export async function languagesOf(inv: Pick<Invocation, 'serverId' | 'locale' | 'serverLocale'>, services: Pick<Services, 'settings'>): Promise<{ user: Language; server: Language }> {
+  const chosen = await services.settings
+    .get(inv.serverId)
+    .then((l) => languageOf(l.language))
+    .catch(() => undefined);
+  const server = chosen ?? languageOf(inv.serverLocale) ?? 'en';
+  return { user: languageOf(inv.locale) ?? server, server };
+}
+
+/** An outcome in its readers' languages: private answers and forms in the user's, public messages in the server's. */
+function localizeOutcome(outcome: CommandOutcome, languages: { user: Language; server: Language }): CommandOutcome {
+  const reply = localizeReply(outcome.reply, outcome.reply.ephemeral || outcome.kind === 'form' || outcome.kind === 'removed' ? languages.user : languages.server);
+  return outcome.kind === 'form' ? { ...outcome, form: localizeForm(outcome.form, languages.user), reply } : { ...outcome, reply };
 }
 
 /**
- * Runs a slash command or a button click. User mistakes and refusals come back as ephemeral
- * replies; an unexpected error is logged and the user gets a short apology, never a stack.
+ * Runs a slash command or a button click, and says its answer in its readers' languages. User
+ * mistakes and refusals come back as ephemeral replies; an unexpected error is logged and the
+ * user gets a short apology, never a stack.
  */
 export async function dispatch(inv: Invocation, services: Services): Promise<CommandOutcome> {
+  const languages = await languagesOf(inv, services);
+  return localizeOutcome(await run({ ...inv, languages }, services), languages);
+}
+
+async function run(inv: Invocation, services: Services): Promise<CommandOutcome> {
   try {
     // A user a server's admins banned gets nothing from the bot there but this.
     if (!inv.isServerAdmin && (await services.settings.isBanned(inv.serverId, inv.userId))) {
-      reportRefusal(inv, services, 'a banned user');
-      return { kind: 'reply', reply: { text: md`${BANNED}`, ephemeral: true } };
+      reportRefusal(inv, services, msg('a banned user'));
+      return { kind: 'reply', reply: { text: [tr(BANNED)], ephemeral: true } };
     }
     if (inv.command === BUTTON_COMMAND) return await handleButton(inv, services);
     const action = actionById.get(inv.command);
@@ -80,10 +103,10 @@ export async function dispatch(inv: Invocation, services: Services): Promise<Com
     // Redis down: every store read fails at once; say so rather than apologise for a bug.
     if (!services.queue.available) {
       services.log.warn({ err: { message: (err as Error).message }, command: inv.command }, 'command failed while the queue is unreachable');
-      return { kind: 'reply', reply: { text: md`${QUEUE_UNAVAILABLE}`, ephemeral: true } };
+      return { kind: 'reply', reply: { text: [tr(QUEUE_UNAVAILABLE)], ephemeral: true } };
     }
     services.log.error({ err, command: inv.command, platform: inv.platform, serverId: inv.serverId }, 'command failed');
-    return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
+    return { kind: 'reply', reply: { text: [tr(SOMETHING_WENT_WRONG)], ephemeral: true } };
   }
 }
 

@@ -1,6 +1,6 @@
 import { replyOf } from '../src/core/invocation.js';
 import type { JobRecord } from '../src/core/jobs.js';
-import { concat, md, type MarkupPart } from '../src/core/markup.js';
+import { concat, joinMarkup, md, type MarkupPart } from '../src/core/markup.js';
 import { formatEta } from '../src/core/estimates.js';
 import { formatWait } from '../src/queue/admission.js';
 import type { Command } from './command.js';
@@ -32,31 +32,37 @@ export const infoCommand: Command = {
     // What a plain /imagine makes for this user: their settings, else the model's defaults.
     const model = services.models.get(prefs.model || undefined) ?? services.models.defaultModel;
     const sampler = prefs.sampler || model.defaults.scheduler;
-    const defaults = [
-      `model ${model.name}`,
-      `${prefs.ar || '1:1'}`,
-      `${prefs.steps || model.defaults.steps} steps`,
-      `cfg ${prefs.guidance || model.defaults.guidance}`,
-      sampler,
-      ...(prefs.suffix ? [`suffix “${prefs.suffix}”`] : []),
-      ...(prefs.remix ? ['Remix on'] : []),
-      ...(prefs.private ? ['private mode'] : []),
-    ].join(' · ');
+    const defaults = joinMarkup(
+      [
+        md`model ${model.name}`,
+        prefs.ar || '1:1',
+        md`${prefs.steps || model.defaults.steps} steps`,
+        `cfg ${prefs.guidance || model.defaults.guidance}`,
+        sampler,
+        ...(prefs.suffix ? [md`suffix “${prefs.suffix}”`] : []),
+        ...(prefs.remix ? [md`Remix on`] : []),
+        ...(prefs.private ? [md`private mode`] : []),
+      ],
+      ' · ',
+    );
     const lines: MarkupPart[] = [
       md`**Today (UTC)**, resets at 00:00 UTC (in ${formatWait(usage.resetsAt - Date.now())})`,
       md`You: ${quota(usage.userImages, limits.daily_user_images)}`,
       md`This server: ${quota(usage.serverImages, limits.daily_server_images)}`,
-      `Up to ${limits.user_requests_per_minute || 'any number of'} requests a minute, ${limits.user_max_queued} jobs waiting at once.`,
+      limits.user_requests_per_minute
+        ? md`Up to ${limits.user_requests_per_minute} requests a minute, ${limits.user_max_queued} jobs waiting at once.`
+        : md`Any number of requests a minute, ${limits.user_max_queued} jobs waiting at once.`,
       md`Your defaults: ${defaults} (change them with \`/settings\`)`,
       '',
       md`**Your jobs**`,
     ];
-    if (jobs.length === 0) lines.push('None queued or running.');
+    if (jobs.length === 0) lines.push(md`None queued or running.`);
     for (const job of jobs) {
       const [place, estimate] = await Promise.all([job.status === 'queued' ? services.queue.position(job.id) : undefined, services.queue.estimate(job.id)]);
-      const eta = estimate.startsInMs !== undefined ? `, starts in ${formatEta(estimate.startsInMs)}` : estimate.leftMs !== undefined ? `, ${formatEta(estimate.leftMs)} left` : '';
-      const where = job.status === 'running' ? `running${eta}` : `queued, place ${place ?? '?'}${eta}`;
-      lines.push(md`\`${job.id}\` ${where}: ${promptPreview(job)} (${job.params.count} ${job.params.count === 1 ? 'image' : 'images'}, ${job.params.model})`);
+      const eta = estimate.startsInMs !== undefined ? md`, starts in ${formatEta(estimate.startsInMs)}` : estimate.leftMs !== undefined ? md`, ${formatEta(estimate.leftMs)} left` : '';
+      const where = job.status === 'running' ? md`running${eta}` : md`queued, place ${place ?? '?'}${eta}`;
+      const count = job.params.count === 1 ? md`1 image` : md`${job.params.count} images`;
+      lines.push(md`\`${job.id}\` ${where}: ${promptPreview(job)} (${count}, ${job.params.model})`);
     }
     if (jobs.length) lines.push(md`Cancel one with \`/cancel <job>\`.`);
     return replyOf(concat(...lines.flatMap((l, i) => (i ? ['\n', l] : [l]))), true);

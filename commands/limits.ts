@@ -1,7 +1,7 @@
-import { UserError } from '../src/core/errors.js';
+import { errorMarkup, UserError } from '../src/core/errors.js';
 import { replyOf } from '../src/core/invocation.js';
 import { LIMIT_NAMES, LIMIT_SPECS, formatLimitValue, isLimitName, parseLimitValue, type LimitName } from '../src/core/limits.js';
-import { code, concat, joinMarkup, md, mention } from '../src/core/markup.js';
+import { code, concat, joinMarkup, md, mention, tr } from '../src/core/markup.js';
 import type { CommandOptionSpec } from '../src/core/command.js';
 import type { Command } from './command.js';
 
@@ -59,14 +59,14 @@ export const limitsCommand: Command = {
       const lines = LIMIT_NAMES.map((name) => {
         const value = formatLimitValue(limits[name]);
         return Object.hasOwn(overrides, name)
-          ? md`\`${name}\` **${value}** (set here) — ${LIMIT_SPECS[name].help}`
-          : md`\`${name}\` ${value} — ${LIMIT_SPECS[name].help}`;
+          ? md`\`${name}\` **${value}** (set here) — ${tr(LIMIT_SPECS[name].help)}`
+          : md`\`${name}\` ${value} — ${tr(LIMIT_SPECS[name].help)}`;
       });
       const footer = inv.isServerAdmin ? md`\nChange one with \`/limits set <name> <value>\`; undo with \`/limits reset <name>\`.` : [];
       return replyOf(concat(md`**Limits for this server**\n`, joinMarkup(lines, '\n'), footer), true);
     }
     if (sub === 'ban' || sub === 'unban') {
-      if (!inv.isServerAdmin) return replyOf(`Only server admins can ban users (here: ${inv.admins}). Nothing was changed.`, true);
+      if (!inv.isServerAdmin) return replyOf(md`Only server admins can ban users (here: ${tr(inv.admins)}). Nothing was changed.`, true);
       const userId = String(inv.options.user ?? '');
       if (userId === '' || userId.startsWith('@')) {
         throw new UserError(md`I cannot tell who \`${userId || '(nobody)'}\` is: mention them so their name turns into a link. Nothing was changed.`, 'usage');
@@ -83,7 +83,7 @@ export const limitsCommand: Command = {
     }
     if (sub !== 'set' && sub !== 'reset' && sub !== 'history') throw new UserError(md`Unknown \`/limits ${sub}\`. ${USAGE}`, 'usage');
     if (sub === 'history') {
-      if (!inv.isServerAdmin) return replyOf(`Only server admins can see who changed the limits (here: ${inv.admins}).`, true);
+      if (!inv.isServerAdmin) return replyOf(md`Only server admins can see who changed the limits (here: ${tr(inv.admins)}).`, true);
       const changes = await services.settings.history(inv.serverId, HISTORY_SHOWN);
       if (changes.length === 0) return replyOf('No limit of this server has been changed.', true);
       const lines = changes.map((c) => {
@@ -93,7 +93,7 @@ export const limitsCommand: Command = {
       });
       return replyOf(concat(md`**Limit changes in this server** (newest first, last ${HISTORY_SHOWN})\n`, joinMarkup(lines, '\n')), true);
     }
-    if (!inv.isServerAdmin) return replyOf(`Only server admins can change limits (here: ${inv.admins}). Nothing was changed.`, true);
+    if (!inv.isServerAdmin) return replyOf(md`Only server admins can change limits (here: ${tr(inv.admins)}). Nothing was changed.`, true);
     const name = limitName(inv.options.name);
     const by = { userId: inv.userId, userName: inv.userName };
     const before = (await services.settings.get(inv.serverId))[name];
@@ -112,8 +112,7 @@ export const limitsCommand: Command = {
       value = parseLimitValue(name, String(raw));
       await services.settings.set(inv.serverId, name, value, by);
     } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(`${(err as Error).message}. Nothing was changed.`, 'limit');
+      throw new UserError(md`${errorMarkup(err)} Nothing was changed.`, err instanceof UserError ? err.reason : 'limit');
     }
     services.log.info({ serverId: inv.serverId, userId: inv.userId, limit: name }, 'limit set');
     return replyOf(md`\`${name}\` is now **${formatLimitValue(value)}** (was ${formatLimitValue(before)}).`, true);

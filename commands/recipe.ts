@@ -5,7 +5,7 @@
 import { UserError } from '../src/core/errors.js';
 import { replyOf, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
 import type { JobRecord } from '../src/core/jobs.js';
-import { bold, code, concat, md, type MarkupPart } from '../src/core/markup.js';
+import { code, concat, md, tr, type MarkupPart } from '../src/core/markup.js';
 import { recipeFields } from '../src/core/recipe.js';
 import { renderJob, seedRange } from '../src/replies/render.js';
 import type { Services } from '../src/services.js';
@@ -21,7 +21,7 @@ function seedField(job: JobRecord): [string, string] {
 export function recipeReply(job: JobRecord): CommandOutcome {
   const fields = recipeFields(job).map(([k, v]): [string, string] => (k === 'Seed' ? seedField(job) : [k, v])).filter(([k]) => k !== 'Job');
   const lines: MarkupPart[] = [
-    md`${bold('Recipe')} of ${code(job.id)}`,
+    md`**Recipe** of ${code(job.id)}`,
     md`Prompt: ${job.params.prompt}`,
     ...(job.params.negativePrompt ? [md`Negative prompt: ${job.params.negativePrompt}`] : []),
     fields.map(([k, v]) => `${k}: ${v}`).join(' · '),
@@ -45,7 +45,7 @@ export const showCommand: Command = {
   options: [{ name: 'job', type: 'string', required: true, description: 'The job id (ℹ️ Recipe and /info show it)', maxLength: 64, whenMissing: md`Name the job, e.g. ${code('/show 01J9Z…')}; ℹ️ Recipe under a result shows its id.` }],
   async execute(inv, services) {
     const job = await serverJob(inv, services, String(inv.options.job ?? '').trim());
-    if (job.status !== 'done') throw new UserError(md`Job ${code(job.id)} is ${job.status}; only finished results can be shown again.`, 'show');
+    if (job.status !== 'done') throw new UserError(md`Job ${code(job.id)} has not finished (${code(job.status)}); only finished results can be shown again.`, 'show');
     const reply = await renderJob(job, services.images);
     return { kind: 'reply', reply: { ...reply, ephemeral: false } };
   },
@@ -53,7 +53,7 @@ export const showCommand: Command = {
 
 /** 🗑 Delete: the result's pictures and record go, and its message comes down; its requester and server admins only. */
 export async function deleteResult(inv: Invocation, services: Services, job: JobRecord): Promise<CommandOutcome> {
-  if (job.userId !== inv.userId && !inv.isServerAdmin) throw new UserError(`Only the person who asked for this image, or ${inv.admins}, can delete it.`, 'delete');
+  if (job.userId !== inv.userId && !inv.isServerAdmin) throw new UserError(md`Only the person who asked for this image, or ${tr(inv.admins)}, can delete it.`, 'delete');
   await services.images.deletePrefix(`${job.id}/`);
   await services.jobs.delete([job.id]);
   services.log.info({ jobId: job.id, serverId: job.serverId, by: inv.userId }, 'result deleted');

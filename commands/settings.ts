@@ -8,7 +8,8 @@ import type { CommandOptionSpec } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import type { Form } from '../src/core/forms.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../src/core/invocation.js';
-import { bold, code, concat, joinMarkup, md, type MarkupPart } from '../src/core/markup.js';
+import { textIn, type Language } from '../src/core/i18n.js';
+import { code, concat, joinMarkup, md, msg, toMarkup, tr, type Markup, type MarkupPart } from '../src/core/markup.js';
 import { formatPreference, isPreferenceName, parsePreference, PREFERENCE_NAMES, PREFERENCE_SPECS, PREFERENCES_CHECK, type PreferenceName, type UserPreferences } from '../src/core/preferences.js';
 import { ASPECT_RATIOS } from '../src/core/parameters.js';
 import type { ReplyButton, ReplySelect } from '../src/core/reply.js';
@@ -26,14 +27,14 @@ const DEFAULT_FIELDS: PreferenceName[] = ['model', 'ar', 'steps', 'sampler', 'gu
 /** The menus' choice that puts a setting back to its default. */
 const DEFAULT_CHOICE = 'default';
 const LABELS: Record<PreferenceName, string> = {
-  model: 'Model',
-  ar: 'Aspect ratio',
-  steps: 'Steps',
-  sampler: 'Sampler',
-  guidance: 'Guidance (cfg)',
-  suffix: 'Suffix',
-  remix: 'Remix',
-  private: 'Private mode',
+  model: msg('Model'),
+  ar: msg('Aspect ratio'),
+  steps: msg('Steps'),
+  sampler: msg('Sampler'),
+  guidance: msg('Guidance (cfg)'),
+  suffix: msg('Suffix'),
+  remix: msg('Remix'),
+  private: msg('Private mode'),
 };
 
 const nameOption: CommandOptionSpec = { name: 'name', description: 'Which setting', type: 'string', required: true, choices: PREFERENCE_NAMES.map((n) => ({ name: n, value: n })) };
@@ -69,20 +70,21 @@ async function store(inv: Invocation, services: Services, name: PreferenceName, 
 export async function settingsPanel(inv: Invocation, services: Services, note?: MarkupPart): Promise<CommandOutcome> {
   const prefs = await services.settings.preferences(inv.serverId, inv.userId);
   const model = services.models.defaultModel;
-  const fallback: Partial<Record<PreferenceName, string>> = {
-    model: `server default ${model.name}`,
-    ar: '1:1',
-    steps: `model default ${model.defaults.steps}`,
-    sampler: `model default ${model.defaults.scheduler}`,
-    guidance: `model default ${model.defaults.guidance}`,
+  const lang = inv.languages?.user;
+  const fallback: Partial<Record<PreferenceName, Markup>> = {
+    model: md`server default ${model.name}`,
+    ar: toMarkup('1:1'),
+    steps: md`model default ${model.defaults.steps}`,
+    sampler: md`model default ${model.defaults.scheduler}`,
+    guidance: md`model default ${model.defaults.guidance}`,
   };
   const line = (n: PreferenceName) => {
     const v = formatPreference(prefs, n);
-    return md`${LABELS[n]}: ${v === '—' && fallback[n] ? `— (${fallback[n]})` : code(v)}`;
+    return md`${tr(LABELS[n])}: ${v === '—' && fallback[n] ? md`— (${fallback[n]})` : code(v)}`;
   };
   const lines: MarkupPart[] = [
     ...(note ? [note] : []),
-    md`${bold('Your settings here')} (a parameter in the prompt beats them)`,
+    md`**Your settings here** (a parameter in the prompt beats them)`,
     ...DEFAULT_FIELDS.map(line),
     line('suffix'),
     md`${line('remix')} · ${line('private')}`,
@@ -97,8 +99,8 @@ export async function settingsPanel(inv: Invocation, services: Services, note?: 
   const models = services.models.list().filter((m) => allowed.length === 0 || allowed.some((a) => a.toLowerCase() === m.name.toLowerCase()));
   const menu = (n: 'model' | 'ar' | 'sampler', values: readonly string[]): ReplySelect => ({
     id: settingsButtonId(n),
-    placeholder: `${LABELS[n]}: ${prefs[n] || `default (${fallback[n]})`}`,
-    options: [{ label: `Default (${fallback[n]})`, value: DEFAULT_CHOICE, default: !prefs[n] }, ...values.slice(0, 24).map((v) => ({ label: v, value: v, default: prefs[n] === v }))],
+    placeholder: textIn(lang, md`${tr(LABELS[n])}: ${prefs[n] || md`default (${fallback[n]!})`}`),
+    options: [{ label: textIn(lang, md`Default (${fallback[n]!})`), value: DEFAULT_CHOICE, default: !prefs[n] }, ...values.slice(0, 24).map((v) => ({ label: v, value: v, default: prefs[n] === v }))],
   });
   return {
     kind: 'reply',
@@ -123,7 +125,7 @@ function panelForm(title: string, save: string, fields: Form['fields']): Form {
   return { title, submitLabel: 'Save', command: BUTTON_COMMAND, options: { id: settingsButtonId(save) }, fields, check: PREFERENCES_CHECK };
 }
 
-function defaultsForm(prefs: UserPreferences): Form {
+function defaultsForm(prefs: UserPreferences, lang: Language | undefined): Form {
   return panelForm(
     'Your defaults',
     'savedefaults',
@@ -134,7 +136,7 @@ function defaultsForm(prefs: UserPreferences): Form {
       required: false,
       maxLength: 40,
       ...(formatPreference(prefs, n) !== '—' ? { value: formatPreference(prefs, n) } : {}),
-      placeholder: `empty for the default; ${PREFERENCE_SPECS[n].help}`.slice(0, 100),
+      placeholder: textIn(lang, md`empty for the default; ${tr(PREFERENCE_SPECS[n].help)}`).slice(0, 100),
     })),
   );
 }
@@ -172,7 +174,7 @@ export async function settingsButton(inv: Invocation, services: Services, what: 
       await services.settings.resetPreference(inv.serverId, inv.userId);
       return replacing(await settingsPanel(inv, services, md`Your settings are back to the defaults.`));
     case 'defaults':
-      return { kind: 'form', form: defaultsForm(prefs), reply: textReply(NO_FORMS) };
+      return { kind: 'form', form: defaultsForm(prefs, inv.languages?.user), reply: textReply(NO_FORMS) };
     case 'suffix':
       return { kind: 'form', form: suffixForm(prefs), reply: textReply(NO_FORMS) };
     case 'savedefaults':
@@ -207,12 +209,12 @@ export const settingsCommand: Command = {
     if (sub === 'set') {
       const name = preferenceName(inv.options.name);
       await store(inv, services, name, String(inv.options.value ?? ''));
-      return settingsPanel(inv, services, md`${LABELS[name]} is now ${code(formatPreference(await services.settings.preferences(inv.serverId, inv.userId), name))}.`);
+      return settingsPanel(inv, services, md`${tr(LABELS[name])} is now ${code(formatPreference(await services.settings.preferences(inv.serverId, inv.userId), name))}.`);
     }
     if (sub === 'reset') {
       const name = inv.options.name === undefined ? undefined : preferenceName(inv.options.name);
       await services.settings.resetPreference(inv.serverId, inv.userId, name);
-      return settingsPanel(inv, services, name ? md`${LABELS[name]} is back to the default.` : md`Your settings are back to the defaults.`);
+      return settingsPanel(inv, services, name ? md`${tr(LABELS[name])} is back to the default.` : md`Your settings are back to the defaults.`);
     }
     return settingsPanel(inv, services);
   },

@@ -103,7 +103,7 @@ export function convertOption(option: CommandOptionSpec, raw: string): OptionVal
     case 'number': {
       const n = Number(raw);
       if (raw === '' || !Number.isFinite(n) || (option.type === 'integer' && !Number.isInteger(n))) {
-        throw new UserError(md`\`${option.name}\` is a ${option.type === 'integer' ? 'whole number' : 'number'} (got \`${raw}\`).`);
+        throw new UserError(option.type === 'integer' ? md`\`${option.name}\` is a whole number (got \`${raw}\`).` : md`\`${option.name}\` is a number (got \`${raw}\`).`);
       }
       return n;
     }

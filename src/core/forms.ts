@@ -7,7 +7,7 @@
 import { convertOption, type CommandSpec } from './command.js';
 import { UserError } from './errors.js';
 import type { OptionValue } from './invocation.js';
-import { md } from './markup.js';
+import { md, msg, tr } from './markup.js';
 
 export interface FormField {
   /** The option of the form's command this answer fills. */
@@ -67,11 +67,11 @@ export function readFormAnswers(spec: CommandSpec | undefined, form: Form, answe
   for (const field of form.fields) {
     const raw = (answers[field.name] ?? '').trim();
     if (raw === '') {
-      if (field.required) throw new FormAnswerError(field.name, md`${field.label} is needed.`);
+      if (field.required) throw new FormAnswerError(field.name, md`${tr(field.label)} is needed.`);
       continue;
     }
     if (field.maxLength !== undefined && raw.length > field.maxLength) {
-      throw new FormAnswerError(field.name, md`${field.label} is ${raw.length} characters; the limit is ${field.maxLength}.`);
+      throw new FormAnswerError(field.name, md`${tr(field.label)} is ${raw.length} characters; the limit is ${field.maxLength}.`);
     }
     const option = specs.find((o) => o.name === field.name);
     // A form whose command has no typed options (a button's) gets its answers as text.
@@ -87,7 +87,7 @@ export function readFormAnswers(spec: CommandSpec | undefined, form: Form, answe
       throw err instanceof UserError ? new FormAnswerError(field.name, err.markup) : err;
     }
     if (typeof value === 'number' && ((option.minValue !== undefined && value < option.minValue) || (option.maxValue !== undefined && value > option.maxValue))) {
-      throw new FormAnswerError(field.name, md`${field.label} is from ${String(option.minValue ?? '…')} to ${String(option.maxValue ?? '…')} (got \`${raw}\`).`);
+      throw new FormAnswerError(field.name, md`${tr(field.label)} is from ${String(option.minValue ?? '…')} to ${String(option.maxValue ?? '…')} (got \`${raw}\`).`);
     }
     out[field.name] = value;
   }
@@ -142,4 +142,4 @@ export class PendingForms {
 }
 
 /** What a user is told when the form they sent is no longer known. */
-export const FORM_EXPIRED = 'That form is no longer open (it was left for a long time, or the bot restarted). Open it again; nothing was done.';
+export const FORM_EXPIRED = msg('That form is no longer open (it was left for a long time, or the bot restarted). Open it again; nothing was done.');

@@ -2,6 +2,7 @@
  * The neutral shapes that cross the adapter boundary. Adapters turn a platform event into an
  * Invocation and render a Reply back; nothing past the adapters knows Discord, Slack or the browser.
  */
+import type { Language } from './i18n.js';
 import type { Form } from './forms.js';
 import type { MarkupPart } from './markup.js';
 import { textReply, type Reply } from './reply.js';
@@ -44,6 +45,12 @@ export interface Invocation extends Requester {
   origin?: string;
   /** For a message action: the message it was used on (its text and the links of its pictures). */
   message?: { text: string; images: string[] };
+  /** The user's locale as the platform gives it (Discord's `locale`, Slack's user locale, the browser's language). */
+  locale?: string;
+  /** The server's own language where the platform has one (Discord's `guild_locale`). */
+  serverLocale?: string;
+  /** Set by dispatch: the user's language (private answers) and the server's (public messages), see src/core/i18n.ts. */
+  languages?: { user: Language; server: Language };
 }
 
 /** Invocation.command of a button click. */

@@ -1,3 +1,4 @@
+import type { Language } from './i18n.js';
 import type { Delivery, Requester } from './invocation.js';
 import type { NsfwPolicy } from './safety.js';
 import type { SchedulerName } from './samplers.js';
@@ -42,6 +43,8 @@ export interface JobParams {
   origin?: string;
   /** The requester's private mode was on: the job's messages are for them alone. */
   private?: boolean;
+  /** The languages of the job's messages: the server's for public ones, the requester's for private ones (English when absent). */
+  languages?: { server: Language; user: Language };
   /**
    * Zoom jobs: how the source sits in the new canvas, which img2img paints around it and the
    * source is pasted back into (zoom factor, a pan direction, or made square).

@@ -2,8 +2,11 @@
  * Per-server limits: what each one means, its type and range, how a value typed by an admin is
  * parsed. Defaults for every server come from config/limits.json; a server's admins override them.
  */
+import { UserError } from './errors.js';
+import { md } from './markup.js';
 import { parsePatterns, validatePatterns } from './prompt-checks.js';
 import { textForMatching } from './prompt-text.js';
+import { LANGUAGES } from './i18n.js';
 import { NSFW_POLICIES, type NsfwPolicy } from './safety.js';
 
 export interface ServerLimits {
@@ -43,6 +46,8 @@ export interface ServerLimits {
   image_prompts: boolean;
   /** Whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan. */
   edits: boolean;
+  /** The language of public messages: 'auto' (the platform's server language, else English) or a language code. */
+  language: string;
 }
 
 export type LimitName = keyof ServerLimits;
@@ -86,6 +91,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   previews: { kind: 'bool', help: 'whether a running job shows its pictures as they form (on or off)' },
   image_prompts: { kind: 'bool', help: 'whether /imagine takes a picture to start from, attached or linked (on or off)' },
   edits: { kind: 'bool', help: 'whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan (on or off)' },
+  language: { kind: 'choice', choices: ['auto', ...LANGUAGES], help: "language of the bot's public messages: auto (the Discord server's language, else English), en, de, fr, es or ja" },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_SPECS) as LimitName[];
@@ -100,26 +106,26 @@ export function parseLimitValue(name: LimitName, text: string): ServerLimits[Lim
   const raw = text.trim();
   switch (spec.kind) {
     case 'int': {
-      if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number from ${spec.min} to ${spec.max} (got '${raw}')`);
+      if (!/^\d+$/.test(raw)) throw new UserError(md`${name} must be a whole number from ${spec.min!} to ${spec.max!} (got '${raw}').`);
       const n = Number(raw);
-      if (n < spec.min! || n > spec.max!) throw new Error(`${name} must be from ${spec.min} to ${spec.max} (got ${n})`);
+      if (n < spec.min! || n > spec.max!) throw new UserError(md`${name} must be from ${spec.min!} to ${spec.max!} (got ${n}).`);
       return n;
     }
     case 'number': {
       const n = Number(raw);
-      if (raw === '' || !Number.isFinite(n) || n < spec.min! || n > spec.max!) throw new Error(`${name} must be a number from ${spec.min} to ${spec.max} (got '${raw}')`);
+      if (raw === '' || !Number.isFinite(n) || n < spec.min! || n > spec.max!) throw new UserError(md`${name} must be a number from ${spec.min!} to ${spec.max!} (got '${raw}').`);
       return n;
     }
     case 'choice': {
       const v = raw.toLowerCase();
-      if (!spec.choices!.includes(v)) throw new Error(`${name} must be one of ${spec.choices!.join(', ')} (got '${raw}')`);
+      if (!spec.choices!.includes(v)) throw new UserError(md`${name} must be one of ${spec.choices!.join(', ')} (got '${raw}').`);
       return v;
     }
     case 'bool': {
       const v = raw.toLowerCase();
       if (['true', 'yes', 'on', '1'].includes(v)) return true;
       if (['false', 'no', 'off', '0'].includes(v)) return false;
-      throw new Error(`${name} must be true or false (got '${raw}')`);
+      throw new UserError(md`${name} must be true or false (got '${raw}').`);
     }
     case 'list':
       return raw === '' || raw === '-' ? [] : [...new Set(raw.split(',').map((w) => w.trim()).filter(Boolean))];
@@ -129,11 +135,11 @@ export function parseLimitValue(name: LimitName, text: string): ServerLimits[Lim
       if (raw === '' || raw === '-') return '';
       // Discord and Slack send a picked channel as <#ID> or <#ID|name>; the playground takes its channel's name.
       const m = /^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(raw) ?? /^#?([\w-]{1,80})$/.exec(raw);
-      if (!m) throw new Error(`${name} must be a channel: pick it with # (got '${raw}')`);
+      if (!m) throw new UserError(md`${name} must be a channel: pick it with # (got '${raw}').`);
       return m[1]!;
     }
     case 'text':
-      if (raw.length > 500) throw new Error(`${name} is at most 500 characters`);
+      if (raw.length > 500) throw new UserError(md`${name} is at most 500 characters.`);
       return raw;
   }
 }
@@ -176,13 +182,13 @@ export function validateLimits(input: Record<string, unknown>, where: string): S
   for (const name of LIMIT_NAMES) {
     const spec = LIMIT_SPECS[name];
     const v = input[name];
-    if (v === undefined) throw new Error(`${where}: missing ${name} (${spec.help})`);
+    if (v === undefined) throw new UserError(md`${where}: missing ${name} (${spec.help})`);
     const ok = isValidValue(spec, v);
-    if (!ok) throw new Error(`${where}: ${name} has a bad value ${JSON.stringify(v)} (${spec.help})`);
+    if (!ok) throw new UserError(md`${where}: ${name} has a bad value ${JSON.stringify(v)} (${spec.help})`);
     out[name] = v;
   }
   for (const key of Object.keys(input)) {
-    if (!isLimitName(key) && !key.startsWith('$') && !key.startsWith('_')) throw new Error(`${where}: unknown limit '${key}'; known: ${LIMIT_NAMES.join(', ')}`);
+    if (!isLimitName(key) && !key.startsWith('$') && !key.startsWith('_')) throw new UserError(md`${where}: unknown limit '${key}'; known: ${LIMIT_NAMES.join(', ')}`);
   }
   return out as unknown as ServerLimits;
 }
@@ -213,7 +219,7 @@ export function copyLimits(limits: ServerLimits): ServerLimits {
 
 /** Throws, naming the limit, when `name` is no limit or `value` has the wrong type or is out of range. */
 export function assertValidLimit(defaults: ServerLimits, name: string, value: unknown): void {
-  if (!isLimitName(name)) throw new Error(`unknown limit '${String(name)}'; known: ${LIMIT_NAMES.join(', ')}`);
+  if (!isLimitName(name)) throw new UserError(md`unknown limit '${String(name)}'; known: ${LIMIT_NAMES.join(', ')}`);
   validateLimits({ ...defaults, [name]: value }, `limit ${name}`);
 }
 

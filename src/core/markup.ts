@@ -13,7 +13,19 @@ export type MarkupNode =
   /** A user of the platform the message goes to (Discord and Slack ping; the playground shows a name). */
   | { type: 'mention'; userId: string }
   /** A link to another message (an http(s) URL, or `#m-<id>` in the playground): its text is plain. */
-  | { type: 'link'; text: string; url: string };
+  | { type: 'link'; text: string; url: string }
+  /**
+   * A message of ours, to be said in the reader's language (src/core/i18n.ts): `key` is the md
+   * template in English with `{0}`, `{1}`… where `values` go. Replies are localized where their
+   * reader is known; anything that renders one unlocalized gets the English.
+   */
+  | TranslatableNode;
+
+export interface TranslatableNode {
+  type: 'tr';
+  key: string;
+  values: Markup[];
+}
 
 export type Markup = MarkupNode[];
 
@@ -55,8 +67,40 @@ export function joinMarkup(parts: readonly MarkupPart[], separator: MarkupPart):
  * A message written as a template: in the literal parts `**…**` is bold and `` `…` `` is code
  * (a code span may hold interpolations); interpolated strings are always plain text.
  *   md`Unknown model \`${name}\`. Try **${other}**.`
+ * The literal parts are the message's key in the catalogues of other languages (src/core/i18n/).
  */
 export function md(strings: TemplateStringsArray, ...values: MarkupPart[]): Markup {
+  return [{ type: 'tr', key: templateKey(strings), values: values.map(toMarkup) }];
+}
+
+/** A fixed message of ours (the key is the text itself, md syntax allowed), to be said in the reader's language. */
+export function tr(text: string): MarkupNode {
+  return { type: 'tr', key: text, values: [] };
+}
+
+/** Marks a literal as a message key without changing it: labels and constants that are translated where they are shown. */
+export function msg<T extends string>(text: T): T {
+  return text;
+}
+
+/** `Unknown model \`{0}\`.`: the literal parts with numbered places for the values. */
+export function templateKey(strings: readonly string[]): string {
+  return strings.map((s, i) => (i === 0 ? s : `{${i - 1}}${s}`)).join('');
+}
+
+/** A translatable message as markup, from `template` (its key, or a translation of it with the same places). */
+export function expand(node: TranslatableNode, template: string = node.key, values: Markup[] = node.values): Markup {
+  const parts = template.split(/\{(\d+)\}/);
+  const strings: string[] = [];
+  const at: MarkupPart[] = [];
+  parts.forEach((part, i) => {
+    if (i % 2 === 0) strings.push(part);
+    else at.push(values[Number(part)] ?? []);
+  });
+  return parseTemplate(strings, at);
+}
+
+function parseTemplate(strings: readonly string[], values: MarkupPart[]): Markup {
   const root: Markup = [];
   let boldChildren: Markup | undefined;
   let codeText: string | undefined;
@@ -127,6 +171,9 @@ export function plainText(markup: Markup | string, userName: (userId: string) =>
         break;
       case 'link':
         out += node.text;
+        break;
+      case 'tr':
+        out += plainText(expand(node), userName);
         break;
     }
   }

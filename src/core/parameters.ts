@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { CommandOptionSpec } from './command.js';
-import { UserError } from './errors.js';
+import { errorMarkup, UserError } from './errors.js';
 import type { Invocation } from './invocation.js';
 import { md } from './markup.js';
 import { cleanPromptText } from './prompt-text.js';
@@ -150,7 +150,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     example: '--cfg 7',
     option: { name: 'guidance', type: 'number', minValue: 0, maxValue: MAX_GUIDANCE, description: 'How closely to follow the prompt (cfg)' },
     read: (v) => {
-      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > MAX_GUIDANCE) throw new Error(`guidance (cfg) is a number from 0 to ${MAX_GUIDANCE}`);
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > MAX_GUIDANCE) throw new UserError(md`guidance (cfg) is a number from 0 to ${MAX_GUIDANCE}`);
       return Number(v);
     },
   },
@@ -167,7 +167,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     example: '--model emoji-diffusion',
     option: { name: 'model', type: 'string', description: 'Model name (see /models)' },
     read: (v) => {
-      if (/\s/.test(v)) throw new Error('a model name has no spaces');
+      if (/\s/.test(v)) throw new UserError('a model name has no spaces');
       return v;
     },
   },
@@ -177,7 +177,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     example: '--iw 1.5',
     option: { name: 'iw', type: 'number', minValue: 0, maxValue: 3, description: 'How much the picture counts, 0–3 (Midjourney’s image weight)' },
     read: (v) => {
-      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 3) throw new Error('the image weight is a number from 0 to 3');
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 3) throw new UserError('the image weight is a number from 0 to 3');
       return Number(v);
     },
   },
@@ -187,7 +187,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     example: '--strength 0.6',
     option: { name: 'strength', type: 'number', minValue: 0, maxValue: 1, description: 'How far from the picture to move, 0–1 (img2img strength)' },
     read: (v) => {
-      if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(v)) throw new Error('the strength is a number from 0 to 1');
+      if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(v)) throw new UserError('the strength is a number from 0 to 1');
       return Number(v);
     },
   },
@@ -198,7 +198,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     option: { name: 'sampler', type: 'string', description: 'Sampler (add karras for Karras sigmas: dpmpp-2m-karras)', choices: SAMPLER_CHOICES.map((s) => ({ name: s, value: s })) },
     read: (v) => {
       const s = samplerChoiceFromText(v);
-      if (!s) throw new Error(`the samplers are ${SCHEDULER_NAMES.join(', ')} (euler and dpmpp-2m also with Karras sigmas, e.g. \`DPM++ 2M Karras\`)`);
+      if (!s) throw new UserError(md`the samplers are ${SCHEDULER_NAMES.join(', ')} (euler and dpmpp-2m also with Karras sigmas, e.g. \`DPM++ 2M Karras\`)`);
       return s;
     },
   },
@@ -208,7 +208,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     example: '--repeat 2',
     option: { name: 'repeat', type: 'integer', minValue: 1, maxValue: MAX_JOBS_PER_REQUEST, description: `How many jobs to make of this prompt, 1–${MAX_JOBS_PER_REQUEST}` },
     read: (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_JOBS_PER_REQUEST) throw new Error(`repeat is a whole number from 1 to ${MAX_JOBS_PER_REQUEST}`);
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_JOBS_PER_REQUEST) throw new UserError(md`repeat is a whole number from 1 to ${MAX_JOBS_PER_REQUEST}`);
       return Number(v);
     },
   },
@@ -219,7 +219,7 @@ export const PARAMETERS: readonly ParameterSpec<ParamKey>[] = [
     option: { name: 'schedule', type: 'string', description: 'Noise schedule: karras or normal (ComfyUI’s scheduler)', choices: [{ name: 'karras', value: 'karras' }, { name: 'normal', value: 'normal' }] },
     read: (v) => {
       const s = v.trim().toLowerCase();
-      if (s !== 'karras' && s !== 'normal') throw new Error('the schedules are karras and normal');
+      if (s !== 'karras' && s !== 'normal') throw new UserError('the schedules are karras and normal');
       return s;
     },
   },
@@ -263,7 +263,7 @@ export function parsePromptParams(text: string): RequestOptions {
     try {
       (out as unknown as Record<string, unknown>)[spec.key] = spec.read(value);
     } catch (err) {
-      throw new UserError(md`Invalid \`--${flag} ${value}\`: ${(err as Error).message}. Example: \`${spec.example}\`.`, 'parameter');
+      throw new UserError(md`Invalid \`--${flag} ${value}\`: ${errorMarkup(err)}. Example: \`${spec.example}\`.`, 'parameter');
     }
   });
   return out;
@@ -277,7 +277,7 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
   // Control characters, ANSI escapes and bidi overrides never reach a job, a log or a chat line.
   const raw = typeof options.prompt === 'string' ? cleanPromptText(options.prompt) : undefined;
   if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(REQUEST_OPTIONS[0]!.whenMissing!, 'prompt');
-  if (raw.length > MAX_PROMPT_LENGTH) throw new UserError(`The prompt is ${raw.length} characters; the limit is ${MAX_PROMPT_LENGTH}.`, 'prompt');
+  if (raw.length > MAX_PROMPT_LENGTH) throw new UserError(md`The prompt is ${raw.length} characters; the limit is ${MAX_PROMPT_LENGTH}.`, 'prompt');
   const { links, rest } = leadingLinks(raw);
   const out = parsePromptParams(rest);
   if (out.prompt === '') throw new UserError(md`The prompt has parameters but no description; e.g. \`/imagine red heart --ar 16:9\`.`, 'prompt');
@@ -290,7 +290,7 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
     try {
       value = spec.read(cleanPromptText(String(given)).trim());
     } catch (err) {
-      throw new UserError(md`Invalid ${spec.option.name} \`${String(given)}\`: ${(err as Error).message}.`, 'parameter');
+      throw new UserError(md`Invalid ${spec.option.name} \`${String(given)}\`: ${errorMarkup(err)}.`, 'parameter');
     }
     const inline = out[spec.key];
     if (inline !== undefined && inline !== value) {
@@ -307,12 +307,12 @@ export function readRequestOptions(options: Invocation['options']): RequestOptio
 /** 'W:H' with whole numbers and a ratio from 1:4 to 4:1, reduced (32:18 → 16:9); throws why not. */
 export function reduceAspectRatio(value: string): string {
   const m = /^(\d{1,3})\s*:\s*(\d{1,3})$/.exec(value.trim());
-  if (!m) throw new Error('an aspect ratio is width:height, e.g. 16:9, 2:3 or 1:1');
+  if (!m) throw new UserError('an aspect ratio is width:height, e.g. 16:9, 2:3 or 1:1');
   const w = Number(m[1]);
   const h = Number(m[2]);
-  if (w < 1 || h < 1) throw new Error('both sides must be at least 1');
+  if (w < 1 || h < 1) throw new UserError('both sides must be at least 1');
   const r = w / h;
-  if (r > 4 || r < 1 / 4) throw new Error('the ratio must be between 1:4 and 4:1');
+  if (r > 4 || r < 1 / 4) throw new UserError('the ratio must be between 1:4 and 4:1');
   const g = gcd(w, h);
   return `${w / g}:${h / g}`;
 }

@@ -4,7 +4,7 @@
  * Remix, and private mode. Defaults are read like the parameters they stand for; a parameter typed
  * in the prompt always beats them.
  */
-import { UserError } from './errors.js';
+import { errorMarkup, UserError } from './errors.js';
 import { FormAnswerError, registerFormCheck } from './forms.js';
 import { md } from './markup.js';
 import { PARAMETERS, parsePromptParams, type RequestOptions } from './parameters.js';
@@ -71,7 +71,7 @@ export function parsePreference<K extends PreferenceName>(name: K, text: string)
   const spec = PREFERENCE_SPECS[name];
   if (name === 'remix' || name === 'private') return readBool(name, raw) as UserPreferences[K];
   if (name === 'suffix') {
-    if (raw.length > MAX_SUFFIX_LENGTH) throw new UserError(`The suffix is ${raw.length} characters; the limit is ${MAX_SUFFIX_LENGTH}.`, 'settings');
+    if (raw.length > MAX_SUFFIX_LENGTH) throw new UserError(md`The suffix is ${raw.length} characters; the limit is ${MAX_SUFFIX_LENGTH}.`, 'settings');
     // Its parameters must read, now rather than at every /imagine.
     if (raw) parsePromptParams(`x ${raw}`);
     return raw as UserPreferences[K];
@@ -80,7 +80,7 @@ export function parsePreference<K extends PreferenceName>(name: K, text: string)
   try {
     return parameter.read(raw) as UserPreferences[K];
   } catch (err) {
-    throw new UserError(md`Invalid ${name} \`${raw}\`: ${(err as Error).message}. Example: \`${parameter.example.replace(/^--\S+ /, '')}\`.`, 'settings');
+    throw new UserError(md`Invalid ${name} \`${raw}\`: ${errorMarkup(err)}. Example: \`${parameter.example.replace(/^--\S+ /, '')}\`.`, 'settings');
   }
 }
 

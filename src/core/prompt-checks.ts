@@ -4,6 +4,8 @@
  * that no setting turns off. All compare the text as the model reads it (textForMatching), so
  * look-alike letters, accents and zero-width characters do not hide a word.
  */
+import { UserError } from './errors.js';
+import { md, msg } from './markup.js';
 import { Script, createContext } from 'node:vm';
 import { textForMatching } from './prompt-text.js';
 
@@ -14,15 +16,15 @@ const FLAGS = /^[imsu]*$/;
 /** One pattern as an admin writes it: `/body/flags`. */
 function compile(source: string): RegExp {
   const m = /^\/(.+)\/([a-z]*)$/s.exec(source);
-  if (!m) throw new Error(`write each pattern as /pattern/flags, e.g. /\\bfoo+\\b/i (got '${source}')`);
+  if (!m) throw new UserError(md`write each pattern as /pattern/flags, e.g. /\\bfoo+\\b/i (got '${source}').`);
   const [, body, flags] = m as unknown as [string, string, string];
-  if (body.length > PATTERN_LIMITS.maxLength) throw new Error(`a pattern is at most ${PATTERN_LIMITS.maxLength} characters (got ${body.length})`);
-  if (!FLAGS.test(flags)) throw new Error(`pattern flags may be i, m, s and u (got '${flags}')`);
+  if (body.length > PATTERN_LIMITS.maxLength) throw new UserError(md`a pattern is at most ${PATTERN_LIMITS.maxLength} characters (got ${body.length}).`);
+  if (!FLAGS.test(flags)) throw new UserError(md`pattern flags may be i, m, s and u (got '${flags}').`);
   try {
     // The text is matched in lower case, as the model reads it; upper-case letters in a pattern still match.
     return new RegExp(body, flags.includes('i') ? flags : `${flags}i`);
   } catch (err) {
-    throw new Error(`${source} is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new UserError(md`${source} is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}.`);
   }
 }
 
@@ -58,7 +60,7 @@ export function parsePatterns(text: string): string[] {
   let rest = text.trim();
   while (rest) {
     const m = /^\/(?:\\.|[^\\/])+\/[a-z]*/s.exec(rest);
-    if (!m) throw new Error(`write each pattern as /pattern/flags, separated by spaces or commas, e.g. /\\bfoo+\\b/i /bar/ (could not read '${rest.slice(0, 40)}')`);
+    if (!m) throw new UserError(md`write each pattern as /pattern/flags, separated by spaces or commas, e.g. /\\bfoo+\\b/i /bar/ (could not read '${rest.slice(0, 40)}').`);
     out.push(m[0]);
     rest = rest.slice(m[0].length).replace(/^[\s,]+/, '');
   }
@@ -73,14 +75,14 @@ export function parsePatterns(text: string): string[] {
  * the timing, which a busy machine could fail.
  */
 export function validatePatterns(patterns: readonly string[], options: { probe?: boolean } = {}): void {
-  if (patterns.length > PATTERN_LIMITS.maxCount) throw new Error(`at most ${PATTERN_LIMITS.maxCount} patterns (got ${patterns.length})`);
+  if (patterns.length > PATTERN_LIMITS.maxCount) throw new UserError(md`at most ${PATTERN_LIMITS.maxCount} patterns (got ${patterns.length}).`);
   const compiled = patterns.map(compile);
   if (!options.probe) return;
   for (const probe of PROBES) {
     try {
       firstMatch(compiled, probe);
     } catch (err) {
-      if (err instanceof PatternTimeoutError) throw new Error(`a pattern takes too long on long text (over ${PATTERN_LIMITS.timeoutMs} ms); simplify it (nested repeats like (a+)+ are the usual cause)`);
+      if (err instanceof PatternTimeoutError) throw new UserError(md`a pattern takes too long on long text (over ${PATTERN_LIMITS.timeoutMs} ms); simplify it (nested repeats like (a+)+ are the usual cause).`);
       throw err;
     }
   }
@@ -131,4 +133,4 @@ export function findChildSafetyTerm(prompt: string): string | undefined {
 }
 
 /** What a refused user is told by the child-safety check. */
-export const CHILD_SAFETY_REFUSAL = 'This prompt cannot be used: sexual content involving minors is never made here.';
+export const CHILD_SAFETY_REFUSAL = msg('This prompt cannot be used: sexual content involving minors is never made here.');

@@ -1,6 +1,6 @@
 /** What the bot says back, in neutral terms every adapter renders (see markup.ts for the text). */
 import type { Markup, MarkupPart } from './markup.js';
-import { toMarkup } from './markup.js';
+import { toMarkup, tr } from './markup.js';
 
 export type ButtonStyle = 'primary' | 'secondary' | 'success' | 'danger';
 
@@ -62,5 +62,6 @@ export interface Reply {
 
 /** A reply of text only; private by default, as most answers that are not jobs are. */
 export function textReply(text: MarkupPart, ephemeral = true): Reply {
-  return { text: toMarkup(text), ephemeral };
+  // A plain string is one of our fixed messages, said in the reader's language.
+  return { text: typeof text === 'string' ? [tr(text)] : toMarkup(text), ephemeral };
 }

@@ -1,3 +1,4 @@
+import { msg } from './markup.js';
 /**
  * What an image safety check means for a server: the classes that count as unsafe, their summed
  * score against the server's `nsfw_threshold`, and its `nsfw_policy`. `allow` holds only in an
@@ -32,4 +33,4 @@ export function safetyVerdict(scores: Record<string, number>, policy: NsfwPolicy
 }
 
 /** What the requester is told when a result is blocked. */
-export const SAFETY_BLOCKED = "This result was not posted: this server's image safety check flagged it. The images were given back to your quota.";
+export const SAFETY_BLOCKED = msg("This result was not posted: this server's image safety check flagged it. The images were given back to your quota.");

@@ -2,6 +2,7 @@
  * Runs one job on the pipeline: the only code that knows both jobs (kinds, source images, stored
  * outputs) and the pipeline. The queue calls it; it never touches a chat platform.
  */
+import { md } from '../core/markup.js';
 import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import type { JobOutput, JobRecord } from '../core/jobs.js';
@@ -78,7 +79,7 @@ export class PipelineJobRunner implements JobRunner {
     let p = this.pipelines.get(name);
     if (!p) {
       const entry = this.options.models.get(name);
-      if (!entry) return Promise.reject(new UserError(`Unknown model '${name}'.`, 'model-unknown'));
+      if (!entry) return Promise.reject(new UserError(md`Unknown model '${name}'.`, 'model-unknown'));
       const log = this.options.log;
       p = loadPipeline(entry, {
         device: this.options.device,
@@ -201,7 +202,7 @@ export class PipelineJobRunner implements JobRunner {
         const [width, height] = [source.width * factor, source.height * factor];
         const ceiling = this.options.maxUpscalePixels ?? DEFAULT_CEILINGS.maxUpscalePixels;
         if (width * height > ceiling) {
-          throw new UserError(`Upscaling this image ${factor}× would make ${width}×${height}; this bot upscales to at most ${ceiling} pixels.`, 'upscale-size');
+          throw new UserError(md`Upscaling this image ${factor}× would make ${width}×${height}; this bot upscales to at most ${ceiling} pixels.`, 'upscale-size');
         }
         ctx.onProgress(0, 1);
         const settings = refineSettings(pipeline.info, width, height, p.steps);

@@ -37,7 +37,7 @@ export function gridParams(options: RequestOptions, model: ModelDescription, ser
   const scheduler = chosen?.sampler ?? model.defaults.scheduler;
   const karras = options.schedule ? options.schedule === 'karras' : (chosen?.karras ?? false);
   if (karras && !KARRAS_SAMPLERS.includes(scheduler)) {
-    throw new UserError(md`Karras sigmas work with ${KARRAS_SAMPLERS.join(' and ')} (as in diffusers), not ${scheduler}; pick one of those with \`--sampler\`.`, 'parameter');
+    throw new UserError(md`Karras sigmas work with ${KARRAS_SAMPLERS.join(', ')} (as in diffusers), not ${scheduler}; pick one of those with \`--sampler\`.`, 'parameter');
   }
   return {
     prompt: options.prompt,
@@ -72,7 +72,14 @@ export async function submitJob(inv: Invocation, services: Services, kind: JobKi
     userId: inv.userId,
     userName: inv.userName,
     isServerAdmin: inv.isServerAdmin,
-    params: { ...params, safety, previews: limits.previews, ...(isPrivate ? { private: true } : {}), ...(params.source && inv.origin ? { origin: inv.origin } : {}) },
+    params: {
+      ...params,
+      safety,
+      previews: limits.previews,
+      ...(isPrivate ? { private: true } : {}),
+      ...(params.source && inv.origin ? { origin: inv.origin } : {}),
+      ...(inv.languages ? { languages: inv.languages } : {}),
+    },
     delivery: inv.delivery,
   });
   const position = await services.queue.position(job.id);

@@ -91,19 +91,19 @@ export function checkGeneration(model: ModelCapabilities, g: GenerationCheck, se
   const l = model.limits;
   const name = model.name;
   const int = Number.isInteger;
-  if (!int(g.seed) || g.seed < 0 || g.seed > MAX_SEED) throw new UserError(`The seed must be a whole number from 0 to ${MAX_SEED}.`, 'seed');
+  if (!int(g.seed) || g.seed < 0 || g.seed > MAX_SEED) throw new UserError(md`The seed must be a whole number from 0 to ${MAX_SEED}.`, 'seed');
   if (!int(g.count) || g.count < 1 || g.count > l.maxBatch) {
     throw new UserError(md`The model \`${name}\` makes 1 to ${l.maxBatch} images at a time (asked for ${g.count}).`, 'count');
   }
-  if (g.seed + g.count - 1 > MAX_SEED) throw new UserError(`The seed must be at most ${MAX_SEED - g.count + 1} for ${g.count} images.`, 'seed');
+  if (g.seed + g.count - 1 > MAX_SEED) throw new UserError(md`The seed must be at most ${MAX_SEED - g.count + 1} for ${g.count} images.`, 'seed');
   const maxSteps = Math.min(server.maxSteps ?? Infinity, l.maxSteps);
-  if (!int(g.steps) || g.steps < 1) throw new UserError(`Steps must be a whole number from 1 to ${maxSteps}.`, 'steps');
+  if (!int(g.steps) || g.steps < 1) throw new UserError(md`Steps must be a whole number from 1 to ${maxSteps}.`, 'steps');
   if (g.steps > maxSteps) {
-    const who = (server.maxSteps ?? Infinity) <= l.maxSteps ? 'this server allows' : md`the model \`${name}\` allows`;
+    const who = (server.maxSteps ?? Infinity) <= l.maxSteps ? md`this server allows` : md`the model \`${name}\` allows`;
     throw new UserError(md`${g.steps} steps is more than ${who} (at most ${maxSteps}); try \`--steps ${maxSteps}\`.`, 'steps');
   }
   if (!Number.isFinite(g.guidance) || g.guidance < 0 || g.guidance > MAX_GUIDANCE) {
-    throw new UserError(`Guidance (cfg) must be a number from 0 to ${MAX_GUIDANCE}.`, 'guidance');
+    throw new UserError(md`Guidance (cfg) must be a number from 0 to ${MAX_GUIDANCE}.`, 'guidance');
   }
   if (!isSchedulerName(g.scheduler)) throw new UserError(md`Unknown sampler \`${String(g.scheduler)}\`; the samplers are ${SCHEDULER_NAMES.join(', ')}.`, 'sampler');
 
@@ -123,7 +123,7 @@ export function checkGeneration(model: ModelCapabilities, g: GenerationCheck, se
   }
   const pixels = g.width * g.height;
   if (server.maxPixels !== undefined && pixels > server.maxPixels) {
-    throw new UserError(`${size} is larger than this server allows (at most ${server.maxPixels} pixels, e.g. ${exampleSide(server.maxPixels)}).`, 'size');
+    throw new UserError(md`${size} is larger than this server allows (at most ${server.maxPixels} pixels, e.g. ${exampleSide(server.maxPixels)}).`, 'size');
   }
   if (!l.fixedSize && pixels > l.maxPixels) {
     throw new UserError(md`${size} is larger than \`${name}\` can make (at most ${l.maxPixels} pixels, e.g. ${exampleSide(l.maxPixels)}).`, 'size');
@@ -139,7 +139,7 @@ export function checkGeneration(model: ModelCapabilities, g: GenerationCheck, se
     const timesteps = g.strength !== undefined ? probe.setTimestepsForStrength(g.steps, g.strength) : (probe.setTimesteps(g.steps), probe.timesteps);
     if (timesteps.length === 0) throw new Error(`strength ${g.strength} is too low for ${g.steps} steps: nothing would change`);
   } catch (err) {
-    throw new UserError(`${(err as Error).message[0]!.toUpperCase()}${(err as Error).message.slice(1)}.`, 'steps');
+    throw new UserError(md`${(err as Error).message[0]!.toUpperCase()}${(err as Error).message.slice(1)}.`, 'steps');
   }
 }
 

@@ -1,3 +1,4 @@
+import { md } from '../core/markup.js';
 import type * as ort from 'onnxruntime-node';
 import { UserError } from '../core/errors.js';
 import { randomSeed } from '../core/parameters.js';
@@ -58,7 +59,7 @@ export function resolveRequest(info: ModelDescription, req: GenerationRequest): 
     strength: req.strength ?? 0.75,
   };
   if (typeof r.prompt !== 'string' || typeof r.negativePrompt !== 'string') throw new UserError('The prompt must be text.', 'prompt');
-  if (r.karras && !KARRAS_SAMPLERS.includes(r.scheduler)) throw new UserError(`Karras sigmas work with ${KARRAS_SAMPLERS.join(' and ')}, not ${r.scheduler}.`, 'sampler');
+  if (r.karras && !KARRAS_SAMPLERS.includes(r.scheduler)) throw new UserError(md`Karras sigmas work with ${KARRAS_SAMPLERS.join(', ')}, not ${r.scheduler}.`, 'sampler');
   checkGeneration(info, { ...r, count: r.batch, strength: req.initImage ? r.strength : undefined });
   if (req.initImage) {
     const img = req.initImage;

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { FINISHED_STATUSES, type JobRecord, type JobSubmission } from '../core/jobs.js';
 import { DEFAULT_CEILINGS, findBlockedWord, type Ceilings, type ServerLimits } from '../core/limits.js';
 import { CHILD_SAFETY_REFUSAL, findBlockedPattern, findChildSafetyTerm, PatternTimeoutError } from '../core/prompt-checks.js';
-import { code, joinMarkup, md } from '../core/markup.js';
+import { code, joinMarkup, md, type MarkupPart } from '../core/markup.js';
 import { checkGeneration, type ModelCapabilities } from '../pipeline/capabilities.js';
 import type { QuotaDecision } from '../store/types.js';
 import { newJobId } from './job-id.js';
@@ -29,21 +29,23 @@ export function formatWait(ms: number): string {
   return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const jobs = (n: number) => (n === 1 ? md`1 job` : md`${n} jobs`);
+const requests = (n: number) => (n === 1 ? md`1 request` : md`${n} requests`);
+const images = (n: number) => (n === 1 ? md`1 image` : md`${n} images`);
 const list = (names: readonly string[]) => joinMarkup(names.map((n) => code(n)), ', ');
 
 export function queueFullRefusal(queued: number): UserError {
-  return new UserError(`The queue is full (${queued} jobs); please try again in a few minutes.`, 'queue-full');
+  return new UserError(md`The queue is full (${queued} jobs); please try again in a few minutes.`, 'queue-full');
 }
 
 export function userQueuedRefusal(queued: number, max: number): UserError {
-  return new UserError(`You already have ${plural(queued, 'job')} waiting (the limit here is ${max}); please wait until one starts.`, 'user-queued');
+  return new UserError(md`You already have ${jobs(queued)} waiting (the limit here is ${max}); please wait until one starts.`, 'user-queued');
 }
 
 /** "4096×4096" for a square number of pixels, else the count. */
-function pixelsText(pixels: number): string {
+function pixelsText(pixels: number): MarkupPart {
   const side = Math.sqrt(pixels);
-  return Number.isInteger(side) ? `${side}×${side}` : `${pixels} pixels`;
+  return Number.isInteger(side) ? `${side}×${side}` : String(pixels);
 }
 
 /**
@@ -54,13 +56,13 @@ function checkUpscaleSize(p: JobSubmission['params'], limits: ServerLimits, ceil
   const factor = p.factor ?? 2;
   const out = p.outputSize ?? { width: p.width * factor, height: p.height * factor };
   const pixels = out.width * out.height;
-  const wanted = `Upscaling this image ${factor}× would make ${out.width}×${out.height}`;
+  const wanted = md`Upscaling this image ${factor}× would make ${out.width}×${out.height}`;
   if (pixels > ceilings.maxUpscalePixels) {
-    throw new UserError(`${wanted}; this bot upscales to at most ${pixelsText(ceilings.maxUpscalePixels)} pixels.`, 'upscale-size');
+    throw new UserError(md`${wanted}; this bot upscales to at most ${pixelsText(ceilings.maxUpscalePixels)} pixels.`, 'upscale-size');
   }
   if (pixels > limits.max_upscale_pixels) {
     throw new UserError(
-      md`${wanted}; this server allows at most ${pixelsText(limits.max_upscale_pixels)} pixels (\`max_upscale_pixels\`).${factor === 4 ? ' Try Upscale (2×).' : ''}`,
+      md`${wanted}; this server allows at most ${pixelsText(limits.max_upscale_pixels)} pixels (\`max_upscale_pixels\`).${factor === 4 ? md` Try Upscale (2×).` : ''}`,
       'upscale-size',
     );
   }
@@ -77,7 +79,7 @@ export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models
   if (findChildSafetyTerm(p.prompt) !== undefined) throw new UserError(CHILD_SAFETY_REFUSAL, 'child-safety');
   const blocked = findBlockedWord(p.prompt, limits.blocked_words);
   if (blocked !== undefined) {
-    throw new UserError(`Your prompt contains a word this server does not allow ("${blocked}"); please rephrase it.`, 'blocked-word');
+    throw new UserError(md`Your prompt contains a word this server does not allow ("${blocked}"); please rephrase it.`, 'blocked-word');
   }
   checkPatterns(p.prompt, limits.blocked_patterns);
   const model = models.get(p.model);
@@ -86,7 +88,7 @@ export function checkSubmission(sub: JobSubmission, limits: ServerLimits, models
   if (allowed.length > 0 && !allowed.some((a) => a.toLowerCase() === model.name.toLowerCase())) {
     const usable = models.list().map((m) => m.name).filter((n) => allowed.some((a) => a.toLowerCase() === n.toLowerCase()));
     throw new UserError(
-      md`The model \`${model.name}\` is not allowed on this server. ${usable.length ? md`Allowed: ${list(usable)}.` : 'Ask an admin which models are allowed.'}`,
+      md`The model \`${model.name}\` is not allowed on this server. ${usable.length ? md`Allowed: ${list(usable)}.` : md`Ask an admin which models are allowed.`}`,
       'model-not-allowed',
     );
   }
@@ -120,19 +122,19 @@ export function quotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>, cos
   const { used, limit } = decision;
   switch (decision.reason) {
     case 'rate':
-      return new UserError(`You can make ${plural(limit, 'request')} a minute here; please try again in ${wait}.`, 'rate');
+      return new UserError(md`You can make ${requests(limit)} a minute here; please try again in ${wait}.`, 'rate');
     case 'quota-server':
       return new UserError(
         used >= limit
-          ? `Daily limit of ${limit} images for this server reached; resets at 00:00 UTC (in ${wait}).`
-          : `This needs ${plural(cost, 'image')}, but only ${limit - used} of this server's daily ${limit} are left; resets at 00:00 UTC (in ${wait}).`,
+          ? md`Daily limit of ${limit} images for this server reached; resets at 00:00 UTC (in ${wait}).`
+          : md`This needs ${images(cost)}, but only ${limit - used} of this server's daily ${limit} are left; resets at 00:00 UTC (in ${wait}).`,
         'quota-server',
       );
     case 'quota-user':
       return new UserError(
         used >= limit
-          ? `You reached your daily limit of ${limit} images on this server; resets at 00:00 UTC (in ${wait}).`
-          : `This needs ${plural(cost, 'image')}, but only ${limit - used} of your daily ${limit} are left; resets at 00:00 UTC (in ${wait}).`,
+          ? md`You reached your daily limit of ${limit} images on this server; resets at 00:00 UTC (in ${wait}).`
+          : md`This needs ${images(cost)}, but only ${limit - used} of your daily ${limit} are left; resets at 00:00 UTC (in ${wait}).`,
         'quota-user',
       );
   }

@@ -6,6 +6,7 @@
  */
 import { isFinalEvent, type JobEvent, type JobRecord } from '../core/jobs.js';
 import type { Platform } from '../core/invocation.js';
+import { localizeReply, type Language } from '../core/i18n.js';
 import type { Reply } from '../core/reply.js';
 import type { Services } from '../services.js';
 import { StepClock } from '../queue/speeds.js';
@@ -41,6 +42,12 @@ interface Followed {
   foreign?: boolean;
 }
 
+/** The language a job's message is said in: the requester's when only they see it, else the server's. */
+export function jobLanguage(job: JobRecord, reply: Pick<Reply, 'ephemeral'>): Language {
+  const langs = job.params.languages;
+  return (reply.ephemeral || job.params.private ? langs?.user : langs?.server) ?? 'en';
+}
+
 /** Returns the function that unsubscribes. */
 export function followJobs(services: Pick<Services, 'queue' | 'jobs' | 'images' | 'log'>, target: JobUpdateTarget): () => void {
   const followed = new Map<string, Followed>();
@@ -74,7 +81,7 @@ export function followJobs(services: Pick<Services, 'queue' | 'jobs' | 'images' 
         }
         if (!isFinalEvent(event)) await estimate(job.id, state);
         const reply = await renderJob(job, services.images, state.progress);
-        await target.deliver(job, reply, event);
+        await target.deliver(job, localizeReply(reply, jobLanguage(job, reply)), event);
       })
       .catch((err: unknown) => log.warn({ err, jobId: event.jobId, platform: target.platform }, 'could not deliver a job update'));
   };

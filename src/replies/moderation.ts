@@ -7,7 +7,8 @@
  */
 import type { Platform } from '../core/invocation.js';
 import { isFinalEvent, type JobRecord } from '../core/jobs.js';
-import { bold, code, concat, mention, md } from '../core/markup.js';
+import { languageOf, localizeReply } from '../core/i18n.js';
+import { bold, code, concat, mention, md, msg, tr, type Markup } from '../core/markup.js';
 import type { Reply } from '../core/reply.js';
 import type { Services } from '../services.js';
 
@@ -18,7 +19,7 @@ export interface ModerationEntry {
   /** What was refused or flagged: a command, or a job's result. */
   kind: 'refused' | 'blocked' | 'spoilered';
   /** In words: why a prompt was refused, or the unsafe score of an image. */
-  reason: string;
+  reason: Markup;
   prompt?: string;
   jobId?: string;
   images?: { data: Buffer; width: number; height: number }[];
@@ -46,11 +47,11 @@ export interface ModerationLogTarget {
   post(serverId: string, channelId: string, reply: Reply): Promise<void>;
 }
 
-const TITLES = { refused: '🛡️ Refused prompt', blocked: '🛡️ Blocked image', spoilered: '🛡️ Spoilered image' } as const;
+const TITLES = { refused: msg('🛡️ Refused prompt'), blocked: msg('🛡️ Blocked image'), spoilered: msg('🛡️ Spoilered image') } as const;
 
 /** An entry as the message the log shows. */
 export function renderEntry(entry: ModerationEntry): Reply {
-  const parts = [md`${bold(TITLES[entry.kind])} from ${mention(entry.userId)}: ${entry.reason}`];
+  const parts = [md`${bold(tr(TITLES[entry.kind]))} from ${mention(entry.userId)}: ${entry.reason}`];
   if (entry.jobId) parts.push(md` · job ${code(entry.jobId)}`);
   if (entry.prompt !== undefined) parts.push(md`\nPrompt: ${code(entry.prompt || '(empty)')}`);
   return {
@@ -62,8 +63,8 @@ export function renderEntry(entry: ModerationEntry): Reply {
 /** Subscribes an adapter to the log of its platform; returns the function that unsubscribes. */
 export function followModeration(services: Pick<Services, 'queue' | 'jobs' | 'images' | 'settings' | 'moderation' | 'log'>, target: ModerationLogTarget): () => void {
   const post = async (entry: ModerationEntry) => {
-    const channel = (await services.settings.get(entry.serverId)).mod_log_channel;
-    if (channel) await target.post(entry.serverId, channel, renderEntry(entry));
+    const limits = await services.settings.get(entry.serverId);
+    if (limits.mod_log_channel) await target.post(entry.serverId, limits.mod_log_channel, localizeReply(renderEntry(entry), languageOf(limits.language) ?? 'en'));
   };
   const failed = (err: unknown) => services.log.warn({ err, platform: target.platform }, 'could not post to the moderation log');
 
@@ -98,7 +99,7 @@ async function flaggedEntry(job: JobRecord, services: Pick<Services, 'images'>):
     serverId: job.serverId,
     userId: job.userId,
     kind: m.verdict === 'block' ? 'blocked' : 'spoilered',
-    reason: `unsafe score ${m.unsafe.toFixed(2)}`,
+    reason: md`unsafe score ${m.unsafe.toFixed(2)}`,
     prompt: job.params.prompt,
     jobId: job.id,
     images,

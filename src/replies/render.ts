@@ -8,12 +8,13 @@ import { imageSize, thumbnail } from '../images/encode.js';
 import { JOB_FAILED } from '../core/errors.js';
 import { SAFETY_BLOCKED } from '../core/safety.js';
 import type { JobRecord } from '../core/jobs.js';
-import { bold, concat, italic, link, mention, md, type Markup, type MarkupPart } from '../core/markup.js';
+import { textIn } from '../core/i18n.js';
+import { bold, concat, italic, joinMarkup, link, mention, md, msg, tr, type Markup, type MarkupPart } from '../core/markup.js';
 import type { Reply, ReplyImage } from '../core/reply.js';
 import type { ImageStore } from '../store/types.js';
 
 /** Under a result the safety check flagged where the server's policy is spoiler. */
-export const SAFETY_SPOILER_NOTE = 'marked sensitive by the image safety check';
+export const SAFETY_SPOILER_NOTE = msg('marked sensitive by the image safety check');
 
 export interface JobProgress {
   /** 1-based place in the queue while queued. */
@@ -53,7 +54,7 @@ export function slug(text: string, max = 40): string {
 function lineage(job: JobRecord): MarkupPart {
   const p = job.params;
   if (!p.source || !p.origin) return '';
-  return md` · from ${link(`image #${p.source.index + 1}`, p.origin)}`;
+  return md` · from ${link(textIn(p.languages?.server, md`image #${p.source.index + 1}`), p.origin)}`;
 }
 
 function headline(job: JobRecord): Markup {
@@ -62,21 +63,26 @@ function headline(job: JobRecord): Markup {
 
 function baseHeadline(job: JobRecord): Markup {
   const p = job.params;
-  const prompt = bold(p.prompt || '(no prompt)');
+  const prompt = bold(p.prompt || md`(no prompt)`);
   const who = mention(job.userId);
   switch (job.kind) {
     case 'imagine':
       return md`${prompt} - ${who}`;
     case 'variation':
-      if (p.region) return md`${prompt} - Vary (Region: ${(p.region.label ?? p.region.name).toLowerCase()}) by ${who}`;
-      return md`${prompt} - Variations (${(p.strength ?? 0.75) >= 0.5 ? 'Strong' : 'Subtle'}) by ${who}`;
+      if (p.region) return md`${prompt} - Vary (Region: ${regionName(p.region)}) by ${who}`;
+      return (p.strength ?? 0.75) >= 0.5 ? md`${prompt} - Variations (Strong) by ${who}` : md`${prompt} - Variations (Subtle) by ${who}`;
     case 'upscale':
       return p.source && p.factor === 2 && p.source.index >= 0
         ? md`${prompt} - Image #${p.source.index + 1} (upscaled ${p.factor}×) ${who}`
         : md`${prompt} - Upscaled (${p.factor ?? 2}×) by ${who}`;
     case 'zoom': {
       const o = p.outpaint;
-      if (o?.mode === 'pan') return md`${prompt} - Pan ${o.pan === 'left' ? 'Left' : o.pan === 'right' ? 'Right' : o.pan === 'up' ? 'Up' : 'Down'} by ${who}`;
+      if (o?.mode === 'pan') {
+        if (o.pan === 'left') return md`${prompt} - Pan Left by ${who}`;
+        if (o.pan === 'up') return md`${prompt} - Pan Up by ${who}`;
+        if (o.pan === 'down') return md`${prompt} - Pan Down by ${who}`;
+        return md`${prompt} - Pan Right by ${who}`;
+      }
       if (o?.mode === 'square') return md`${prompt} - Make Square by ${who}`;
       return o?.zoom !== undefined && o.zoom !== 2 ? md`${prompt} - Zoom Out ${String(o.zoom)}× by ${who}` : md`${prompt} - Zoom Out by ${who}`;
     }
@@ -89,24 +95,29 @@ export function seedRange(seeds: readonly number[]): string {
   return consecutive && seeds.length > 1 ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.join(', ');
 }
 
-function seedsText(seeds: number[]): string {
+function seedsText(seeds: number[]): MarkupPart {
   if (seeds.length === 0) return '';
-  return `${seeds.length === 1 ? 'seed' : 'seeds'} ${seedRange(seeds)}`;
+  return seeds.length === 1 ? md`seed ${seedRange(seeds)}` : md`seeds ${seedRange(seeds)}`;
 }
 
 /** The details users need to make an image again: seeds, model, steps, guidance, size, sampler. */
-export function jobDetails(job: JobRecord): string {
+export function jobDetails(job: JobRecord): Markup {
   const p = job.params;
-  const parts = [seedsText(job.output?.seeds ?? []), p.model];
+  const parts: MarkupPart[] = [seedsText(job.output?.seeds ?? []), p.model];
   if (job.kind !== 'upscale') {
-    parts.push(`${p.steps} steps`, `cfg ${p.guidance}`);
+    parts.push(md`${p.steps} steps`, `cfg ${p.guidance}`);
     if (p.scheduler) parts.push(p.karras ? `${p.scheduler} karras` : p.scheduler);
   }
   const w = job.output?.width ?? p.width;
   const h = job.output?.height ?? p.height;
   parts.push(`${w}×${h}`);
-  if (p.negativePrompt) parts.push(`no: ${p.negativePrompt}`);
-  return parts.filter(Boolean).join(' · ');
+  if (p.negativePrompt) parts.push(md`no: ${p.negativePrompt}`);
+  return joinMarkup(parts.filter((x) => x !== ''), ' · ');
+}
+
+/** A Vary (Region) region in words: its menu label, or the drawn area. */
+function regionName(region: NonNullable<JobRecord['params']['region']>): MarkupPart {
+  return region.label ? tr(region.label) : region.name;
 }
 
 const lines = (...parts: MarkupPart[]) => concat(...parts.flatMap((p, i) => (i ? ['\n', p] : [p])));
@@ -123,19 +134,19 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
   const head = headline(job);
   switch (job.status) {
     case 'queued': {
-      const eta = progress.startsInMs !== undefined ? ` · starts in ${formatEta(progress.startsInMs)}` : '';
-      const where = progress.position ? ` — #${progress.position} in queue${eta}` : '';
+      const eta = progress.startsInMs !== undefined ? md` · starts in ${formatEta(progress.startsInMs)}` : '';
+      const where = progress.position ? md` — #${progress.position} in queue${eta}` : '';
       return { text: md`${head} (Waiting to start${where})`, buttons: cancelButtons(job.id) };
     }
     case 'running': {
       const buttons = cancelButtons(job.id);
       // An upscale has no steps to count.
       if (progress.step === undefined || !progress.total || job.kind === 'upscale') {
-        const eta = progress.leftMs !== undefined ? ` · ${formatEta(progress.leftMs)} left` : '';
-        return { text: md`${head} (${job.kind === 'upscale' ? 'Upscaling' : 'Starting'}…${eta})`, buttons };
+        const eta = progress.leftMs !== undefined ? md` · ${formatEta(progress.leftMs)} left` : '';
+        return { text: job.kind === 'upscale' ? md`${head} (Upscaling…${eta})` : md`${head} (Starting…${eta})`, buttons };
       }
       const fraction = progress.step / progress.total;
-      const pace = progress.leftMs !== undefined ? `${formatEta(progress.leftMs)} left` : `step ${progress.step}/${progress.total}`;
+      const pace = progress.leftMs !== undefined ? md`${formatEta(progress.leftMs)} left` : md`step ${progress.step}/${progress.total}`;
       const text = md`${head} (${progressBar(fraction)} ${Math.floor(100 * fraction)}% · ${pace})`;
       const preview = progress.preview && (await images.has(progress.preview)) ? await images.get(progress.preview).catch(() => undefined) : undefined;
       if (!preview) return { text, buttons };
@@ -145,16 +156,17 @@ export async function renderJob(job: JobRecord, images: ImageStore, progress: Jo
     }
     case 'failed':
       // A withheld result is the requester's business only: adapters take the public status down and tell them privately.
-      if (job.error === SAFETY_BLOCKED) return { text: lines(head, `🙈 ${SAFETY_BLOCKED}`), ephemeral: true };
-      return { text: lines(head, `❌ ${job.error ?? JOB_FAILED}`) };
+      if (job.error === SAFETY_BLOCKED) return { text: lines(head, md`🙈 ${tr(SAFETY_BLOCKED)}`), ephemeral: true };
+      // A fixed message (most failures) is said in the reader's language; one with details stays as stored.
+      return { text: lines(head, md`❌ ${tr(job.error ?? JOB_FAILED)}`) };
     case 'cancelled':
       return { text: md`${head} (cancelled)` };
     case 'done': {
       const out = job.output;
-      if (!out) return { text: lines(head, '❌ The result of this job is missing.') };
-      const notes = [...(out.spoiler ? [SAFETY_SPOILER_NOTE] : []), ...(out.warnings ?? [])];
-      const text = lines(head, jobDetails(job), ...(notes.length ? [italic(notes.join('; '))] : []));
-      if (!(await images.has(out.preview))) return { text: lines(text, 'This image has expired.') };
+      if (!out) return { text: lines(head, md`❌ The result of this job is missing.`) };
+      const notes: MarkupPart[] = [...(out.spoiler ? [tr(SAFETY_SPOILER_NOTE)] : []), ...(out.warnings ?? [])];
+      const text = lines(head, jobDetails(job), ...(notes.length ? [italic(joinMarkup(notes, '; '))] : []));
+      if (!(await images.has(out.preview))) return { text: lines(text, md`This image has expired.`) };
       const kind = out.images.length > 1 ? 'grid' : job.kind === 'upscale' ? 'upscaled' : 'image';
       return {
         text,

@@ -2,6 +2,7 @@
  * The neutral markup: messages written with md``, user text always plain, and each platform's
  * rendering of the same status line (Discord markdown, Slack mrkdwn; the playground gets the tree).
  */
+import { localize } from '../../src/core/i18n.js';
 import { describe, expect, it } from 'vitest';
 import { toDiscordMarkdown } from '../../src/adapters/discord/message.js';
 import { toMrkdwn, toPlainFallback } from '../../src/adapters/slack/message.js';
@@ -29,7 +30,7 @@ const noImages = { has: async () => false, get: async () => Buffer.alloc(0), put
 
 describe('md``', () => {
   it('reads bold and code in the literal parts, and keeps interpolated text plain', () => {
-    expect(md`Invalid \`--seed ${'x'}\`: **${'a *b*'}** for ${mention('u1')}`).toEqual([
+    expect(localize(md`Invalid \`--seed ${'x'}\`: **${'a *b*'}** for ${mention('u1')}`, 'en')).toEqual([
       { type: 'text', text: 'Invalid ' },
       { type: 'code', text: '--seed x' },
       { type: 'text', text: ': ' },
@@ -41,7 +42,7 @@ describe('md``', () => {
   });
 
   it('refuses a template with an unclosed span (a bug, not user input)', () => {
-    expect(() => md`an **open bold`).toThrow(/unclosed bold/);
+    expect(() => localize(md`an **open bold`, 'en')).toThrow(/unclosed bold/);
   });
 });
 
@@ -49,9 +50,9 @@ describe('a prompt cannot fake markup on any platform', () => {
   const prompt = '**not bold** <@bob> `code` snake_case_name a\\b &amp; <!channel>';
 
   it('stays one text node inside the status line', async () => {
-    const reply = await renderJob(job(prompt), noImages, { position: 2 });
-    expect(reply.text[0]).toEqual(bold(prompt));
-    expect(reply.text).toContainEqual(mention('U0ALICE'));
+    const text = localize((await renderJob(job(prompt), noImages, { position: 2 })).text, 'de');
+    expect(text[0]).toEqual(bold(prompt));
+    expect(text).toContainEqual(mention('U0ALICE'));
   });
 
   it('is escaped in Discord markdown: no bold, no mention, no code, underscores kept', async () => {

@@ -53,7 +53,7 @@ describe('Vary (Region)', () => {
     expect((await fake.waitForAck(choose)).type).toBe(9);
     expect(choose.modal!.title).toBe('Vary (Region)');
     const varied = await resultOf(fake, fake.submitModal(choose, { prompt: 'blue heart' }), 'the repainted grid');
-    expect(varied.content).toContain('**blue heart** - Vary (Region: right half) by');
+    expect(varied.content).toContain('**blue heart** - Vary (Region: Right half) by');
     const job = (await bot.ts.services.jobs.listByStatus(['done'])).find((j) => j.params.prompt === 'blue heart')!;
     expect(job.params.region).toMatchObject({ name: 'right', left: 0.5, width: 0.5 });
     // Left of the region (beyond the blended edge) every picture is the original's, pixel for pixel.

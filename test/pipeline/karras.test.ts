@@ -48,7 +48,7 @@ describe('Karras sigmas from the request', () => {
 
   it('are refused with a sampler that has none in diffusers', async () => {
     const model = loaded[0]!.info;
-    expect(() => gridParams(readRequestOptions({ prompt: 'cat --sampler ddim karras' }), model, '')).toThrow('Karras sigmas work with euler and dpmpp-2m');
+    expect(() => gridParams(readRequestOptions({ prompt: 'cat --sampler ddim karras' }), model, '')).toThrow('Karras sigmas work with euler, dpmpp-2m');
     expect(gridParams(readRequestOptions({ prompt: 'cat --sampler dpmpp_2m --schedule karras' }), model, '')).toMatchObject({ scheduler: 'dpmpp-2m', karras: true });
     expect(gridParams(readRequestOptions({ prompt: 'cat --sampler euler' }), model, '')).not.toHaveProperty('karras');
   });

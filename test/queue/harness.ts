@@ -38,6 +38,7 @@ export const OPEN_LIMITS: ServerLimits = {
   previews: true,
   image_prompts: true,
   edits: true,
+  language: 'auto',
 };
 
 export function params(fields: Partial<JobParams> = {}): JobParams {

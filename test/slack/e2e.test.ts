@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_HIDDEN_NOTE } from '../../src/adapters/slack/delivery.js';
 import { SAFETY_BLOCKED } from '../../src/core/safety.js';
+import { CATALOGUES } from '../../src/core/i18n.js';
 import { startSlack } from '../../src/adapters/slack/index.js';
 import type { AdapterHandle } from '../../src/adapters/types.js';
 import type { ImageStore } from '../../src/store/types.js';
@@ -19,6 +20,7 @@ const CHANNEL = 'C0ART';
 const ALICE = 'U0ALICE';
 const OWNER = 'U0OWNER';
 const BOB = 'U0BOB';
+const HEIDI = 'U0HEIDI';
 
 let fake: FakeSlack | undefined;
 let ts: TestServices | undefined;
@@ -37,6 +39,7 @@ async function start(mode: 'http' | 'socket', runner?: FakeRunner): Promise<{ fa
       { id: ALICE, name: 'alice', realName: 'Alice Liddell' },
       { id: OWNER, name: 'owner', isPrimaryOwner: true },
       { id: BOB, name: 'bob' },
+      { id: HEIDI, name: 'heidi', locale: 'de-DE' },
     ],
   });
   const port = await freePort();
@@ -165,6 +168,15 @@ describe('Slack end to end', () => {
     expect(note.user).toBe(ALICE);
     expect(note.text).toMatch(/99:1|aspect/i);
     expect(fake.channelMessages(CHANNEL)).toEqual([]);
+  });
+
+  it('answers a user whose Slack is in German in German (users.info include_locale)', async () => {
+    const { fake, url } = await start('http');
+    await fake.postToApp(url, { form: fake.slashCommand({ command: '/info', text: '', userId: HEIDI, channelId: CHANNEL }) });
+    const note = await fake.waitFor(() => fake.ephemerals.find((e) => e.user === HEIDI), 20_000, 'the private answer');
+    expect(note.text).toContain(CATALOGUES.de['None queued or running.']);
+    expect(note.text).not.toContain('Your jobs');
+    expect(fake.calls.some((c) => c.method === 'users.info' && String(c.params.include_locale) === 'true')).toBe(true);
   });
 
   it('rides out 429s on the status post and the upload and still delivers the grid', async () => {

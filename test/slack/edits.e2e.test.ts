@@ -89,7 +89,7 @@ describe('editing in Slack', () => {
     expect(view.view.title.text).toBe('Vary (Region)');
     expect(await fake.submitView(view, ALICE, { prompt: 'blue heart' })).toEqual({});
     const varied = await nextResult(before, 'the repainted grid');
-    expect(JSON.stringify(varied.blocks)).toContain('Vary (Region: right half)');
+    expect(JSON.stringify(varied.blocks)).toContain('Vary (Region: Right half)');
 
     const job = await jobWhere((j) => j.params.prompt === 'blue heart');
     const { width: w, height: h } = job.params;

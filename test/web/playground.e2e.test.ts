@@ -14,6 +14,7 @@ import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { startPlayground, type Playground } from '../fixtures/browser.js';
 import type { TestServices } from '../fixtures/services.js';
 import { drawnCell } from '../../src/core/drawn-region.js';
+import { CATALOGUES } from '../../src/core/i18n.js';
 
 const OUTPUT = join(PROJECT_ROOT, 'test-output', 'web');
 // The shipped emoji model when it is there (what a new user sees), else the tiny test model.
@@ -204,7 +205,7 @@ describe('the playground in a browser', () => {
     await form.locator('button[type="submit"]').click();
     const varied = finished(page, 'sent Vary (Region)');
     await varied.waitFor();
-    expect(await varied.locator('.msg-text').textContent()).toContain('Vary (Region: drawn area)');
+    expect(await varied.locator('.msg-text').textContent()).toContain('Vary (Region: Drawn area)');
 
     const job = (await t.services.jobs.get((await varied.getAttribute('data-job-id'))!))!;
     const region = job.params.region!;
@@ -231,6 +232,23 @@ describe('the playground in a browser', () => {
     }
     expect(keptDiff).toBe(0);
     expect(drawnDiff).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('speaks the browser’s language: a German browser gets the page and its private answers in German', async () => {
+    const page = await browser.newPage({ locale: 'de-DE', viewport: { width: 1280, height: 1000 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(web.url);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    expect(await page.locator('#send').textContent()).toBe(CATALOGUES.de['Send']);
+    expect(await page.locator('#connection').textContent()).toBe(CATALOGUES.de['live']);
+    await page.fill('#user-name', 'heidi');
+    await send(page, '/info');
+    const info = page.locator('li.msg.ephemeral', { hasText: CATALOGUES.de['None queued or running.']! });
+    await info.waitFor();
+    expect(await info.locator('.ephemeral-note').textContent()).toContain(CATALOGUES.de['👁 Only you can see this ·']!.replace(' ·', ''));
+    expect(await info.textContent()).not.toContain('Your jobs');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

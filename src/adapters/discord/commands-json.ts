@@ -17,6 +17,35 @@ import {
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandOptionSpec, CommandSpec, MessageActionSpec } from '../../core/command.js';
+import { CATALOGUES, DISCORD_LOCALES, type Language } from '../../core/i18n.js';
+
+/**
+ * Command names as people of each language see them in Discord's menu (the bot still receives the
+ * English name). Commands not listed keep their name: /imagine, /info and /limits are the same words
+ * there, and /imagine is what Midjourney users type everywhere.
+ */
+const COMMAND_NAMES: Record<Exclude<Language, 'en'>, Record<string, string>> = {
+  de: { settings: 'einstellungen', models: 'modelle', cancel: 'abbrechen', show: 'zeigen' },
+  fr: { settings: 'parametres', models: 'modeles', cancel: 'annuler', show: 'afficher' },
+  es: { settings: 'ajustes', models: 'modelos', cancel: 'cancelar', show: 'mostrar' },
+  ja: { settings: '設定', models: 'モデル', cancel: 'キャンセル', show: '表示' },
+};
+
+/** Discord's `*_localizations` for a text: every locale whose catalogue says it differently (clipped to `max`). */
+function localizations(text: string, max: number, pick: (lang: Exclude<Language, 'en'>) => string | undefined = (lang) => CATALOGUES[lang][text]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const lang of Object.keys(DISCORD_LOCALES) as Exclude<Language, 'en'>[]) {
+    const said = pick(lang);
+    if (said !== undefined && said !== text) for (const locale of DISCORD_LOCALES[lang]) out[locale] = clip(said, max);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** A description with its translations, as Discord takes them. */
+function described(text: string): { description: string; description_localizations?: Record<string, string> } {
+  const l = localizations(text, 100);
+  return { description: clip(text, 100), ...(l ? { description_localizations: l } : {}) };
+}
 
 const TYPES = {
   string: ApplicationCommandOptionType.String,
@@ -35,7 +64,7 @@ export function toDiscordOption(spec: CommandOptionSpec): APIApplicationCommandB
   const option: Record<string, unknown> = {
     type: TYPES[spec.type],
     name: spec.name,
-    description: clip(spec.description, 100),
+    ...described(spec.description),
     required: spec.required ?? false,
   };
   if (spec.choices?.length) option.choices = spec.choices.slice(0, 25).map((c) => ({ name: clip(c.name, 100), value: c.value }));
@@ -59,7 +88,7 @@ export function toDiscordCommand(def: CommandSpec, options: { allowDms: boolean 
         (s): APIApplicationCommandSubcommandOption => ({
           type: ApplicationCommandOptionType.Subcommand,
           name: s.name,
-          description: clip(s.description, 100),
+          ...described(s.description),
           options: ordered(s.options),
         }),
       )
@@ -67,7 +96,8 @@ export function toDiscordCommand(def: CommandSpec, options: { allowDms: boolean 
   return {
     type: ApplicationCommandType.ChatInput,
     name: def.name,
-    description: clip(def.description, 100),
+    ...(localizations(def.name, 32, (lang) => COMMAND_NAMES[lang][def.name]) ? { name_localizations: localizations(def.name, 32, (lang) => COMMAND_NAMES[lang][def.name]) } : {}),
+    ...described(def.description),
     options: commandOptions,
     // Admin commands start hidden from members without Manage Server; the command checks again,
     // since server owners can change who sees a command.
@@ -83,6 +113,7 @@ export function toDiscordMessageCommand(action: MessageActionSpec, options: { al
   return {
     type: ApplicationCommandType.Message,
     name: clip(action.label, 32),
+    ...(localizations(action.label, 32) ? { name_localizations: localizations(action.label, 32) } : {}),
     default_member_permissions: null,
     contexts: options.allowDms ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild],
     integration_types: [ApplicationIntegrationType.GuildInstall],

@@ -9,7 +9,8 @@ import { decodeButtonId } from '../../core/buttons.js';
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
 import { FORM_EXPIRED, PendingForms, readFormAnswers, type Form } from '../../core/forms.js';
 import { BUTTON_COMMAND, type CommandOutcome, type Invocation } from '../../core/invocation.js';
-import { md } from '../../core/markup.js';
+import { languageOf, localize } from '../../core/i18n.js';
+import { md, tr, type Markup } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log/index.js';
 import type { Services } from '../../services.js';
@@ -91,7 +92,8 @@ export class InteractionHandler {
   }
 
   private async refuse(interaction: AnsweredInteraction, text: UserError['markup'] | string): Promise<void> {
-    await this.o.messenger.respond(interaction.id, interaction.token, await renderMessage({ text: typeof text === 'string' ? md`${text}` : text, ephemeral: true })).catch((err: unknown) => {
+    const said = localize(typeof text === 'string' ? [tr(text)] : text, languageOf(interaction.locale) ?? 'en');
+    await this.o.messenger.respond(interaction.id, interaction.token, await renderMessage({ text: said, ephemeral: true })).catch((err: unknown) => {
       this.o.log.warn({ err, interactionId: interaction.id }, 'could not answer a Discord interaction');
     });
   }
@@ -130,7 +132,7 @@ export class InteractionHandler {
     try {
       const outcomePromise = this.o.commands.dispatch(inv, this.o.services).catch((err: unknown): CommandOutcome => {
         log.error({ err, command: inv.command }, 'a Discord command failed');
-        return { kind: 'reply', reply: { text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true } };
+        return { kind: 'reply', reply: { text: [tr(SOMETHING_WENT_WRONG)], ephemeral: true } };
       });
       // An outcome that may be a form (a modal) cannot follow a deferral: those get longer first.
       const early = await within(outcomePromise, mayAskFirst(interaction) ? Math.max(this.o.ackBudgetMs, FORM_BUDGET_MS) : this.o.ackBudgetMs);
@@ -168,7 +170,8 @@ export class InteractionHandler {
       return outcome;
     } catch (err) {
       this.o.log.warn({ err, messageId: interaction.message.id }, 'could not delete a result message');
-      return { ...outcome, reply: { ...outcome.reply, text: md`${outcome.reply.text} The message could not be taken down; remove it yourself.` } };
+      const text = localize(md`${outcome.reply.text} The message could not be taken down; remove it yourself.`, languageOf(interaction.locale) ?? 'en');
+      return { ...outcome, reply: { ...outcome.reply, text } };
     }
   }
 

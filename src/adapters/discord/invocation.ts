@@ -3,6 +3,7 @@
  * (guild, or `dm:<userId>` in a direct message), which command with its typed options, or which
  * button.
  */
+import { msg } from '../../core/markup.js';
 import {
   ApplicationCommandOptionType,
   PermissionFlagsBits,
@@ -16,9 +17,9 @@ import {
 } from 'discord.js';
 import { BUTTON_COMMAND, type Invocation, type OptionValue } from '../../core/invocation.js';
 
-export const DMS_OFF_MESSAGE = 'I only work in servers here; run the command in a server channel.';
+export const DMS_OFF_MESSAGE = msg('I only work in servers here; run the command in a server channel.');
 /** Who counts as a server admin on Discord, for refusals. */
-export const DISCORD_ADMINS = 'members with the Manage Server permission';
+export const DISCORD_ADMINS = msg('members with the Manage Server permission');
 
 /** Typed options of a command (or of its subcommand), by name. */
 export function readOptions(data: readonly CommandInteractionOption[]): { subcommand?: string; options: Record<string, OptionValue> } {
@@ -91,6 +92,8 @@ export function whoAndWhere(interaction: AnsweredInteraction, allowDms: boolean)
     isServerAdmin: guildId !== null && interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
     admins: DISCORD_ADMINS,
     ageRestricted: isAgeRestricted(interaction.channel),
+    locale: interaction.locale,
+    ...(interaction.guildLocale ? { serverLocale: interaction.guildLocale } : {}),
   };
   return { ...base, command: '', options: {} };
 }

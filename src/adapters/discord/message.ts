@@ -5,7 +5,7 @@
  */
 import type { RawFile } from 'discord.js';
 import type { Form } from '../../core/forms.js';
-import type { Markup } from '../../core/markup.js';
+import { expand, type Markup } from '../../core/markup.js';
 import type { ButtonStyle, Reply, ReplyButton, ReplySelect } from '../../core/reply.js';
 import { encodeUnderLimit, withExtension } from '../../images/encode.js';
 
@@ -91,6 +91,10 @@ export function toDiscordMarkdown(markup: Markup): string {
       case 'link':
         // A masked link; the angle brackets keep Discord from embedding a preview of it.
         out += `[${node.text.replace(/[[\]]/g, '')}](<${node.url}>)`;
+        break;
+      case 'tr':
+        // Replies are localized before they get here; one that was not is said in English.
+        out += toDiscordMarkdown(expand(node));
         break;
     }
   }

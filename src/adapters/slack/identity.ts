@@ -10,12 +10,15 @@ import { BoundedMap } from '../../util/bounded-map.js';
 export interface SlackIdentity {
   userName: string;
   isServerAdmin: boolean;
+  /** The user's Slack language (users.info with include_locale), e.g. `de-DE`. */
+  locale?: string;
 }
 
 interface CachedUser {
   name?: string;
   teamId?: string;
   admin: boolean;
+  locale?: string;
   expires: number;
 }
 
@@ -47,7 +50,7 @@ export class SlackIdentityResolver {
     const user = await this.lookup(userId);
     const name = user?.name || fallbackName || userId;
     const admin = listed || Boolean(user?.admin && (!user.teamId || user.teamId === teamId));
-    return { userName: name, isServerAdmin: admin };
+    return { userName: name, isServerAdmin: admin, ...(user?.locale ? { locale: user.locale } : {}) };
   }
 
   private lookup(userId: string): Promise<CachedUser | undefined> {
@@ -65,12 +68,13 @@ export class SlackIdentityResolver {
   private async fetch(userId: string): Promise<CachedUser | undefined> {
     const now = this.now();
     try {
-      const res = await this.client.users.info({ user: userId });
+      const res = await this.client.users.info({ user: userId, include_locale: true });
       const u = res.user;
       const entry: CachedUser = {
         name: u?.profile?.display_name || u?.real_name || u?.name,
         teamId: u?.team_id,
         admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+        locale: u?.locale,
         expires: now + TTL_MS,
       };
       this.cache.set(userId, entry);

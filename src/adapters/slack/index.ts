@@ -12,7 +12,7 @@ import { App, SocketModeReceiver, webApi, type Logger as BoltLogger, type Messag
 import { SOMETHING_WENT_WRONG, UserError } from '../../core/errors.js';
 import { FormAnswerError, type Form } from '../../core/forms.js';
 import type { Invocation } from '../../core/invocation.js';
-import { concat, md } from '../../core/markup.js';
+import { concat, md, tr } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import { followJobs } from '../../replies/follow.js';
 import { followModeration } from '../../replies/moderation.js';
@@ -200,7 +200,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
       });
     } catch (err) {
       log.error({ err, command: inv.command, serverId: inv.serverId }, 'Slack command failed');
-      await answer({ text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true }).catch(() => {});
+      await answer({ text: [tr(SOMETHING_WENT_WRONG)], ephemeral: true }).catch(() => {});
     } finally {
       target.settlePost(key, posted);
     }
@@ -225,7 +225,7 @@ export async function startSlack(services: Services, layer: CommandLayer, option
   const fail = (err: unknown, answer: Answer, what: string) => {
     if (err instanceof UserError) return answer({ text: err.markup, ephemeral: true });
     log.error({ err }, `Slack ${what} failed`);
-    return answer({ text: md`${SOMETHING_WENT_WRONG}`, ephemeral: true });
+    return answer({ text: [tr(SOMETHING_WENT_WRONG)], ephemeral: true });
   };
 
   // One listener per command, and one for the commands of the manifest this bot does not know.

@@ -7,14 +7,14 @@ import type { BlockAction, ButtonAction, MessageShortcut, SlashCommand, StaticSe
 import { UserError } from '../../core/errors.js';
 import { readFormAnswers, type Form } from '../../core/forms.js';
 import { BUTTON_COMMAND, type Invocation } from '../../core/invocation.js';
-import { code, joinMarkup, md } from '../../core/markup.js';
+import { code, joinMarkup, md, msg } from '../../core/markup.js';
 import type { CommandLayer } from '../types.js';
 import type { SlackIdentityResolver } from './identity.js';
 import { commandTextFromSlack } from './message.js';
 import type { SlackPlace } from './messenger.js';
 
 /** Who counts as a server admin in Slack, for refusals. */
-export const SLACK_ADMINS = 'workspace admins and owners, and the users the deployer lists in SLACK_ADMIN_USERS';
+export const SLACK_ADMINS = msg('workspace admins and owners, and the users the deployer lists in SLACK_ADMIN_USERS');
 
 /** A slash command as an Invocation; throws UserError for text the command cannot read. */
 export async function commandInvocation(command: SlashCommand, layer: CommandLayer, identities: SlackIdentityResolver): Promise<Invocation> {
@@ -30,6 +30,7 @@ export async function commandInvocation(command: SlashCommand, layer: CommandLay
     channelId: command.channel_id,
     userId: command.user_id,
     userName: who.userName,
+    ...(who.locale ? { locale: who.locale } : {}),
     isServerAdmin: who.isServerAdmin,
     admins: SLACK_ADMINS,
     command: name,
@@ -64,6 +65,7 @@ export async function buttonInvocation(body: BlockAction, action: ButtonAction |
       channelId: channel,
       userId: body.user.id,
       userName: who.userName,
+      ...(who.locale ? { locale: who.locale } : {}),
       isServerAdmin: who.isServerAdmin,
       admins: SLACK_ADMINS,
       command: BUTTON_COMMAND,
@@ -109,6 +111,7 @@ export async function shortcutInvocation(body: MessageShortcut, actionId: string
       channelId: body.channel.id,
       userId: body.user.id,
       userName: who.userName,
+      ...(who.locale ? { locale: who.locale } : {}),
       isServerAdmin: who.isServerAdmin,
       admins: SLACK_ADMINS,
       command: actionId,
@@ -153,6 +156,7 @@ export async function submissionInvocation(body: ViewSubmitAction, layer: Comman
       channelId: meta.place.channel,
       userId: body.user.id,
       userName: who.userName,
+      ...(who.locale ? { locale: who.locale } : {}),
       isServerAdmin: who.isServerAdmin,
       admins: SLACK_ADMINS,
       command: meta.form.command,

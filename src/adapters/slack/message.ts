@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Form } from '../../core/forms.js';
-import type { Markup } from '../../core/markup.js';
+import { expand, type Markup } from '../../core/markup.js';
 import type { Reply, ReplyButton, ReplySelect } from '../../core/reply.js';
 
 /** Slack's limit for the text of one section block. */
@@ -55,6 +55,10 @@ function render(markup: Markup, mode: 'mrkdwn' | 'plain'): string {
         break;
       case 'link':
         out += mode === 'mrkdwn' ? `<${node.url}|${escapeMrkdwn(node.text).replace(/\|/g, '¦')}>` : escapeMrkdwn(node.text);
+        break;
+      case 'tr':
+        // Replies are localized before they get here; one that was not is said in English.
+        out += render(expand(node), mode);
         break;
     }
   }

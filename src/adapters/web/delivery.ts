@@ -3,6 +3,7 @@
  * is replaced in place (every open tab of that server sees the edit); an ephemeral update gets a
  * message of its own, so it never turns the shared status private.
  */
+import type { Language } from '../../core/i18n.js';
 import { z } from 'zod';
 import { isFinalEvent, type JobEvent, type JobRecord } from '../../core/jobs.js';
 import type { Reply } from '../../core/reply.js';
@@ -28,7 +29,13 @@ const deliveryDataSchema = z.object({
 
 export type WebDeliveryData = z.infer<typeof deliveryDataSchema>;
 
-export type ToWebMessage = (reply: Reply, base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>, clientId: string | undefined) => WebMessage;
+/** A Reply as a WebMessage; what is not localized yet is said in `language` (English when absent). */
+export type ToWebMessage = (
+  reply: Reply,
+  base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>,
+  clientId: string | undefined,
+  language?: Language,
+) => WebMessage;
 
 export class WebDelivery implements JobUpdateTarget {
   readonly platform = 'web' as const;

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { SOMETHING_WENT_WRONG } from '../../core/errors.js';
 import { FORM_EXPIRED, FormAnswerError, PendingForms, readFormAnswers } from '../../core/forms.js';
 import type { CommandOutcome, Invocation } from '../../core/invocation.js';
-import { md, type Markup } from '../../core/markup.js';
+import { languageOfHeader, localize, translate } from '../../core/i18n.js';
+import { uiText } from './ui-text.js';
+import { md, plainText, tr, type Markup } from '../../core/markup.js';
 import type { Reply } from '../../core/reply.js';
 import { followJobs } from '../../replies/follow.js';
 import { followModeration } from '../../replies/moderation.js';
@@ -86,8 +88,8 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   const rememberUser = (userId: string, userName: string) => userNames.set(userId, userName);
   let state: AdapterState = 'starting';
 
-  const toMessage: ToWebMessage = (reply, base, clientId) =>
-    messageFromReply(reply, base, { clientId, now: Date.now(), storeImage: (data) => `/api/images/${images.put(data)}.png`, userName: (id) => userNames.get(id) });
+  const toMessage: ToWebMessage = (reply, base, clientId, language) =>
+    messageFromReply(reply, base, { clientId, now: Date.now(), storeImage: (data) => `/api/images/${images.put(data)}.png`, userName: (id) => userNames.get(id), language });
 
   const stopJobs = followJobs(services, new WebDelivery(config.INSTANCE_ID, options.progressIntervalMs ?? 400, hub, toMessage, rememberUser, log));
   // The playground has one channel per server: a log set to it posts there, spoilers blurred.
@@ -103,7 +105,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   /** Posts an answer visible only to the asking tab. */
   const postEphemeral = (who: Identity, action: string, text: Markup): WebMessage =>
-    hub.upsert(toMessage({ text, ephemeral: true }, { id: randomUUID(), serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId));
+    hub.upsert(toMessage({ text, ephemeral: true }, { id: randomUUID(), serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId, who.language));
 
   /**
    * A user option typed as `@name` names whoever last used the playground under that name (names
@@ -148,14 +150,14 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       outcome = await commands.dispatch(invocation, services);
     } catch (err) {
       log.error({ err, command: invocation.command, serverId: who.serverId }, 'command failed');
-      return postEphemeral(who, action, md`${SOMETHING_WENT_WRONG}`);
+      return postEphemeral(who, action, [tr(SOMETHING_WENT_WRONG)]);
     }
     if (outcome.kind === 'removed' && source) hub.remove(who.serverId, source.id);
     if (outcome.kind === 'form') {
       // The asking tab opens the form in a dialog; the message stays as its way back to it.
       const { title, submitLabel, fields } = outcome.form;
       const form = { id: forms.put(outcome.form, who.userId), title, submitLabel, fields };
-      const message = toMessage({ text: md`📝 ${title}`, ephemeral: true }, { id: messageId, serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId);
+      const message = toMessage({ text: md`📝 ${title}`, ephemeral: true }, { id: messageId, serverId: who.serverId, invokedBy: { userId: who.userId, userName: who.userName, action } }, who.clientId, who.language);
       return hub.upsert({ ...message, form });
     }
     const status = outcome.kind === 'job' ? ((await services.jobs.get(outcome.jobId))?.status ?? 'queued') : undefined;
@@ -207,7 +209,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   async function handleCommand(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
-    const who = readIdentity(body, hub, browserOf(req, res));
+    const who = readIdentity(body, hub, browserOf(req, res), req.headers['accept-language']);
     if (typeof body.text !== 'string') throw new HttpError(400, 'Missing text.');
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
@@ -227,7 +229,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
 
   async function handleButton(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
-    const who = readIdentity(body, hub, browserOf(req, res));
+    const who = readIdentity(body, hub, browserOf(req, res), req.headers['accept-language']);
     const intent = buttonIntent(body.id, body.value, body.cells);
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
@@ -244,13 +246,13 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   /** A form's answers: refused ones come back with the box they are about (the dialog stays open); else they run the form's command. */
   async function handleForm(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, BODY_LIMIT);
-    const who = readIdentity(body, hub, browserOf(req, res));
+    const who = readIdentity(body, hub, browserOf(req, res), req.headers['accept-language']);
     const admin = adminOf(req);
     rememberUser(who.userId, who.userName);
     const formId = typeof body.formId === 'string' ? body.formId : '';
     const form = forms.peek(formId, who.userId);
     if (!form) {
-      sendJson(res, 200, { message: postEphemeral(who, 'sent a form', md`${FORM_EXPIRED}`), admin: admin.isAdmin });
+      sendJson(res, 200, { message: postEphemeral(who, 'sent a form', [tr(FORM_EXPIRED)]), admin: admin.isAdmin });
       return;
     }
     const raw = body.answers && typeof body.answers === 'object' ? (body.answers as Record<string, unknown>) : {};
@@ -260,7 +262,7 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       options = readFormAnswers(commands.commands.find((c) => c.name === form.command), form, answers);
     } catch (err) {
       if (!(err instanceof FormAnswerError)) throw err;
-      sendJson(res, 200, { fieldError: { field: err.field, message: err.message }, admin: admin.isAdmin });
+      sendJson(res, 200, { fieldError: { field: err.field, message: plainText(localize(err.markup, who.language ?? 'en')) }, admin: admin.isAdmin });
       return;
     }
     forms.take(formId, who.userId);
@@ -271,7 +273,11 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
   function handleState(req: IncomingMessage, res: ServerResponse): void {
     browserOf(req, res);
     const model = services.models.defaultModel;
+    const lang = languageOfHeader(req.headers['accept-language']) ?? 'en';
+    const t = (text: string) => translate(lang, text);
     sendJson(res, 200, {
+      // The page's own words in the browser's language.
+      ui: uiText(lang),
       servers,
       admin: adminOf(req).isAdmin,
       channel: WEB_CHANNEL_ID,
@@ -280,10 +286,10 @@ export async function startWeb(services: Services, commands: CommandLayer, optio
       models: services.models.list().map((m) => m.name),
       commands: commands.commands.map((c) => ({
         name: c.name,
-        description: c.description,
+        description: t(c.description),
         adminOnly: Boolean(c.adminOnly),
-        options: (c.options ?? []).map((o) => ({ name: o.name, description: o.description, required: Boolean(o.required), choices: o.choices?.map((ch) => ch.value) })),
-        subcommands: (c.subcommands ?? []).map((s) => ({ name: s.name, description: s.description, options: (s.options ?? []).map((o) => o.name) })),
+        options: (c.options ?? []).map((o) => ({ name: o.name, description: t(o.description), required: Boolean(o.required), choices: o.choices?.map((ch) => ch.value) })),
+        subcommands: (c.subcommands ?? []).map((s) => ({ name: s.name, description: t(s.description), options: (s.options ?? []).map((o) => o.name) })),
       })),
     });
   }

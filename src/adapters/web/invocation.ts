@@ -4,9 +4,10 @@
  * one user; exposed, one name in one browser, browser-id.ts),
  * whether they are an admin here (auth.ts), which command with its options read by its spec.
  */
+import { languageOfHeader, type Language } from '../../core/i18n.js';
 import { UserError } from '../../core/errors.js';
 import { BUTTON_COMMAND, type Invocation } from '../../core/invocation.js';
-import { code, joinMarkup, md, type Markup } from '../../core/markup.js';
+import { code, joinMarkup, md, msg, type Markup } from '../../core/markup.js';
 import type { CommandLayer } from '../types.js';
 import type { ChannelHub } from './channels.js';
 import { HttpError } from './http.js';
@@ -16,10 +17,12 @@ export interface Identity {
   clientId: string;
   userId: string;
   userName: string;
+  /** The browser's language (its Accept-Language), for private answers. */
+  language?: Language;
 }
 
 /** Who counts as a server admin in the playground, for refusals. */
-export const WEB_ADMINS = 'anyone on this machine, or whoever gives WEB_PASSWORD when the playground is exposed';
+export const WEB_ADMINS = msg('anyone on this machine, or whoever gives WEB_PASSWORD when the playground is exposed');
 
 export const MAX_COMMAND_CHARS = 4000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -30,7 +33,7 @@ export function isClientId(id: string): boolean {
 }
 
 /** `browser`: the signed browser id of an exposed playground, which makes the name that browser's own. */
-export function readIdentity(body: Record<string, unknown>, hub: ChannelHub, browser?: string): Identity {
+export function readIdentity(body: Record<string, unknown>, hub: ChannelHub, browser?: string, acceptLanguage?: string): Identity {
   const serverId = body.server;
   if (typeof serverId !== 'string' || !hub.hasServer(serverId)) throw new HttpError(400, `Unknown server; pick one of: ${hub.servers.join(', ')}.`);
   const clientId = body.clientId;
@@ -39,7 +42,8 @@ export function readIdentity(body: Record<string, unknown>, hub: ChannelHub, bro
   if (!USER_NAME.test(userName)) throw new HttpError(400, "Pick a user name: 1–32 letters, digits, spaces or _ . ' - (starting with a letter or digit).");
   // One name is one user, whatever its case, in every tab (of this browser, once exposed) that uses it.
   const nameKey = userName.toLowerCase().replace(/ /g, '_');
-  return { serverId, clientId, userName, userId: browser ? `${nameKey}~${browser}` : nameKey };
+  const language = languageOfHeader(acceptLanguage);
+  return { serverId, clientId, userName, userId: browser ? `${nameKey}~${browser}` : nameKey, ...(language ? { language } : {}) };
 }
 
 /** The start of a long text, for the "alice used /imagine …" line. */
@@ -88,6 +92,7 @@ export function toInvocation(who: Identity, isServerAdmin: boolean, intent: Inte
     userName: who.userName,
     isServerAdmin,
     admins: WEB_ADMINS,
+    ...(who.language ? { locale: who.language } : {}),
     ...intent,
     delivery,
   };

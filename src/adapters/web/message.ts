@@ -4,6 +4,7 @@
  * (bytes kept in the image cache), buttons, and the job's status for the progress bar.
  */
 import { DRAWN_GRID } from '../../core/drawn-region.js';
+import { localizeReply, type Language } from '../../core/i18n.js';
 import type { JobEvent, JobRecord, JobStatus } from '../../core/jobs.js';
 import type { Markup, MarkupNode } from '../../core/markup.js';
 import type { Form } from '../../core/forms.js';
@@ -66,8 +67,10 @@ function mentionsOf(markup: Markup, out: Set<string> = new Set()): Set<string> {
 export function messageFromReply(
   reply: Reply,
   base: Omit<WebMessage, 'text' | 'mentions' | 'images' | 'buttons' | 'createdAt' | 'updatedAt' | 'visibleTo'>,
-  options: { clientId?: string; now: number; storeImage(data: Buffer): string; userName(userId: string): string | undefined },
+  options: { clientId?: string; now: number; storeImage(data: Buffer): string; userName(userId: string): string | undefined; language?: Language },
 ): WebMessage {
+  // Replies come localized from dispatch and followJobs; the adapter's own answers are localized here.
+  reply = localizeReply(reply, options.language ?? 'en');
   const webImage = (img: ReplyImage): WebImage => ({
     url: options.storeImage(img.data),
     filename: img.filename,

@@ -26,7 +26,11 @@ import {
   type FakeModal,
 } from './world.js';
 
+/** The locales Discord's clients have (the keys of *_localizations). */
+const DISCORD_LOCALES = new Set(['id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl', 'no', 'pl', 'pt-BR', 'ro', 'fi', 'sv-SE', 'vi', 'tr', 'cs', 'el', 'bg', 'ru', 'uk', 'hi', 'th', 'zh-CN', 'ja', 'zh-TW', 'ko']);
+
 // Interaction callback types (InteractionResponseType in discord-api-types).
+
 const Callback = { ChannelMessageWithSource: 4, DeferredChannelMessageWithSource: 5, DeferredMessageUpdate: 6, UpdateMessage: 7, Modal: 9 } as const;
 
 /** One request as the fake received it and what it answered. */
@@ -323,7 +327,7 @@ export class RestApi {
     });
   }
 
-  /** Checks a command as Discord does on registration and returns it as Discord stores it. */
+  /** Checks a command as Discord does on registration (its localizations too) and returns it as Discord stores it. */
   private validateCommand(c: any, guildId?: string): APIApplicationCommand {
     const fail = (why: string) => {
       throw new ApiError(400, 50035, 'Invalid Form Body', { name: { _errors: [{ code: 'BASE_TYPE_INVALID', message: why }] } });
@@ -339,6 +343,19 @@ export class RestApi {
       if (typeof c.name !== 'string' || !/^[-_\p{L}\p{N}]{1,32}$/u.test(c.name) || c.name !== c.name.toLowerCase()) fail(`bad command name ${c.name}`);
       if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 100) fail(`bad description for ${c.name}`);
     }
+    // Localized names and descriptions: Discord's locale codes only, each value as its English field's rules.
+    const checkLocalized = (map: unknown, what: string, ok: (v: string) => boolean) => {
+      if (map === undefined || map === null) return;
+      if (typeof map !== 'object') fail(`${what} localizations must be an object`);
+      for (const [locale, v] of Object.entries(map as Record<string, unknown>)) {
+        if (!DISCORD_LOCALES.has(locale)) fail(`${what}: ${locale} is not a Discord locale`);
+        if (typeof v !== 'string' || !ok(v)) fail(`${what}: bad ${locale} value ${String(v)}`);
+      }
+    };
+    const slashName = (v: string) => /^[-_\p{L}\p{N}]{1,32}$/u.test(v) && v === v.toLowerCase();
+    const description = (v: string) => v.length >= 1 && v.length <= 100;
+    checkLocalized(c.name_localizations, `name of ${c.name}`, type === 1 ? slashName : (v) => v.length >= 1 && v.length <= 32);
+    checkLocalized(c.description_localizations, `description of ${c.name}`, description);
     const checkOptions = (opts: any[] | undefined, depth: number) => {
       if (!opts) return;
       if (opts.length > 25) fail('more than 25 options');
@@ -346,6 +363,8 @@ export class RestApi {
       for (const o of opts) {
         if (!/^[-_\p{L}\p{N}]{1,32}$/u.test(o.name) || o.name !== o.name.toLowerCase()) fail(`bad option name ${o.name}`);
         if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100) fail(`bad description for option ${o.name}`);
+        checkLocalized(o.name_localizations, `name of option ${o.name}`, slashName);
+        checkLocalized(o.description_localizations, `description of option ${o.name}`, description);
         if (![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].includes(o.type)) fail(`bad option type ${o.type}`);
         if (o.type === OptionType.Subcommand) {
           if (depth > 0) fail('nested subcommand');
@@ -365,7 +384,9 @@ export class RestApi {
       version: snowflake(),
       type,
       name: c.name,
+      name_localizations: c.name_localizations ?? null,
       description: c.description ?? '',
+      description_localizations: c.description_localizations ?? null,
       options: c.options ?? [],
       default_member_permissions: c.default_member_permissions ?? null,
       nsfw: Boolean(c.nsfw),

@@ -91,6 +91,8 @@ export interface FakeUser {
 export interface FakeGuild {
   id: string;
   name: string;
+  /** The server's preferred locale (Community servers set it; Discord sends it as guild_locale). */
+  locale?: string;
   ownerId: string;
   roles: APIRole[];
   channels: APITextChannel[];
@@ -418,8 +420,8 @@ export class DiscordWorld extends EventEmitter {
     };
     if (guild) {
       base.guild_id = guild.id;
-      base.guild = { id: guild.id, locale: 'en-US', features: [] };
-      base.guild_locale = 'en-US';
+      base.guild = { id: guild.id, locale: guild.locale ?? 'en-US', features: [] };
+      base.guild_locale = guild.locale ?? 'en-US';
       base.member = this.memberPayload(user, guild);
     } else {
       base.user = user.user;

@@ -245,6 +245,7 @@ export class WebApi {
             is_owner: Boolean(user.isOwner),
             is_primary_owner: Boolean(user.isPrimaryOwner),
             profile: { display_name: user.displayName ?? '', real_name: user.realName ?? user.name },
+            ...(String(params.include_locale) === 'true' ? { locale: user.locale ?? 'en-US' } : {}),
           },
         });
       }

@@ -14,6 +14,8 @@ export interface FakeUser {
   isAdmin?: boolean;
   isOwner?: boolean;
   isPrimaryOwner?: boolean;
+  /** The user's Slack language, answered by users.info with include_locale (default en-US). */
+  locale?: string;
 }
 
 export interface FakeFile {

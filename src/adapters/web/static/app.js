@@ -23,6 +23,19 @@ const store = {
 // randomUUID exists only on https and localhost; an exposed playground over plain http has getRandomValues.
 const randomId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
+/** The page's words in the browser's language (src/adapters/web/ui-text.ts): `{0}`… take `values`. */
+const t = (text, ...values) => ((app.ui && app.ui[text]) || text).replace(/\{(\d+)\}/g, (_, i) => String(values[Number(i)] ?? ''));
+
+/** index.html's words: `data-i18n` is an element's text, `data-i18n-<attribute>` an attribute's. */
+function translatePage() {
+  for (const node of document.querySelectorAll('*')) {
+    for (const { name, value } of [...node.attributes]) {
+      if (name === 'data-i18n') node.textContent = t(value);
+      else if (name.startsWith('data-i18n-')) node.setAttribute(name.slice('data-i18n-'.length), t(value));
+    }
+  }
+}
+
 const app = {
   // A new id per page load: ephemeral answers belong to this tab only.
   clientId: randomId(),
@@ -93,8 +106,8 @@ function showRole() {
   const needsPassword = app.state && app.state.passwordNeeded;
   ui.role.className = 'role' + (app.admin ? ' admin' : '');
   ui.role.textContent = app.admin
-    ? needsPassword ? '✔ Admin (password accepted)' : '✔ Admin (local)'
-    : needsPassword ? 'Admin actions need the password.' : '';
+    ? needsPassword ? t('✔ Admin (password accepted)') : t('✔ Admin (local)')
+    : needsPassword ? t('Admin actions need the password.') : '';
 }
 
 // ---------- Markup ----------
@@ -175,12 +188,12 @@ function renderImages(message) {
     img.height = image.height;
     img.decoding = 'async';
     img.addEventListener('error', () => {
-      link.replaceWith(el('div', 'image-gone', 'This image is no longer kept by the server.'));
+      link.replaceWith(el('div', 'image-gone', t('This image is no longer kept by the server.')));
     }, { once: true });
     if (image.spoiler) {
       // Marked sensitive: blurred until the first click, which only reveals it.
       link.classList.add('spoiler');
-      link.title = 'Marked sensitive: click to show';
+      link.title = t('Marked sensitive: click to show');
       link.addEventListener('click', (event) => {
         if (!link.classList.contains('spoiler')) return;
         event.preventDefault();
@@ -200,7 +213,7 @@ function dialogShell(className, title, submitLabel) {
   const body = el('form', 'form-body');
   body.append(el('h2', 'form-title', title));
   const actions = el('div', 'form-actions');
-  const cancel = el('button', 'btn', 'Cancel');
+  const cancel = el('button', 'btn', t('Cancel'));
   cancel.type = 'button';
   const submit = el('button', 'btn primary', submitLabel);
   submit.type = 'submit';
@@ -269,12 +282,12 @@ function openForm(form) {
  */
 function openDrawing(message) {
   const drawing = message.drawing;
-  const { body, submit, close, show } = dialogShell('form-dialog draw-dialog', drawing.label, 'Use this region');
-  body.append(el('p', 'draw-hint', 'Drag a rectangle, or paint with the brush, over the part to change. The rest stays as it is.'));
+  const { body, submit, close, show } = dialogShell('form-dialog draw-dialog', drawing.label, t('Use this region'));
+  body.append(el('p', 'draw-hint', t('Drag a rectangle, or paint with the brush, over the part to change. The rest stays as it is.')));
   const tools = el('div', 'draw-tools');
   const toolButtons = {};
   let tool = 'rect';
-  for (const [name, label] of [['rect', '▭ Rectangle'], ['brush', '🖌️ Brush']]) {
+  for (const [name, label] of [['rect', t('▭ Rectangle')], ['brush', t('🖌️ Brush')]]) {
     const b = el('button', 'btn', label);
     b.type = 'button';
     b.dataset.tool = name;
@@ -291,8 +304,8 @@ function openDrawing(message) {
   size.min = '2';
   size.max = '20';
   size.value = '8';
-  size.setAttribute('aria-label', 'Brush size');
-  const clear = el('button', 'btn', 'Clear');
+  size.setAttribute('aria-label', t('Brush size'));
+  const clear = el('button', 'btn', t('Clear'));
   clear.type = 'button';
   tools.append(size, clear);
   body.append(tools);
@@ -378,7 +391,7 @@ function openDrawing(message) {
     e.preventDefault();
     const drawn = cells();
     if (/^0+$/.test(drawn)) {
-      error.textContent = 'Draw over the part of the picture to change first.';
+      error.textContent = t('Draw over the part of the picture to change first.');
       return;
     }
     submit.disabled = true;
@@ -396,7 +409,7 @@ function renderButtons(message) {
   if (message.form && message.visibleTo === app.clientId) {
     const box = el('div', 'buttons');
     const row = el('div', 'button-row');
-    const btn = el('button', 'btn primary', '📝 Open the form');
+    const btn = el('button', 'btn primary', t('📝 Open the form'));
     btn.type = 'button';
     btn.addEventListener('click', () => openForm(message.form));
     row.append(btn);
@@ -487,13 +500,13 @@ function renderMessage(message) {
   for (const p of parts) if (p) body.append(p);
   if (message.visibleTo) {
     const note = el('div', 'ephemeral-note');
-    const dismiss = el('button', '', 'Dismiss message');
+    const dismiss = el('button', '', t('Dismiss message'));
     dismiss.type = 'button';
     dismiss.addEventListener('click', () => {
       app.messages.delete(message.id);
       li.remove();
     });
-    note.append('👁 Only you can see this ·', dismiss);
+    note.append(t('👁 Only you can see this ·'), dismiss);
     body.append(note);
   }
   li.append(body);
@@ -513,9 +526,11 @@ function showEmpty() {
   if (app.messages.size > 0) return;
   const li = el('li', 'empty');
   li.id = 'empty';
-  li.append(el('h3', '', `Welcome to #general on ${app.server}`));
+  li.append(el('h3', '', t('Welcome to #general on {0}', app.server)));
   const p = el('p');
-  p.append('Type ', el('code', '', '/imagine red heart --seed 7'), ' and press Enter. Everyone in this server sees the result.');
+  // The example stays a code element wherever the language puts it.
+  const [before, after] = t('Type {0} and press Enter. Everyone in this server sees the result.').split('{0}');
+  p.append(before ?? '', el('code', '', '/imagine red heart --seed 7'), after ?? '');
   li.append(p);
   ui.list.append(li);
 }
@@ -567,10 +582,10 @@ function connect(switching) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const socket = new WebSocket(`${scheme}//${location.host}/api/events?server=${encodeURIComponent(app.server)}&client=${encodeURIComponent(app.clientId)}`);
   app.socket = socket;
-  setConnection('connecting', switching ? 'connecting…' : 'reconnecting…');
+  setConnection('connecting', switching ? t('connecting…') : t('reconnecting…'));
   socket.onopen = () => {
     retryMs = 500;
-    setConnection('live', 'live');
+    setConnection('live', t('live'));
   };
   socket.onmessage = (e) => {
     const data = JSON.parse(e.data);
@@ -587,7 +602,7 @@ function connect(switching) {
   };
   socket.onclose = () => {
     if (app.socket !== socket) return;
-    setConnection('down', 'disconnected, retrying…');
+    setConnection('down', t('disconnected, retrying…'));
     app.retryTimer = setTimeout(() => connect(false), retryMs);
     retryMs = Math.min(retryMs * 2, 8000);
   };
@@ -605,7 +620,7 @@ function attach(file) {
   ui.attached.hidden = !file;
   if (ui.attachedThumb.src) URL.revokeObjectURL(ui.attachedThumb.src);
   ui.attachedThumb.src = file ? URL.createObjectURL(file) : '';
-  ui.attachedName.textContent = file ? `${file.name || 'pasted picture'} — the next /imagine starts from it` : '';
+  ui.attachedName.textContent = file ? t('{0} — the next /imagine starts from it', file.name || t('pasted picture')) : '';
 }
 
 /** A POST to the playground server: its JSON answer, or null after telling the user what went wrong. */
@@ -614,12 +629,12 @@ async function request(path, init) {
   try {
     res = await fetch(path, { method: 'POST', ...init });
   } catch {
-    notice('The playground server cannot be reached. Is it still running?');
+    notice(t('The playground server cannot be reached. Is it still running?'));
     return null;
   }
   const body = await res.json().catch(() => ({}));
   if (!res.ok) {
-    notice(body.error || `The server answered ${res.status}.`);
+    notice(body.error || t('The server answered {0}.', res.status));
     return null;
   }
   return body;
@@ -634,15 +649,15 @@ async function upload(file) {
 async function post(path, payload) {
   const server = app.server;
   if (!NAME.test(userName())) {
-    notice("Pick a user name first: 1–32 letters, digits, spaces or _ . ' - (in the side bar).");
+    notice(t("Pick a user name first: 1–32 letters, digits, spaces or _ . ' - (in the side bar)."));
     ui.user.focus();
     return null;
   }
   const body = await request(path, { headers: headers(), body: JSON.stringify({ server, clientId: app.clientId, user: userName(), ...payload }) });
   if (!body) return null;
   app.admin = Boolean(body.admin);
-  if (body.passwordRejected === 'wrong') notice('That admin password is wrong; the command ran without admin rights.');
-  if (body.passwordRejected === 'locked') notice('Too many wrong admin passwords from this address; wait a minute.');
+  if (body.passwordRejected === 'wrong') notice(t('That admin password is wrong; the command ran without admin rights.'));
+  if (body.passwordRejected === 'locked') notice(t('Too many wrong admin passwords from this address; wait a minute.'));
   showRole();
   // The tab may have switched server while waiting; the answer belongs to the old one.
   if (body.message && body.message.serverId === app.server) {
@@ -767,7 +782,7 @@ function setupComposer() {
 }
 
 function renderHints() {
-  ui.hints.replaceChildren('Try:');
+  ui.hints.replaceChildren(t('Try:'));
   const examples = ['/imagine red heart --seed 7', '/info', '/limits', '/cancel'];
   for (const text of examples) {
     const name = text.slice(1).split(' ')[0];
@@ -816,13 +831,15 @@ async function start() {
       const res = await fetch('/api/state', { headers: headers() });
       if (res.ok) { state = await res.json(); break; }
     } catch { /* server starting */ }
-    setConnection('down', 'server unreachable, retrying…');
+    setConnection('down', t('server unreachable, retrying…'));
     await new Promise((r) => setTimeout(r, 2000));
   }
   app.state = state;
+  app.ui = state.ui || {};
+  translatePage();
   app.admin = Boolean(state.admin);
   ui.passwordRow.hidden = !state.passwordNeeded;
-  ui.model.replaceChildren(state.model.name, el('small', '', `${state.model.width}×${state.model.height}, ${state.model.steps} steps by default`));
+  ui.model.replaceChildren(state.model.name, el('small', '', t('{0}×{1}, {2} steps by default', state.model.width, state.model.height, state.model.steps)));
   showRole();
   renderServers();
   renderHints();
