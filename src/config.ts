@@ -80,6 +80,8 @@ const schema = z.object({
   REDIS_PASSWORD: text.optional(),
   /** Pipeline jobs one worker runs at once. */
   QUEUE_CONCURRENCY: int(1, 64).prefault('1'),
+  /** Jobs waiting at the head of the queue that may share one UNet call (same model, size, sampler and steps); 1 turns batching off. A model's imagine.json `maxBatch` overrides it. */
+  PIPELINE_MAX_BATCH: int(1, 64).prefault('4'),
   QUEUE_MAX_LENGTH: int(1, 1_000_000).prefault('1000'),
   JOB_TIMEOUT_SECONDS: int(1, 86_400).prefault('600'),
   /** Redis workers: a running job whose worker died goes to another worker within this many seconds. */

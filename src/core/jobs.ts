@@ -77,6 +77,16 @@ export interface JobParams {
   init?: { image: string; strength: number };
 }
 
+/**
+ * What jobs must have in common to share UNet calls (cross-job batching): text-to-image grids of
+ * the same model, size, sampler, schedule and steps. Undefined for a job that runs alone.
+ */
+export function batchKeyOf(job: Pick<JobRecord, 'kind' | 'params'>): string | undefined {
+  const p = job.params;
+  if (job.kind !== 'imagine' || p.init) return undefined;
+  return JSON.stringify([p.model, p.width, p.height, p.scheduler ?? '', p.karras ?? null, p.steps]);
+}
+
 export interface JobRecord extends Requester {
   id: string;
   kind: JobKind;

@@ -21,7 +21,7 @@ import type { Device } from '../pipeline/providers.js';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { GenerationRequest, RgbImage } from '../pipeline/types.js';
 import type { UpscaleFactor } from '../pipeline/upscale.js';
-import type { JobRunner, RunContext } from '../queue/types.js';
+import type { JobRunner, RunContext, RunResult } from '../queue/types.js';
 import { LivePreviews, PREVIEW_EVERY_MS } from './live-previews.js';
 import type { ImageStore, JobStore } from '../store/types.js';
 
@@ -40,6 +40,33 @@ export interface PipelineRunnerOptions {
   log?: Logger;
   /** Test seam: load pipelines in the calling thread. */
   inProcess?: boolean;
+  /** PIPELINE_MAX_BATCH: jobs that may share one UNet call unless a model's imagine.json says otherwise. */
+  maxBatch?: number;
+}
+
+/** A job's generation request: its parameters, progress to its context, previews to its live previews. */
+function baseRequest(job: JobRecord, ctx: RunContext, live: LivePreviews): GenerationRequest {
+  const p = job.params;
+  // Jobs queued before previews existed (no snapshot) get them; the server's limit turns them off.
+  const previews = p.previews !== false;
+  return {
+    prompt: p.prompt,
+    negativePrompt: p.negativePrompt,
+    seed: p.seed,
+    steps: p.steps,
+    guidance: p.guidance,
+    width: p.width,
+    height: p.height,
+    batch: p.count,
+    scheduler: p.scheduler,
+    karras: p.karras,
+    preview: previews ? { everyMs: PREVIEW_EVERY_MS[job.platform], safety: p.safety } : undefined,
+    onStep: (step, total, preview) => {
+      ctx.onProgress(step, total);
+      if (preview) live.publish(step, total, preview);
+    },
+    signal: ctx.signal,
+  };
 }
 
 export class PipelineJobRunner implements JobRunner {
@@ -48,7 +75,7 @@ export class PipelineJobRunner implements JobRunner {
   constructor(private readonly options: PipelineRunnerOptions) {}
 
   /** The runner as the config asks for it (PIPELINE_DEVICE, PIPELINE_THREADS, UPSCALER_MODEL or the shipped upscalers). */
-  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALERS' | 'SAFETY_MODEL' | 'MAX_UPSCALE_PIXELS'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
+  static fromConfig(config: Pick<AppConfig, 'PIPELINE_DEVICE' | 'PIPELINE_THREADS' | 'UPSCALERS' | 'SAFETY_MODEL' | 'MAX_UPSCALE_PIXELS' | 'PIPELINE_MAX_BATCH'>, deps: Pick<PipelineRunnerOptions, 'models' | 'images' | 'jobs' | 'log' | 'inProcess'>): PipelineJobRunner {
     return new PipelineJobRunner({
       ...deps,
       device: config.PIPELINE_DEVICE as Device,
@@ -56,6 +83,7 @@ export class PipelineJobRunner implements JobRunner {
       upscalers: config.UPSCALERS,
       safetyModel: config.SAFETY_MODEL,
       maxUpscalePixels: config.MAX_UPSCALE_PIXELS,
+      maxBatch: config.PIPELINE_MAX_BATCH,
     });
   }
 
@@ -94,6 +122,46 @@ export class PipelineJobRunner implements JobRunner {
       this.pipelines.set(name, p);
     }
     return p;
+  }
+
+  /** Jobs like this one that may share UNet calls: imagine.json's maxBatch, else PIPELINE_MAX_BATCH; 1 for an export with a fixed batch axis. */
+  batchLimit(model: string): number {
+    const info = this.options.models.get(model);
+    if (!info || info.unetBatch !== undefined) return 1;
+    return info.maxBatchJobs ?? this.options.maxBatch ?? 1;
+  }
+
+  /**
+   * Text-to-image jobs of one batch key together: their UNet calls are shared (generateMany),
+   * then each is checked and stored as run() does. One that fails or is cancelled fails alone.
+   */
+  async runBatch(items: readonly { job: JobRecord; ctx: RunContext }[]): Promise<RunResult[]> {
+    const started = performance.now();
+    const lives = items.map(({ job, ctx }) => new LivePreviews(job.id, this.options.images, ctx, this.options.log));
+    try {
+      const pipeline = await this.pipeline(items[0]!.job.params.model);
+      const results = await pipeline.generateMany(items.map(({ job, ctx }, i) => baseRequest(job, ctx, lives[i]!)));
+      const outcomes: RunResult[] = [];
+      // One after another: the safety check and the encoders share the inference thread anyway.
+      for (const [i, { job }] of items.entries()) {
+        try {
+          const r = results[i]!;
+          if (r instanceof Error) throw r;
+          await lives[i]!.close();
+          const seeds = r.images.map((im) => im.seed);
+          const spoiler = await this.checkSafety(job, r.images);
+          const output = await this.store(job, r.images, seeds);
+          outcomes.push({ ok: true, output: { ...output, ...(spoiler ? { spoiler } : {}), warnings: r.warnings, generationMs: performance.now() - started } });
+        } catch (err) {
+          outcomes.push({ ok: false, err });
+        }
+      }
+      return outcomes;
+    } catch (err) {
+      return items.map(() => ({ ok: false, err }));
+    } finally {
+      await Promise.all(lives.map((l) => l.close()));
+    }
   }
 
   async run(job: JobRecord, ctx: RunContext): Promise<JobOutput> {
@@ -146,26 +214,7 @@ export class PipelineJobRunner implements JobRunner {
   private async make(job: JobRecord, ctx: RunContext, live: LivePreviews): Promise<{ images: RgbImage[]; seeds: number[]; warnings: string[]; view?: RgbImage }> {
     const p = job.params;
     const pipeline = await this.pipeline(p.model);
-    // Jobs queued before previews existed (no snapshot) get them; the server's limit turns them off.
-    const previews = p.previews !== false;
-    const base: GenerationRequest = {
-      prompt: p.prompt,
-      negativePrompt: p.negativePrompt,
-      seed: p.seed,
-      steps: p.steps,
-      guidance: p.guidance,
-      width: p.width,
-      height: p.height,
-      batch: p.count,
-      scheduler: p.scheduler,
-      karras: p.karras,
-      preview: previews ? { everyMs: PREVIEW_EVERY_MS[job.platform], safety: p.safety } : undefined,
-      onStep: (step, total, preview) => {
-        ctx.onProgress(step, total);
-        if (preview) live.publish(step, total, preview);
-      },
-      signal: ctx.signal,
-    };
+    const base = baseRequest(job, ctx, live);
     switch (job.kind) {
       case 'imagine': {
         // An image prompt: the user's picture, stored with the job, is where the grid starts.

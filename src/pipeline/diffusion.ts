@@ -134,8 +134,15 @@ function timestepTensor(unet: ModelSession, t: number, batch: number): ort.Tenso
 }
 
 interface UnetEntry {
+  /** Index of the image's latents among everything in the call's batch. */
   image: number;
   cond: TextConditioning;
+  /** The unconditional side of classifier-free guidance. */
+  uncond?: boolean;
+  /** LCM's guidance embedding (its request's guidance). */
+  timestepCond?: Float32Array;
+  /** An inpainting export's extra channels (its request's mask and masked picture). */
+  conditioning?: Float32Array;
 }
 
 /** Inputs of one UNet call that stay the same for every step: prompts, pooled embeddings, micro-conditioning. */
@@ -148,6 +155,44 @@ interface UnetGroup {
   sample: Float32Array;
   /** Elements of one entry in `sample`. */
   stride: number;
+}
+
+/** One request of a generateMany call, ready to denoise. */
+interface Member {
+  /** Its place in the requests. */
+  index: number;
+  request: GenerationRequest;
+  r: ResolvedRequest;
+  started: number;
+  timer: RunTimer;
+  warnings: string[];
+  doCfg: boolean;
+  cond: TextConditioning;
+  uncond?: TextConditioning;
+  prepared: PreparedLatents;
+  timestepCond?: Float32Array;
+  cancelled: () => boolean;
+  yieldEachStep: boolean;
+  previewAllowed?: StepControl['previewAllowed'];
+  lastPreview: number;
+  /** Index of its first image among all latents of the batch. */
+  offset: number;
+}
+
+/** Shared UNet calls count in the timings of every request that took part. */
+class SharedTimer extends RunTimer {
+  constructor(private readonly timers: readonly RunTimer[]) {
+    super();
+  }
+
+  override add(stage: string, ms: number): void {
+    for (const t of this.timers) t.add(stage, ms);
+  }
+}
+
+/** Requests that can share UNet calls: the same latent size, sampler and timesteps. */
+function batchKeyOf(m: Member): string {
+  return JSON.stringify([m.prepared.shape.dims, m.r.width, m.r.height, m.r.scheduler, m.r.karras ?? null, m.prepared.timesteps]);
 }
 
 /**
@@ -174,56 +219,132 @@ export class DiffusionPipeline {
    * latents (noise, or the noised start image), denoise step by step, decode.
    */
   async generate(request: GenerationRequest, control: StepControl = {}): Promise<GenerationResult> {
+    const [outcome] = await this.generateMany([request], [control]);
+    if (outcome instanceof Error) throw outcome;
+    return outcome!;
+  }
+
+  /**
+   * Several requests at once: those with the same latent size, sampler and timesteps share every
+   * UNet call (each entry keeps its own prompt, seed, guidance and negative prompt), the rest run
+   * in batches of their own. Each request keeps its own progress, previews and cancellation (a
+   * cancelled one leaves the batch at the next step); one that fails fails alone. Each image is
+   * the same as when its request runs alone.
+   */
+  async generateMany(requests: readonly GenerationRequest[], controls: readonly StepControl[] = []): Promise<(GenerationResult | Error)[]> {
+    const out: (GenerationResult | Error | undefined)[] = new Array(requests.length);
+    const batches = new Map<string, Member[]>();
+    for (const [index, request] of requests.entries()) {
+      try {
+        const m = await this.prepareMember(index, request, controls[index] ?? {});
+        const key = batchKeyOf(m);
+        batches.set(key, [...(batches.get(key) ?? []), m]);
+      } catch (err) {
+        out[index] = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    for (const members of batches.values()) await this.denoiseTogether(members, out);
+    return out.map((o) => o ?? new Error('the request was not run'));
+  }
+
+  /** Checks a request and encodes what it needs before the first step. */
+  private async prepareMember(index: number, request: GenerationRequest, control: StepControl): Promise<Member> {
     const started = performance.now();
     const info = this.model.info;
     const r = resolveRequest(info, request);
     const cancelled = control.cancelled ?? (() => request.signal?.aborted === true);
-    const yieldEachStep = control.yieldEachStep ?? control.cancelled === undefined;
-    const check = () => {
-      if (cancelled()) throw new GenerationCancelledError();
-    };
     const timer = new RunTimer();
     const warnings: string[] = [];
     const isLcm = info.family === 'lcm' || info.family === 'lcm-sdxl';
     const doCfg = r.guidance > 1 && !isLcm;
-    check();
-
+    if (cancelled()) throw new GenerationCancelledError();
     const { cond, uncond, truncatedTo } = await this.encodePrompts(r, doCfg, timer);
     if (truncatedTo) warnings.push(`the prompt was cut to ${truncatedTo} tokens, the most this model takes`);
-    check();
-
-    const { latents, schedulers, generators, timesteps, shape, inpaint, conditioning } = await this.prepareLatents(r, request.initImage, timer, request.mask);
-    const groups = this.unetGroups(r, cond, uncond, shape.size, isLcm, conditioning);
-    // The first preview comes after half a second at most: a job done sooner needs none.
-    let lastPreview = performance.now() - Math.max(0, (request.preview?.everyMs ?? 0) - FIRST_PREVIEW_MS);
-    for (let step = 0; step < timesteps.length; step++) {
-      check();
-      const denoised = await this.denoiseStep(r, groups, latents, schedulers, generators, timesteps[step]!, doCfg, shape, timer);
-      if (inpaint) keepUnmasked(latents, inpaint, schedulers, timesteps[step + 1]);
-      let preview: RgbImage | undefined;
-      const now = performance.now();
-      if (request.preview && step + 1 < timesteps.length && now - lastPreview >= request.preview.everyMs) {
-        lastPreview = now;
-        preview = await this.preview(denoised, shape, request.preview.tile ?? PREVIEW_TILE, timer);
-        if (control.previewAllowed && !(await control.previewAllowed(preview))) preview = undefined;
-      }
-      request.onStep?.(step + 1, timesteps.length, preview);
-      if (yieldEachStep) await yieldToEventLoop();
-    }
-    check();
-
-    const images = await this.decodeLatents(latents, r, shape, timer);
+    if (cancelled()) throw new GenerationCancelledError();
+    const prepared = await this.prepareLatents(r, request.initImage, timer, request.mask);
     return {
-      images,
-      model: info.name,
-      steps: r.steps,
-      scheduler: r.scheduler,
-      guidance: r.guidance,
-      width: r.width,
-      height: r.height,
+      index,
+      request,
+      r,
+      started,
+      timer,
       warnings,
-      timings: { wallMs: performance.now() - started, stages: timer.toJSON() },
+      doCfg,
+      cond,
+      ...(uncond ? { uncond } : {}),
+      prepared,
+      ...(isLcm ? { timestepCond: guidanceEmbedding(r.guidance - 1, this.model.io.timestepCondDim ?? 256) } : {}),
+      cancelled,
+      yieldEachStep: control.yieldEachStep ?? control.cancelled === undefined,
+      ...(control.previewAllowed ? { previewAllowed: control.previewAllowed } : {}),
+      // The first preview comes after half a second at most: a job done sooner needs none.
+      lastPreview: performance.now() - Math.max(0, (request.preview?.everyMs ?? 0) - FIRST_PREVIEW_MS),
+      offset: 0,
     };
+  }
+
+  /** The denoising loop over requests that share UNet calls, then each one's decode; results and errors go to `out` by request. */
+  private async denoiseTogether(members: Member[], out: (GenerationResult | Error | undefined)[]): Promise<void> {
+    const { shape, timesteps } = members[0]!.prepared;
+    const latents: Float32Array[] = [];
+    const schedulers: Scheduler[] = [];
+    const generators: TorchGenerator[] = [];
+    for (const m of members) {
+      m.offset = latents.length;
+      latents.push(...m.prepared.latents);
+      schedulers.push(...m.prepared.schedulers);
+      generators.push(...m.prepared.generators);
+    }
+    let active = members;
+    const shared = () => new SharedTimer(active.map((m) => m.timer));
+    let groups = this.unetGroups(active, shape.size);
+    for (let step = 0; step < timesteps.length; step++) {
+      // A cancelled request leaves the batch before the step.
+      const stopped = active.filter((m) => m.cancelled());
+      if (stopped.length) {
+        for (const m of stopped) out[m.index] = new GenerationCancelledError();
+        active = active.filter((m) => !stopped.includes(m));
+        if (active.length === 0) return;
+        groups = this.unetGroups(active, shape.size);
+      }
+      const denoised = await this.denoiseStep(active, groups, latents, schedulers, generators, timesteps[step]!, shape, shared());
+      for (const m of active) {
+        const mine = latents.slice(m.offset, m.offset + m.r.batch);
+        if (m.prepared.inpaint) {
+          keepUnmasked(mine, m.prepared.inpaint, schedulers.slice(m.offset, m.offset + m.r.batch), timesteps[step + 1]);
+          latents.splice(m.offset, m.r.batch, ...mine);
+        }
+        let preview: RgbImage | undefined;
+        const now = performance.now();
+        const every = m.request.preview?.everyMs;
+        if (every !== undefined && step + 1 < timesteps.length && now - m.lastPreview >= every) {
+          m.lastPreview = now;
+          preview = await this.preview(denoised.slice(m.offset, m.offset + m.r.batch), shape, m.request.preview?.tile ?? PREVIEW_TILE, m.timer);
+          if (m.previewAllowed && !(await m.previewAllowed(preview))) preview = undefined;
+        }
+        m.request.onStep?.(step + 1, timesteps.length, preview);
+      }
+      if (active.some((m) => m.yieldEachStep)) await yieldToEventLoop();
+    }
+    for (const m of active) {
+      try {
+        if (m.cancelled()) throw new GenerationCancelledError();
+        const images = await this.decodeLatents(latents.slice(m.offset, m.offset + m.r.batch), m.r, shape, m.timer);
+        out[m.index] = {
+          images,
+          model: this.model.info.name,
+          steps: m.r.steps,
+          scheduler: m.r.scheduler,
+          guidance: m.r.guidance,
+          width: m.r.width,
+          height: m.r.height,
+          warnings: m.warnings,
+          timings: { wallMs: performance.now() - m.started, stages: m.timer.toJSON() },
+        };
+      } catch (err) {
+        out[m.index] = err instanceof Error ? err : new Error(String(err));
+      }
+    }
   }
 
   /** encode_prompt: the prompt's embeddings, and the negative prompt's when guidance is on. */
@@ -319,25 +440,27 @@ export class DiffusionPipeline {
   }
 
   /**
-   * One step of the denoising loop: the UNet on every (image, prompt) entry, guidance, the
-   * scheduler's step. Returns each image's estimate of its clean latents (for previews).
+   * One step of the denoising loop: the UNet on every (image, prompt) entry of every request,
+   * each request's guidance, each image's scheduler step. Returns each image's estimate of its
+   * clean latents (for previews), by its index among all latents.
    */
   private async denoiseStep(
-    r: ResolvedRequest,
+    members: readonly Member[],
     groups: UnetGroup[],
     latents: Float32Array[],
     schedulers: Scheduler[],
     generators: TorchGenerator[],
     t: number,
-    doCfg: boolean,
     shape: LatentShape,
     timer: RunTimer,
   ): Promise<Float32Array[]> {
     const { model } = this;
     const { unet } = model;
     const size = shape.size;
-    const inputs = latents.map((l, i) => schedulers[i]!.scaleModelInput(l, t));
-    const preds: Float32Array[] = [];
+    const inputs: Float32Array[] = [];
+    for (const m of members) for (let i = m.offset; i < m.offset + m.r.batch; i++) inputs[i] = schedulers[i]!.scaleModelInput(latents[i]!, t);
+    const cond: Float32Array[] = [];
+    const uncond: Float32Array[] = [];
     for (const g of groups) {
       g.entries.forEach((e, k) => g.sample.set(inputs[e.image]!, k * g.stride));
       const b = g.entries.length;
@@ -347,56 +470,54 @@ export class DiffusionPipeline {
         timestep: timestepTensor(unet, t, b),
       };
       const result = await unet.run(feeds, [model.io.unetOut], timer, 'unet');
-      const out = readFloat(result[model.io.unetOut]!).data;
-      for (let k = 0; k < g.real; k++) preds.push(out.subarray(k * size, (k + 1) * size));
-    }
-    const w = Math.fround(r.guidance);
-    const denoised: Float32Array[] = [];
-    for (let i = 0; i < r.batch; i++) {
-      let eps: Float32Array;
-      if (doCfg) {
-        // Entries are ordered (uncond, cond) per image.
-        const u = preds[2 * i]!;
-        const c = preds[2 * i + 1]!;
-        eps = new Float32Array(size);
-        for (let k = 0; k < size; k++) eps[k] = u[k]! + Math.fround(w * Math.fround(c[k]! - u[k]!));
-      } else {
-        eps = preds[i]!;
+      const data = readFloat(result[model.io.unetOut]!).data;
+      for (let k = 0; k < g.real; k++) {
+        const e = g.entries[k]!;
+        (e.uncond ? uncond : cond)[e.image] = data.subarray(k * size, (k + 1) * size);
       }
-      const stepped = schedulers[i]!.step(eps, t, latents[i]!, generators[i]);
-      latents[i] = stepped.prevSample;
-      denoised.push(stepped.denoised ?? stepped.prevSample);
+    }
+    const denoised: Float32Array[] = [];
+    for (const m of members) {
+      const w = Math.fround(m.r.guidance);
+      for (let i = m.offset; i < m.offset + m.r.batch; i++) {
+        const c = cond[i]!;
+        let eps = c;
+        if (m.doCfg) {
+          const u = uncond[i]!;
+          eps = new Float32Array(size);
+          for (let k = 0; k < size; k++) eps[k] = u[k]! + Math.fround(w * Math.fround(c[k]! - u[k]!));
+        }
+        const stepped = schedulers[i]!.step(eps, t, latents[i]!, generators[i]);
+        latents[i] = stepped.prevSample;
+        denoised[i] = stepped.denoised ?? stepped.prevSample;
+      }
     }
     return denoised;
   }
 
-  /** Splits the (image, prompt) entries into UNet calls as its batch axis allows, with their constant inputs built once. */
-  private unetGroups(
-    r: ResolvedRequest,
-    cond: TextConditioning,
-    uncond: TextConditioning | undefined,
-    latentSize: number,
-    isLcm: boolean,
-    conditioning?: Float32Array,
-  ): UnetGroup[] {
+  /** Splits the (image, prompt) entries of the requests into UNet calls as its batch axis allows, with their constant inputs built once. */
+  private unetGroups(members: readonly Member[], latentSize: number): UnetGroup[] {
     const { unet } = this.model;
     const entries: UnetEntry[] = [];
-    for (let i = 0; i < r.batch; i++) {
-      if (uncond) entries.push({ image: i, cond: uncond });
-      entries.push({ image: i, cond });
+    for (const m of members) {
+      const extra = { ...(m.timestepCond ? { timestepCond: m.timestepCond } : {}), ...(m.prepared.conditioning ? { conditioning: m.prepared.conditioning } : {}) };
+      for (let i = 0; i < m.r.batch; i++) {
+        if (m.uncond) entries.push({ image: m.offset + i, cond: m.uncond, uncond: true, ...extra });
+        entries.push({ image: m.offset + i, cond: m.cond, ...extra });
+      }
     }
     const groupSize = unet.fixedDim('sample', 0) ?? entries.length;
-    const timestepCond = isLcm ? guidanceEmbedding(r.guidance - 1, this.model.io.timestepCondDim ?? 256) : undefined;
+    const r = members[0]!.r;
     const groups: UnetGroup[] = [];
     for (let start = 0; start < entries.length; start += groupSize) {
       const group = entries.slice(start, start + groupSize);
       const real = group.length;
       // A fixed batch larger than what is left is filled with copies of the last entry.
       while (group.length < groupSize) group.push(group[group.length - 1]!);
-      const stride = latentSize + (conditioning?.length ?? 0);
+      const stride = latentSize + (group[0]!.conditioning?.length ?? 0);
       const sample = new Float32Array(group.length * stride);
-      if (conditioning) for (let k = 0; k < group.length; k++) sample.set(conditioning, k * stride + latentSize);
-      groups.push({ entries: group, real, constantFeeds: constantUnetFeeds(unet, group, r, timestepCond), sample, stride });
+      group.forEach((e, k) => e.conditioning && sample.set(e.conditioning, k * stride + latentSize));
+      groups.push({ entries: group, real, constantFeeds: constantUnetFeeds(unet, group, r), sample, stride });
     }
     return groups;
   }
@@ -438,7 +559,7 @@ export class DiffusionPipeline {
 }
 
 /** encoder_hidden_states, text_embeds, time_ids and timestep_cond of one UNet call, in the export's element types. */
-function constantUnetFeeds(unet: ModelSession, group: UnetEntry[], r: ResolvedRequest, timestepCond: Float32Array | undefined): Record<string, ort.Tensor> {
+function constantUnetFeeds(unet: ModelSession, group: UnetEntry[], r: Pick<ResolvedRequest, 'width' | 'height'>): Record<string, ort.Tensor> {
   const b = group.length;
   const c0 = group[0]!.cond;
   const hidden = new Float32Array(b * c0.hidden.length);
@@ -446,10 +567,11 @@ function constantUnetFeeds(unet: ModelSession, group: UnetEntry[], r: ResolvedRe
   const feeds: Record<string, ort.Tensor> = {
     encoder_hidden_states: unet.floatTensor('encoder_hidden_states', hidden, [b, c0.seqLen, c0.dim]),
   };
-  if (timestepCond) {
-    const tc = new Float32Array(b * timestepCond.length);
-    for (let k = 0; k < b; k++) tc.set(timestepCond, k * timestepCond.length);
-    feeds.timestep_cond = unet.floatTensor('timestep_cond', tc, [b, timestepCond.length]);
+  const tc0 = group[0]!.timestepCond;
+  if (tc0) {
+    const tc = new Float32Array(b * tc0.length);
+    group.forEach((e, k) => tc.set(e.timestepCond!, k * tc0.length));
+    feeds.timestep_cond = unet.floatTensor('timestep_cond', tc, [b, tc0.length]);
   }
   if (unet.inputs.has('text_embeds')) {
     const p = c0.pooled!.length;

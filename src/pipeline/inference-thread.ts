@@ -66,6 +66,21 @@ port.on('message', async (msg: ToThread) => {
       });
       return;
     }
+    case 'generate-many':
+      await track(async () => {
+        const results = await pipeline!
+          .generateMany(
+            msg.calls.map((c) => ({ ...c.request, onStep: progressSender(c.id) })),
+            msg.calls.map((c) => ({ cancelled: () => readFlag(c.cancelFlag) === 1, yieldEachStep: false })),
+          )
+          .catch((err: unknown) => msg.calls.map(() => err as Error));
+        results.forEach((result, i) => {
+          const id = msg.calls[i]!.id;
+          if (result instanceof Error) send({ type: 'error', id, error: serializeError(result) });
+          else send({ type: 'result', id, result }, ownBuffers(result.images));
+        });
+      });
+      return;
     case 'classify':
       await track(async () => {
         try {

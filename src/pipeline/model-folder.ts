@@ -53,6 +53,8 @@ export interface ModelDescription extends ModelCapabilities {
   latentChannels: number;
   /** Fixed UNet batch size of the export, or undefined when dynamic. */
   unetBatch?: number;
+  /** imagine.json `maxBatch`: jobs that may share one UNet call (PIPELINE_MAX_BATCH when absent). */
+  maxBatchJobs?: number;
   /** Use zero embeddings, not the encoded empty string, as the unconditional side when the negative prompt is empty. */
   forceZerosForEmptyPrompt: boolean;
   /** How live previews are decoded. */
@@ -196,6 +198,8 @@ interface ModelHints {
   preview?: string;
   defaults?: Partial<GenerationDefaults>;
   limits?: Partial<ModelLimits>;
+  /** Jobs that may share one UNet call (cross-job batching), overriding PIPELINE_MAX_BATCH. */
+  maxBatch?: number;
 }
 
 /** The size of an ONNX file with its external weights. */
@@ -337,6 +341,7 @@ export function readModelFolder(dir: string): ModelDescription {
     vaeScalingFactor,
     latentChannels,
     unetBatch: fixedDim(unet, 'sample', 0),
+    ...(Number.isInteger(hints.maxBatch) && hints.maxBatch! >= 1 ? { maxBatchJobs: hints.maxBatch } : {}),
     // SDXL base zeroes the unconditional embeddings of an empty negative prompt (model_index.json says so).
     forceZerosForEmptyPrompt: sdxl && index.force_zeros_for_empty_prompt !== false && !turbo,
     gpuOnlyOps: [textEncoder, textEncoder2, unet, vaeDecoder, vaeEncoder].flatMap((m) => (m ? gpuOnlyOps(m.ops).map((o) => ({ file: m.file, ...o })) : [])),

@@ -47,6 +47,11 @@ export interface Pipeline {
   /** The execution provider in use after any fallback. */
   readonly device: Device;
   generate(request: GenerationRequest): Promise<GenerationResult>;
+  /**
+   * Several requests at once, sharing UNet calls where they can (the same size, sampler and
+   * steps): each gets its own result, or the error that stopped it alone.
+   */
+  generateMany(requests: readonly GenerationRequest[]): Promise<(GenerationResult | Error)[]>;
   upscale(image: RgbImage, factor: UpscaleFactor, options?: UpscaleOptions): Promise<UpscaleResult>;
   /** The safety classifier's scores for a picture; undefined when no classifier is configured. */
   classify(image: RgbImage): Promise<SafetyScores | undefined>;
@@ -94,12 +99,20 @@ export class InThreadPipeline implements Pipeline {
   }
 
   generate(request: GenerationRequest, control: StepControl = {}): Promise<GenerationResult> {
+    return this.diffusion.generate(request, this.withPreviewCheck(request, control));
+  }
+
+  generateMany(requests: readonly GenerationRequest[], controls: readonly StepControl[] = []): Promise<(GenerationResult | Error)[]> {
+    return this.diffusion.generateMany(requests, requests.map((r, i) => this.withPreviewCheck(r, controls[i] ?? {})));
+  }
+
+  /** Previews go out before the result's own check: the light classifier looks at each first. */
+  private withPreviewCheck(request: GenerationRequest, control: StepControl): StepControl {
     const policy = request.preview?.safety;
     const safety = this.safety;
-    if (!policy || !safety) return this.diffusion.generate(request, control);
-    // Previews go out before the result's own check: the light classifier looks at each first.
+    if (!policy || !safety) return control;
     const previewAllowed = async (preview: RgbImage) => safetyVerdict(await safety.classify(preview), policy.policy, policy.threshold, policy.ageRestricted) === 'pass';
-    return this.diffusion.generate(request, { ...control, previewAllowed });
+    return { ...control, previewAllowed };
   }
 
   async upscale(image: RgbImage, factor: UpscaleFactor, options: UpscaleOptions = {}, control?: StepControl): Promise<UpscaleResult> {

@@ -26,6 +26,8 @@ export type ToThread =
   | { type: 'load'; folder: string | ModelDescription; options: PipelineLoadOptions; activity: SharedArrayBuffer }
   /** cancelFlag: set to 1 by the caller; the thread polls it between steps (its own event loop is busy in session.run). */
   | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'onStep' | 'signal'>; cancelFlag: SharedArrayBuffer }
+  /** Requests that share UNet calls (generateMany): each with its own id for progress, result and cancel flag. */
+  | { type: 'generate-many'; calls: { id: number; request: Omit<GenerationRequest, 'onStep' | 'signal'>; cancelFlag: SharedArrayBuffer }[] }
   | { type: 'upscale'; id: number; image: RgbImage; factor: UpscaleFactor; refine?: RefineRequest; cancelFlag: SharedArrayBuffer }
   | { type: 'classify'; id: number; image: RgbImage }
   | { type: 'release' };

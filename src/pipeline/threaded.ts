@@ -157,6 +157,33 @@ export class ThreadedPipeline implements Pipeline {
     return (msg as Extract<FromThread, { type: 'result' }>).result;
   }
 
+  async generateMany(requests: readonly GenerationRequest[]): Promise<(GenerationResult | Error)[]> {
+    await this.start();
+    const calls = requests.map((request) => {
+      const { onStep, signal, ...rest } = request;
+      const initImage = rest.initImage ? { ...rest.initImage, data: new Uint8Array(rest.initImage.data) } : undefined;
+      return { id: this.nextId++, request: { ...rest, initImage }, cancelFlag: createFlag(), onStep, signal };
+    });
+    // Each request waits on its own id; one message starts them all.
+    const waits = calls.map((c) =>
+      new Promise<GenerationResult>((resolve, reject) => {
+        if (c.signal?.aborted) setFlag(c.cancelFlag);
+        const onAbort = () => setFlag(c.cancelFlag);
+        c.signal?.addEventListener('abort', onAbort, { once: true });
+        const done = () => c.signal?.removeEventListener('abort', onAbort);
+        this.pending.set(c.id, {
+          resolve: (m) => (done(), resolve((m as Extract<FromThread, { type: 'result' }>).result)),
+          reject: (e) => (done(), reject(e)),
+          onStep: c.onStep,
+          cancelFlag: c.cancelFlag,
+        });
+      }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    );
+    const images = calls.flatMap((c) => (c.request.initImage ? [c.request.initImage] : []));
+    this.post({ type: 'generate-many', calls: calls.map(({ id, request, cancelFlag }) => ({ id, request, cancelFlag })) }, ownBuffers(images));
+    return Promise.all(waits);
+  }
+
   async upscale(image: RgbImage, factor: UpscaleFactor, options: UpscaleOptions = {}): Promise<UpscaleResult> {
     await this.start();
     const copy = { ...image, data: new Uint8Array(image.data) };

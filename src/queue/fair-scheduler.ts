@@ -215,6 +215,15 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
     return r.entry;
   }
 
+  /**
+   * take(), only when the job whose turn it is passes `test`: a batch grows from the fair order,
+   * never by skipping a job to reach a compatible one further back.
+   */
+  takeIf(test: (entry: E) => boolean): E | undefined {
+    const next = this.released[0];
+    return next && test(next.entry) ? this.take() : undefined;
+  }
+
   /** A taken job ended (done, failed, cancelled, or handed back); frees its server's slot. */
   finish(id: string): void {
     const running = this.runningJobs.get(id);

@@ -6,7 +6,7 @@ import PQueue from 'p-queue';
 import type { AppConfig } from '../config.js';
 import { UserError } from '../core/errors.js';
 import { startsIn } from '../core/estimates.js';
-import type { JobEvent, JobRecord, JobSubmission } from '../core/jobs.js';
+import { batchKeyOf, type JobEvent, type JobRecord, type JobSubmission } from '../core/jobs.js';
 import type { Ceilings } from '../core/limits.js';
 import type { Logger } from '../log/index.js';
 import type { JobStore, SettingsStore, UsageLedger } from '../store/types.js';
@@ -16,7 +16,7 @@ import { FairScheduler, type SchedulerEntry } from './fair-scheduler.js';
 import { CLOSING_MESSAGE, MAX_ATTEMPTS, RESTART_FAILURE, failureMessage, timeoutMessage } from './messages.js';
 import { runWithTimeout } from './run-with-timeout.js';
 import { expectedOf, learnSpeed, StepClock, timeLeft } from './speeds.js';
-import type { CancelRequest, CancelResult, JobEstimate, JobQueue, JobRunner, QueueStats, RunContext } from './types.js';
+import type { CancelRequest, CancelResult, JobEstimate, JobQueue, JobRunner, QueueStats, RunContext, RunResult } from './types.js';
 
 export interface LocalJobQueueOptions {
   jobs: JobStore;
@@ -42,6 +42,9 @@ export interface LocalJobQueueOptions {
 interface Entry extends SchedulerEntry {
   cost: number;
   createdAt: number;
+  model: string;
+  /** Jobs with the same key may share UNet calls (batchKeyOf). */
+  batchKey?: string;
 }
 
 type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -69,6 +72,8 @@ export class LocalJobQueue implements JobQueue {
   readonly available = true;
   private readonly scheduler = new FairScheduler<Entry>();
   private readonly running = new Map<string, Running>();
+  /** Worker slots taken: a batch of jobs takes one. */
+  private slotsInUse = 0;
   private readonly workers: PQueue;
   /** Submits and cancels one at a time, so no burst overshoots a limit. */
   private readonly lock = new PQueue({ concurrency: 1 });
@@ -156,7 +161,8 @@ export class LocalJobQueue implements JobQueue {
   }
 
   private enqueue(job: JobRecord): void {
-    this.scheduler.add({ id: job.id, serverId: job.serverId, userId: job.userId, priority: job.priority, cost: job.cost, createdAt: job.createdAt });
+    const batchKey = batchKeyOf(job);
+    this.scheduler.add({ id: job.id, serverId: job.serverId, userId: job.userId, priority: job.priority, cost: job.cost, createdAt: job.createdAt, model: job.params.model, ...(batchKey ? { batchKey } : {}) });
   }
 
   async position(jobId: string): Promise<number | undefined> {
@@ -203,18 +209,40 @@ export class LocalJobQueue implements JobQueue {
     this.events.emit(status === 'cancelled' ? { type: 'cancelled', jobId: job.id } : { type: 'failed', jobId: job.id, message: error! });
   }
 
-  /** Starts what may start: free worker slots, servers under their cap, in the scheduler's order. */
+  /**
+   * Starts what may start: free worker slots, servers under their cap, in the scheduler's order.
+   * A slot takes the job whose turn it is and, while the jobs right behind it in the fair order
+   * can share its UNet calls (the same batch key), those too, up to the model's batch limit.
+   */
   private pump(): void {
     if (this.state !== 'started') return;
-    while (this.running.size < this.concurrency) {
+    while (this.slotsInUse < this.concurrency) {
       const entry = this.scheduler.take();
       if (!entry) break;
-      this.lastPosition.delete(entry.id);
-      const r: Running = { entry, controller: new AbortController(), settled: false, chain: Promise.resolve(), done: Promise.resolve() };
-      this.running.set(entry.id, r);
-      r.done = this.workers.add(() => this.execute(r)).catch((err: unknown) => {
-        this.o.log?.error({ err, jobId: entry.id }, 'job execution failed outside the runner');
+      const batch = [entry];
+      const limit = entry.batchKey && this.o.runner.runBatch ? (this.o.runner.batchLimit?.(entry.model) ?? 1) : 1;
+      while (batch.length < limit) {
+        const next = this.scheduler.takeIf((e) => e.batchKey === entry.batchKey);
+        if (!next) break;
+        batch.push(next);
+      }
+      this.slotsInUse++;
+      const runs = batch.map((e): Running => {
+        this.lastPosition.delete(e.id);
+        const r: Running = { entry: e, controller: new AbortController(), settled: false, chain: Promise.resolve(), done: Promise.resolve() };
+        this.running.set(e.id, r);
+        return r;
       });
+      const done = this.workers
+        .add(() => (runs.length === 1 ? this.execute(runs[0]!) : this.executeBatch(runs)))
+        .catch((err: unknown) => {
+          this.o.log?.error({ err, jobIds: batch.map((e) => e.id) }, 'job execution failed outside the runner');
+        })
+        .finally(() => {
+          this.slotsInUse--;
+          this.pump();
+        });
+      for (const r of runs) r.done = done;
     }
   }
 
@@ -226,57 +254,98 @@ export class LocalJobQueue implements JobQueue {
     return r.chain;
   }
 
-  private async execute(r: Running): Promise<void> {
+  /** Stores a taken job as running and emits it; false when it was settled meanwhile (cancelled, shutdown). */
+  private async begin(r: Running): Promise<boolean> {
     const id = r.entry.id;
-    try {
-      await this.transition(r, async () => {
-        if (r.settled) return;
-        const job = await this.o.jobs.get(id);
-        if (!job) throw new Error(`job ${id} is missing from the store`);
-        const patch = { status: 'running' as const, startedAt: this.now(), attempts: job.attempts + 1 };
-        await this.o.jobs.update(id, patch);
-        r.job = { ...job, ...patch };
-        r.clock = new StepClock(patch.startedAt);
-        this.count('running');
-        this.events.emit({ type: 'started', jobId: id });
-      });
-      if (r.settled || !r.job) return;
+    await this.transition(r, async () => {
+      if (r.settled) return;
+      const job = await this.o.jobs.get(id);
+      if (!job) throw new Error(`job ${id} is missing from the store`);
+      const patch = { status: 'running' as const, startedAt: this.now(), attempts: job.attempts + 1 };
+      await this.o.jobs.update(id, patch);
+      r.job = { ...job, ...patch };
+      r.clock = new StepClock(patch.startedAt);
+      this.count('running');
+      this.events.emit({ type: 'started', jobId: id });
+    });
+    return !r.settled && r.job !== undefined;
+  }
 
-      const ctx: RunContext = {
-        signal: r.controller.signal,
-        onProgress: (step, total, preview) => {
-          if (r.settled) return;
-          r.clock!.step(step, total, this.now());
-          this.events.emit({ type: 'progress', jobId: id, step, total, ...(preview ? { preview } : {}) });
-        },
-      };
-      const result = await runWithTimeout(this.o.runner, r.job, ctx, this.timeoutMs, () => void this.stop(r, 'timeout'));
-      if (!r.settled) {
-        r.settled = true;
-        const job = r.job;
-        if (result.ok) {
-          const { output } = result;
-          await this.transition(r, async () => {
-            const finishedAt = this.now();
-            await this.o.jobs.update(id, { status: 'done', finishedAt, output });
-            // Learnt before anyone hears it is done, so the next ETA already counts it.
-            await learnSpeed(this.o.jobs, job, r.clock!, finishedAt, this.o.log);
-            this.count('done');
-            this.events.emit({ type: 'done', jobId: id });
-          });
-        } else {
-          const message = failureMessage(result.err, job, this.o.log);
-          await this.transition(r, () => this.finishStored(job, 'failed', message));
-        }
+  /** What the runner reports to: the job's progress events and its signal. */
+  private contextOf(r: Running): RunContext {
+    return {
+      signal: r.controller.signal,
+      onProgress: (step, total, preview) => {
+        if (r.settled) return;
+        r.clock!.step(step, total, this.now());
+        this.events.emit({ type: 'progress', jobId: r.entry.id, step, total, ...(preview ? { preview } : {}) });
+      },
+    };
+  }
+
+  /** A batch: each job begins, times out and ends as if alone; the runner shares their UNet calls. */
+  private async executeBatch(runs: Running[]): Promise<void> {
+    try {
+      const started: Running[] = [];
+      for (const r of runs) if (await this.begin(r)) started.push(r);
+      if (started.length === 0) return;
+      const timers = started.map((r) => setTimeout(() => void this.stop(r, 'timeout'), this.timeoutMs));
+      let results: RunResult[];
+      try {
+        results = await this.o.runner.runBatch!(started.map((r) => ({ job: r.job!, ctx: this.contextOf(r) })));
+      } catch (err) {
+        results = started.map(() => ({ ok: false, err }));
+      } finally {
+        for (const t of timers) clearTimeout(t);
       }
-      await r.chain;
+      await Promise.all(started.map((r, i) => this.settle(r, results[i] ?? { ok: false, err: new Error('the batch returned no result') })));
     } finally {
-      this.running.delete(id);
-      this.scheduler.finish(id);
-      await this.refreshServerCap(r.entry.serverId);
-      this.pump();
-      this.schedulePositionRefresh();
+      for (const r of runs) await this.end(r);
     }
+  }
+
+  private async execute(r: Running): Promise<void> {
+    try {
+      if (!(await this.begin(r))) return;
+      const result = await runWithTimeout(this.o.runner, r.job!, this.contextOf(r), this.timeoutMs, () => void this.stop(r, 'timeout'));
+      await this.settle(r, result);
+    } finally {
+      await this.end(r);
+    }
+  }
+
+  /** Stores how a run ended (unless the job was settled meanwhile) and emits it. */
+  private async settle(r: Running, result: RunResult): Promise<void> {
+    const id = r.entry.id;
+    const job = r.job;
+    if (!r.settled && job) {
+      r.settled = true;
+      if (result.ok) {
+        const { output } = result;
+        await this.transition(r, async () => {
+          const finishedAt = this.now();
+          await this.o.jobs.update(id, { status: 'done', finishedAt, output });
+          // Learnt before anyone hears it is done, so the next ETA already counts it.
+          await learnSpeed(this.o.jobs, job, r.clock!, finishedAt, this.o.log);
+          this.count('done');
+          this.events.emit({ type: 'done', jobId: id });
+        });
+      } else {
+        const message = failureMessage(result.err, job, this.o.log);
+        await this.transition(r, () => this.finishStored(job, 'failed', message));
+      }
+    }
+    await r.chain;
+  }
+
+  /** The job's slot in the order is free again. */
+  private async end(r: Running): Promise<void> {
+    await r.chain;
+    this.running.delete(r.entry.id);
+    this.scheduler.finish(r.entry.id);
+    await this.refreshServerCap(r.entry.serverId);
+    this.pump();
+    this.schedulePositionRefresh();
   }
 
   private leftOf(r: Running): Promise<number | undefined> {

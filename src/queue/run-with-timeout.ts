@@ -1,8 +1,7 @@
-import type { JobOutput, JobRecord } from '../core/jobs.js';
-import type { JobRunner, RunContext } from './types.js';
+import type { JobRecord } from '../core/jobs.js';
+import type { JobRunner, RunContext, RunResult } from './types.js';
 
-/** How a run ended: its output, or what it threw. */
-export type RunResult = { ok: true; output: JobOutput } | { ok: false; err: unknown };
+export type { RunResult } from './types.js';
 
 /**
  * Runs one job on the runner with a time limit: `onTimeout` is called once the limit passes (it is

@@ -54,6 +54,16 @@ export interface RunContext {
 }
 
 /** Does the work of one job (the pipeline in production, a timer in fairness tests). */
+/** How a run ended: its output, or what it threw. */
+export type RunResult = { ok: true; output: JobOutput } | { ok: false; err: unknown };
+
 export interface JobRunner {
   run(job: JobRecord, ctx: RunContext): Promise<JobOutput>;
+  /**
+   * Jobs of one batch key (batchKeyOf) in one go, sharing UNet calls; each has its own context
+   * (progress, signal) and result. Runners without it run every job alone.
+   */
+  runBatch?(items: readonly { job: JobRecord; ctx: RunContext }[]): Promise<RunResult[]>;
+  /** How many jobs of this model may share UNet calls (1: none). */
+  batchLimit?(model: string): number;
 }

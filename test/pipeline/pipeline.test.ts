@@ -12,7 +12,7 @@ import { DiffusionPipeline } from '../../src/pipeline/diffusion.js';
 import { UserError } from '../../src/core/errors.js';
 import { ModelLoadError } from '../../src/pipeline/errors.js';
 import { supportedBackends, type ModelSession } from '../../src/pipeline/onnx-session.js';
-import type { GenerationRequest, RgbImage } from '../../src/pipeline/types.js';
+import type { GenerationRequest, GenerationResult, RgbImage } from '../../src/pipeline/types.js';
 import { GenerationCancelledError } from '../../src/pipeline/types.js';
 import { writeTinyModel, type ExportGeneration, type TinyFamily, type TinyModelOptions } from '../fixtures/tiny-models.js';
 
@@ -321,6 +321,62 @@ describe('inpainting exports (UNet with 9 input channels)', () => {
     const b = (await p.generate({ ...base, scheduler: 'euler', seed: 8 })).images[0]!;
     expect(counts.vae_encoder).toBe(2);
     expect(meanAbsDiff(a, b)).toBeGreaterThan(1);
+  });
+});
+
+describe('several requests sharing UNet calls (generateMany)', () => {
+  const requests: GenerationRequest[] = [
+    { ...base, prompt: 'a red heart', seed: 3, guidance: 7 },
+    { ...base, prompt: 'a blue whale under the sea', negativePrompt: 'blurry', seed: 11, guidance: 4, batch: 2 },
+    { ...base, prompt: 'green apple', seed: 99, guidance: 9 },
+  ];
+
+  for (const family of ['sd1', 'sdxl', 'lcm'] as const) {
+    it(`${family}: each request gets the same pictures as alone, in one UNet call per step`, async () => {
+      const p = await pipelineFor(`optimum-2023-${family}`, { generation: 'optimum-2023', family });
+      const counts = countRuns(p);
+      const alone: GenerationResult[] = [];
+      for (const r of requests) alone.push(await p.generate(r));
+      // One call per timestep of the sampler (PNDM repeats its first), whatever the number of requests.
+      const perRequest = counts.unet! / requests.length;
+      counts.unet = 0;
+      const together = await p.generateMany(requests);
+      expect(counts.unet).toBe(perRequest);
+      together.forEach((result, i) => {
+        expect(result).not.toBeInstanceOf(Error);
+        const images = (result as GenerationResult).images;
+        expect(images.map((im) => im.seed)).toEqual(alone[i]!.images.map((im) => im.seed));
+        images.forEach((im, k) => expect(im.data).toEqual(alone[i]!.images[k]!.data));
+      });
+    });
+  }
+
+  it('a cancelled request leaves at the next step and a refused one fails alone; the others finish as they would alone', async () => {
+    const p = await pipelineFor('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' });
+    const stop = new AbortController();
+    const steps: number[] = [];
+    const results = await p.generateMany([
+      requests[0]!,
+      { ...requests[1]!, signal: stop.signal, onStep: (s) => (steps.push(s), s === 2 && stop.abort()) },
+      { ...requests[2]!, steps: 1000 },
+      requests[2]!,
+    ]);
+    expect(results[1]).toBeInstanceOf(GenerationCancelledError);
+    expect(steps).toEqual([1, 2]);
+    expect(results[2]).toBeInstanceOf(UserError);
+    expect((results[0] as { images: RgbImage[] }).images[0]!.data).toEqual((await p.generate(requests[0]!)).images[0]!.data);
+    expect((results[3] as { images: RgbImage[] }).images[0]!.data).toEqual((await p.generate(requests[2]!)).images[0]!.data);
+  });
+
+  it('requests of different sizes or samplers run in batches of their own', async () => {
+    const p = await pipelineFor('optimum-2023-sd1', { generation: 'optimum-2023', family: 'sd1' });
+    const counts = countRuns(p);
+    await p.generate({ ...requests[2]!, scheduler: 'ddim' });
+    const perRequest = counts.unet!;
+    counts.unet = 0;
+    const results = await p.generateMany([{ ...requests[0]!, scheduler: 'ddim' }, { ...requests[2]!, scheduler: 'ddim', width: 96 }, { ...requests[2]!, scheduler: 'euler' }, { ...requests[1]!, scheduler: 'ddim' }]);
+    expect(results.every((r) => !(r instanceof Error))).toBe(true);
+    expect(counts.unet).toBe(3 * perRequest);
   });
 });
 

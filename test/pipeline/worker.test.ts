@@ -11,7 +11,7 @@ import { UserError } from '../../src/core/errors.js';
 import { ModelLoadError } from '../../src/pipeline/errors.js';
 import { loadPipeline, type Pipeline } from '../../src/pipeline/pipeline.js';
 import type { ThreadedPipeline } from '../../src/pipeline/threaded.js';
-import { GenerationCancelledError, type GenerationRequest, type RgbImage } from '../../src/pipeline/types.js';
+import { GenerationCancelledError, type GenerationRequest, type GenerationResult, type RgbImage } from '../../src/pipeline/types.js';
 import { writeTinyModel } from '../fixtures/tiny-models.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pipeline-worker-'));
@@ -184,4 +184,25 @@ describe('inpainting with a mask', () => {
     expect(diff(0, 16)).toBeLessThan(0.5);
     expect(diff(40, 64)).toBeGreaterThan(1);
   }, 60_000);
+});
+
+describe('several requests at once in the inference thread (generateMany)', () => {
+  it('each gets its own progress and the pictures it gets alone; one cancelled by its signal stops alone', async () => {
+    const steps: Record<string, number[]> = { a: [], b: [], c: [] };
+    const stop = new AbortController();
+    const requests: GenerationRequest[] = [
+      { ...base, prompt: 'a red heart', seed: 5, onStep: (s) => steps.a!.push(s) },
+      { ...base, prompt: 'a blue whale', seed: 9, guidance: 3, onStep: (s) => (steps.b!.push(s), s === 1 && stop.abort()), signal: stop.signal },
+      { ...base, prompt: 'a green apple', seed: 2, negativePrompt: 'blurry', onStep: (s) => steps.c!.push(s) },
+    ];
+    const results = await slow.generateMany(requests);
+    expect(results[1]).toBeInstanceOf(GenerationCancelledError);
+    expect(steps.a).toEqual([1, 2, 3, 4]);
+    expect(steps.c).toEqual([1, 2, 3, 4]);
+    expect(steps.b!.length).toBeLessThan(4);
+    for (const i of [0, 2]) {
+      const alone = await slow.generate({ ...requests[i]!, onStep: undefined });
+      expect((results[i] as GenerationResult).images[0]!.data).toEqual(alone.images[0]!.data);
+    }
+  });
 });
