@@ -12,6 +12,22 @@ function quota(used: number, limit: number): MarkupPart {
   return md`**${used}** images · ${Math.max(0, limit - used)} of ${limit} left`;
 }
 
+/** The server's worker time today against its daily_server_gpu_seconds (Midjourney's fast hours). */
+function gpuTime(usedMs: number, budgetSeconds: number): MarkupPart {
+  const used = formatSeconds(usedMs / 1000);
+  if (budgetSeconds === 0) return md`**${used}** (no daily budget)`;
+  return md`**${used}** · ${formatSeconds(Math.max(0, budgetSeconds - usedMs / 1000))} of ${formatSeconds(budgetSeconds)} left`;
+}
+
+/** `42 s`, `3 min 20 s`, `2 h 5 min`. */
+function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const min = Math.round(s / 60);
+  return min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`;
+}
+
 function promptPreview(job: JobRecord): string {
   const p = job.params.prompt.replace(/[`*_~]/g, '').replace(/\s+/g, ' ').trim();
   return p.length > PROMPT_PREVIEW ? `${p.slice(0, PROMPT_PREVIEW - 1)}…` : p;
@@ -49,6 +65,7 @@ export const infoCommand: Command = {
       md`**Today (UTC)**, resets at 00:00 UTC (in ${formatWait(usage.resetsAt - Date.now())})`,
       md`You: ${quota(usage.userImages, limits.daily_user_images)}`,
       md`This server: ${quota(usage.serverImages, limits.daily_server_images)}`,
+      md`Generation time today: ${gpuTime(usage.serverGpuMs, limits.daily_server_gpu_seconds)}`,
       limits.user_requests_per_minute
         ? md`Up to ${limits.user_requests_per_minute} requests a minute, ${limits.user_max_queued} jobs waiting at once.`
         : md`Any number of requests a minute, ${limits.user_max_queued} jobs waiting at once.`,

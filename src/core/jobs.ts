@@ -134,6 +134,8 @@ export interface JobOutput {
   spoiler?: boolean;
   /** Milliseconds spent generating (for metrics). */
   generationMs?: number;
+  /** Worker time the job took (its run, or its share of a batch), what daily_server_gpu_seconds counts; generationMs when absent. */
+  workerMs?: number;
 }
 
 /** The fields a command fills; the queue adds id, status, timestamps. */

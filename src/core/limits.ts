@@ -46,6 +46,8 @@ export interface ServerLimits {
   image_prompts: boolean;
   /** Whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan. */
   edits: boolean;
+  /** Worker (GPU) seconds a server's jobs may take per UTC day, like Midjourney's fast hours; 0 = no budget. */
+  daily_server_gpu_seconds: number;
   /** The language of public messages: 'auto' (the platform's server language, else English) or a language code. */
   language: string;
 }
@@ -91,6 +93,7 @@ export const LIMIT_SPECS: Record<LimitName, LimitSpec> = {
   previews: { kind: 'bool', help: 'whether a running job shows its pictures as they form (on or off)' },
   image_prompts: { kind: 'bool', help: 'whether /imagine takes a picture to start from, attached or linked (on or off)' },
   edits: { kind: 'bool', help: 'whether results can be edited: Zoom Out, Custom Zoom, Make Square and Pan (on or off)' },
+  daily_server_gpu_seconds: { kind: 'int', min: 0, max: 86_400_000, help: 'seconds of worker (GPU) time the jobs of this server may take per UTC day, shown in /info (0 = no budget)' },
   language: { kind: 'choice', choices: ['auto', ...LANGUAGES], help: "language of the bot's public messages: auto (the Discord server's language, else English), en, de, fr, es or ja" },
 };
 

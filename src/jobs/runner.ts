@@ -141,9 +141,12 @@ export class PipelineJobRunner implements JobRunner {
     try {
       const pipeline = await this.pipeline(items[0]!.job.params.model);
       const results = await pipeline.generateMany(items.map(({ job, ctx }, i) => baseRequest(job, ctx, lives[i]!)));
+      // The batch's generation time is shared by its jobs; checking and storing is each one's own.
+      const share = (performance.now() - started) / items.length;
       const outcomes: RunResult[] = [];
       // One after another: the safety check and the encoders share the inference thread anyway.
       for (const [i, { job }] of items.entries()) {
+        const own = performance.now();
         try {
           const r = results[i]!;
           if (r instanceof Error) throw r;
@@ -151,7 +154,8 @@ export class PipelineJobRunner implements JobRunner {
           const seeds = r.images.map((im) => im.seed);
           const spoiler = await this.checkSafety(job, r.images);
           const output = await this.store(job, r.images, seeds);
-          outcomes.push({ ok: true, output: { ...output, ...(spoiler ? { spoiler } : {}), warnings: r.warnings, generationMs: performance.now() - started } });
+          const now = performance.now();
+          outcomes.push({ ok: true, output: { ...output, ...(spoiler ? { spoiler } : {}), warnings: r.warnings, generationMs: now - started, workerMs: share + (now - own) } });
         } catch (err) {
           outcomes.push({ ok: false, err });
         }

@@ -137,6 +137,8 @@ export function quotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>, cos
           : md`This needs ${images(cost)}, but only ${limit - used} of your daily ${limit} are left; resets at 00:00 UTC (in ${wait}).`,
         'quota-user',
       );
+    case 'quota-gpu':
+      return new UserError(md`This server has used its daily ${Math.round(limit / 1000)} seconds of generation time; resets at 00:00 UTC (in ${wait}).`, 'quota-gpu');
   }
 }
 

@@ -139,6 +139,7 @@ export class LocalJobQueue implements JobQueue {
       dailyServerImages: limits.daily_server_images,
       dailyUserImages: limits.daily_user_images,
       requestsPerMinute: limits.user_requests_per_minute,
+      dailyServerGpuSeconds: limits.daily_server_gpu_seconds,
     });
     if (!decision.ok) throw quotaRefusal(decision, cost, now);
 
@@ -325,6 +326,7 @@ export class LocalJobQueue implements JobQueue {
         await this.transition(r, async () => {
           const finishedAt = this.now();
           await this.o.jobs.update(id, { status: 'done', finishedAt, output });
+          await this.o.usage.addGpuTime(job.serverId, output.workerMs ?? output.generationMs ?? 0, finishedAt);
           // Learnt before anyone hears it is done, so the next ETA already counts it.
           await learnSpeed(this.o.jobs, job, r.clock!, finishedAt, this.o.log);
           this.count('done');

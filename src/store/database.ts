@@ -119,6 +119,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server_id, user_id, name)
   ) WITHOUT ROWID;
   `,
+  // 7: worker time per server per day (daily_server_gpu_seconds), on the server's row (user_id '').
+  `
+  ALTER TABLE daily_usage ADD COLUMN gpu_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

@@ -27,6 +27,8 @@ export class SqliteUsageLedger implements UsageLedger {
   private readonly pruneStmt;
   private readonly pruneDaysStmt;
   private readonly reserveTx;
+  private readonly gpuStmt;
+  private readonly addGpuStmt;
   private reservesSincePrune = 0;
 
   constructor(
@@ -45,6 +47,11 @@ export class SqliteUsageLedger implements UsageLedger {
     this.logStmt = db.prepare('INSERT INTO request_log (server_id, user_id, at) VALUES (?, ?, ?)');
     this.pruneStmt = db.prepare('DELETE FROM request_log WHERE at <= ?');
     this.pruneDaysStmt = db.prepare('DELETE FROM daily_usage WHERE day < ?');
+    this.gpuStmt = db.prepare<[string, string], { gpu_ms: number }>("SELECT gpu_ms FROM daily_usage WHERE day = ? AND server_id = ? AND user_id = ''");
+    this.addGpuStmt = db.prepare(
+      `INSERT INTO daily_usage (day, server_id, user_id, images, gpu_ms) VALUES (?, ?, '', 0, ?)
+       ON CONFLICT (day, server_id, user_id) DO UPDATE SET gpu_ms = gpu_ms + excluded.gpu_ms`,
+    );
     // IMMEDIATE takes the write lock first, so two processes on one file cannot both pass the check.
     this.reserveTx = db.transaction((r: QuotaRequest): QuotaDecision => this.reserveNow(r));
   }
@@ -56,7 +63,12 @@ export class SqliteUsageLedger implements UsageLedger {
   async today(serverId: string, userId: string): Promise<UsageToday> {
     const now = this.clock();
     const day = utcDay(now);
-    return { serverImages: this.images(day, serverId, ''), userImages: this.images(day, serverId, userId), resetsAt: nextUtcMidnight(now) };
+    return {
+      serverImages: this.images(day, serverId, ''),
+      userImages: this.images(day, serverId, userId),
+      serverGpuMs: this.gpuStmt.get(day, serverId)?.gpu_ms ?? 0,
+      resetsAt: nextUtcMidnight(now),
+    };
   }
 
   async reserve(request: QuotaRequest): Promise<QuotaDecision> {
@@ -80,6 +92,10 @@ export class SqliteUsageLedger implements UsageLedger {
       const used = this.images(day, r.serverId, r.userId);
       if (used + r.cost > r.dailyUserImages) return { ok: false, reason: 'quota-user', used, limit: r.dailyUserImages, retryAt: resetsAt };
     }
+    if ((r.dailyServerGpuSeconds ?? 0) > 0) {
+      const used = this.gpuStmt.get(day, r.serverId)?.gpu_ms ?? 0;
+      if (used >= r.dailyServerGpuSeconds! * 1000) return { ok: false, reason: 'quota-gpu', used, limit: r.dailyServerGpuSeconds! * 1000, retryAt: resetsAt };
+    }
     // Old entries go every hundred requests; the window and day queries ignore them anyway.
     if (++this.reservesSincePrune >= 100) {
       this.reservesSincePrune = 0;
@@ -91,6 +107,10 @@ export class SqliteUsageLedger implements UsageLedger {
       this.addStmt.run(day, r.serverId, r.userId, r.cost);
     }
     return { ok: true };
+  }
+
+  async addGpuTime(serverId: string, ms: number, at: number): Promise<void> {
+    if (ms > 0) this.addGpuStmt.run(utcDay(at), serverId, Math.round(ms));
   }
 
   async refund(serverId: string, userId: string, cost: number, createdAt: number): Promise<void> {

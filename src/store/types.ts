@@ -89,6 +89,8 @@ export const UNKNOWN_ACTOR: Actor = { userId: '', userName: '(not recorded)' };
 export interface UsageToday {
   serverImages: number;
   userImages: number;
+  /** Worker time the server's finished jobs took today, in ms (daily_server_gpu_seconds). */
+  serverGpuMs: number;
   /** Epoch ms of the next 00:00 UTC, when the daily counters start again. */
   resetsAt: number;
 }
@@ -109,14 +111,16 @@ export interface QuotaRequest {
   dailyServerImages: number;
   dailyUserImages: number;
   requestsPerMinute: number;
+  /** daily_server_gpu_seconds: a server whose jobs took this much worker time today gets no more (0: no budget). */
+  dailyServerGpuSeconds?: number;
 }
 
 export type QuotaDecision =
   | { ok: true }
   | {
       ok: false;
-      reason: 'rate' | 'quota-server' | 'quota-user';
-      /** Requests in the last minute, or images today. */
+      reason: 'rate' | 'quota-server' | 'quota-user' | 'quota-gpu';
+      /** Requests in the last minute, images today, or ms of worker time today (quota-gpu). */
       used: number;
       limit: number;
       /** Epoch ms when trying again can succeed (the window moves on, or the next 00:00 UTC). */
@@ -132,4 +136,6 @@ export interface UsageLedger extends UsageStore {
   reserve(request: QuotaRequest): Promise<QuotaDecision>;
   /** Gives back a failed or cancelled job's images, on the UTC day of its submit (createdAt). */
   refund(serverId: string, userId: string, cost: number, createdAt: number): Promise<void>;
+  /** Counts worker time a finished job of the server took, on the UTC day it finished. */
+  addGpuTime(serverId: string, ms: number, at: number): Promise<void>;
 }

@@ -243,6 +243,24 @@ for (const backend of BACKENDS) {
         expect(full.message).toMatch(/^Daily limit of 20 images for this server reached; resets at 00:00 UTC \(in (\d+ h \d+ min|\d+ h|\d+ min|\d+ s)\)\.$/);
       });
 
+      it('counts finished jobs’ worker time against daily_server_gpu_seconds: past it the server is refused until midnight, others go on', async () => {
+        w = await backend.open({ runner: { workerMs: 1500 }, limits: { daily_server_gpu_seconds: 2 } });
+        const first = await w.queue.submit(submission('S', 'ann'));
+        await w.settled([first.id]);
+        expect((await w.usage.today('S', 'ann')).serverGpuMs).toBe(1500);
+        // Under the budget when it is asked for: it runs, and the server ends the day past it.
+        const second = await w.queue.submit(submission('S', 'bob'));
+        await w.settled([second.id]);
+        expect((await w.usage.today('S', 'bob')).serverGpuMs).toBe(3000);
+        const refused = await refusal(w.queue.submit(submission('S', 'cy')));
+        expect(refused.reason).toBe('quota-gpu');
+        expect(refused.message).toMatch(/^This server has used its daily 2 seconds of generation time; resets at 00:00 UTC \(in .+\)\.$/);
+        const other = await w.queue.submit(submission('T', 'di'));
+        await w.settled([other.id]);
+        expect((await w.jobs.get(other.id))?.status).toBe('done');
+        expect((await w.usage.today('T', 'di')).serverGpuMs).toBe(1500);
+      });
+
       it('refuses when the queue is full, with the number of waiting jobs', async () => {
         w = await backend.open({ hold: true, maxLength: 3 });
         // One runs, three wait.

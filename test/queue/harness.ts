@@ -38,6 +38,7 @@ export const OPEN_LIMITS: ServerLimits = {
   previews: true,
   image_prompts: true,
   edits: true,
+  daily_server_gpu_seconds: 0,
   language: 'auto',
 };
 

@@ -167,7 +167,7 @@ describe('cross-job batching', () => {
     await runner.waitForStarts(4);
     // The first ran alone; the three that waited behind it share one batch.
     expect(runner.batches).toEqual([rest.map((j) => j.id)]);
-    expect(await h.queue.cancel(rest[1]!.id, { userId: 'cy', isServerAdmin: false })).toBe('cancelled');
+    expect(await h.queue.cancel(rest[1]!.id, { serverId: 'C', userId: 'cy', isServerAdmin: false })).toBe('cancelled');
     await h.settled([first.id, ...rest.map((j) => j.id)]);
     expect((await h.stores.jobs.get(rest[1]!.id))!.status).toBe('cancelled');
     for (const j of [rest[0]!, rest[2]!]) expect((await h.stores.jobs.get(j.id))!.status).toBe('done');

@@ -212,7 +212,7 @@ describe('SqliteUsageLedger', () => {
     expect(await ledger.reserve(request(now))).toEqual({ ok: true });
     expect(await ledger.reserve(request(now))).toEqual({ ok: true });
     expect(await ledger.reserve(request(now))).toEqual({ ok: false, reason: 'quota-server', used: 8, limit: 10, retryAt: nextUtcMidnight(now) });
-    expect(await ledger.today('g1', 'u1')).toEqual({ serverImages: 8, userImages: 8, resetsAt: Date.UTC(2025, 5, 2) });
+    expect(await ledger.today('g1', 'u1')).toEqual({ serverImages: 8, userImages: 8, serverGpuMs: 0, resetsAt: Date.UTC(2025, 5, 2) });
     now = Date.UTC(2025, 5, 2, 0, 0, 1);
     expect(await ledger.today('g1', 'u1')).toMatchObject({ serverImages: 0, userImages: 0 });
     expect(await ledger.reserve(request(now))).toEqual({ ok: true });

@@ -142,6 +142,10 @@ const catalogue: Catalogue = {
     "{0}: unbekanntes Limit '{1}'; bekannt: {2}",
   "{0}×{1}, {2} steps by default":
     "{0}×{1}, standardmäßig {2} Schritte",
+  "**{0}** · {1} of {2} left":
+    "**{0}** · {1} von {2} übrig",
+  "**{0}** (no daily budget)":
+    "**{0}** (kein Tagesbudget)",
   "**{0}** images · {1} of {2} left":
     "**{0}** Bilder · {1} von {2} übrig",
   "**{0}** images (no daily limit)":
@@ -338,6 +342,8 @@ const catalogue: Catalogue = {
     "Das Bearbeiten von Ergebnissen (Zoom, Pan, Make Square, Vary Region) ist auf diesem Server deaktiviert.",
   "empty for the default; {0}":
     "leer = Standard; {0}",
+  "Generation time today: {0}":
+    "Generierungszeit heute: {0}",
   "Give a value for `{0}`. {1}":
     "Gib einen Wert für `{0}` an. {1}",
   "Guidance (cfg)":
@@ -512,6 +518,8 @@ const catalogue: Catalogue = {
     "Speichern",
   "Saved.":
     "Gespeichert.",
+  "seconds of worker (GPU) time the jobs of this server may take per UTC day, shown in /info (0 = no budget)":
+    "Sekunden Worker-(GPU-)Zeit, die die Jobs dieses Servers pro UTC-Tag brauchen dürfen, angezeigt in /info (0 = kein Budget)",
   "seed {0}":
     "Seed {0}",
   "Seed of the first image; the others use the next ones":
@@ -662,6 +670,8 @@ const catalogue: Catalogue = {
     "Dieses Ergebnis wurde nicht gepostet: Die Bild-Sicherheitsprüfung dieses Servers hat es markiert. Die Bilder wurden deinem Kontingent wieder gutgeschrieben.",
   "this server allows":
     "dieser Server erlaubt",
+  "This server has used its daily {0} seconds of generation time; resets at 00:00 UTC (in {1}).":
+    "Dieser Server hat seine täglichen {0} Sekunden Generierungszeit verbraucht; wird um 00:00 UTC zurückgesetzt (in {1}).",
   "This server: {0}":
     "Dieser Server: {0}",
   "Too many wrong admin passwords from this address; wait a minute.":

@@ -142,6 +142,10 @@ const catalogue: Catalogue = {
     "{0}: límite desconocido '{1}'; conocidos: {2}",
   "{0}×{1}, {2} steps by default":
     "{0}×{1}, {2} pasos por defecto",
+  "**{0}** · {1} of {2} left":
+    "**{0}** · quedan {1} de {2}",
+  "**{0}** (no daily budget)":
+    "**{0}** (sin presupuesto diario)",
   "**{0}** images · {1} of {2} left":
     "**{0}** imágenes · quedan {1} de {2}",
   "**{0}** images (no daily limit)":
@@ -338,6 +342,8 @@ const catalogue: Catalogue = {
     "La edición de resultados (Zoom, Pan, Make Square, Vary (Region)) está desactivada en este servidor.",
   "empty for the default; {0}":
     "vacío para usar el predeterminado; {0}",
+  "Generation time today: {0}":
+    "Tiempo de generación hoy: {0}",
   "Give a value for `{0}`. {1}":
     "Indica un valor para `{0}`. {1}",
   "Guidance (cfg)":
@@ -512,6 +518,8 @@ const catalogue: Catalogue = {
     "Guardar",
   "Saved.":
     "Guardado.",
+  "seconds of worker (GPU) time the jobs of this server may take per UTC day, shown in /info (0 = no budget)":
+    "segundos de tiempo de cómputo (GPU) que los trabajos de este servidor pueden usar por día UTC, mostrados en /info (0 = sin presupuesto)",
   "seed {0}":
     "seed {0}",
   "Seed of the first image; the others use the next ones":
@@ -662,6 +670,8 @@ const catalogue: Catalogue = {
     "Este resultado no se ha publicado: el control de seguridad de imágenes de este servidor lo ha marcado. Las imágenes se han devuelto a tu cuota.",
   "this server allows":
     "permite este servidor",
+  "This server has used its daily {0} seconds of generation time; resets at 00:00 UTC (in {1}).":
+    "Este servidor ha usado sus {0} segundos diarios de tiempo de generación; se reinicia a las 00:00 UTC (en {1}).",
   "This server: {0}":
     "Este servidor: {0}",
   "Too many wrong admin passwords from this address; wait a minute.":

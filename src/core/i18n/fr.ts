@@ -142,6 +142,10 @@ const catalogue: Catalogue = {
     "{0} : limite inconnue « {1} » ; limites connues : {2}",
   "{0}×{1}, {2} steps by default":
     "{0}×{1}, {2} étapes par défaut",
+  "**{0}** · {1} of {2} left":
+    "**{0}** · {1} restant sur {2}",
+  "**{0}** (no daily budget)":
+    "**{0}** (pas de budget quotidien)",
   "**{0}** images · {1} of {2} left":
     "**{0}** images · il en reste {1} sur {2}",
   "**{0}** images (no daily limit)":
@@ -338,6 +342,8 @@ const catalogue: Catalogue = {
     "La modification des résultats (Zoom Out, Pan, Make Square, Vary (Region)) est désactivée sur ce serveur.",
   "empty for the default; {0}":
     "vide pour la valeur par défaut ; {0}",
+  "Generation time today: {0}":
+    "Temps de génération aujourd’hui : {0}",
   "Give a value for `{0}`. {1}":
     "Indiquez une valeur pour `{0}`. {1}",
   "Guidance (cfg)":
@@ -512,6 +518,8 @@ const catalogue: Catalogue = {
     "Enregistrer",
   "Saved.":
     "Enregistré.",
+  "seconds of worker (GPU) time the jobs of this server may take per UTC day, shown in /info (0 = no budget)":
+    "secondes de temps de calcul (GPU) que les tâches de ce serveur peuvent prendre par jour UTC, affichées dans /info (0 = pas de budget)",
   "seed {0}":
     "seed {0}",
   "Seed of the first image; the others use the next ones":
@@ -662,6 +670,8 @@ const catalogue: Catalogue = {
     "Ce résultat n'a pas été publié : le contrôle de sécurité des images de ce serveur l'a signalé. Les images ont été recréditées sur votre quota.",
   "this server allows":
     "ce serveur autorise",
+  "This server has used its daily {0} seconds of generation time; resets at 00:00 UTC (in {1}).":
+    "Ce serveur a utilisé ses {0} secondes quotidiennes de temps de génération ; remise à zéro à 00:00 UTC (dans {1}).",
   "This server: {0}":
     "Ce serveur : {0}",
   "Too many wrong admin passwords from this address; wait a minute.":

@@ -142,6 +142,10 @@ const catalogue: Catalogue = {
     "{0}: 不明な制限 '{1}'。既知の制限: {2}",
   "{0}×{1}, {2} steps by default":
     "{0}×{1}、既定 {2} ステップ",
+  "**{0}** · {1} of {2} left":
+    "**{0}** · 残り {1} / {2}",
+  "**{0}** (no daily budget)":
+    "**{0}**（1 日の上限なし）",
   "**{0}** images · {1} of {2} left":
     "**{0}**枚 · 残り {1}/{2}枚",
   "**{0}** images (no daily limit)":
@@ -338,6 +342,8 @@ const catalogue: Catalogue = {
     "このサーバーでは結果の編集（ズーム、パン、正方形化、範囲指定の Vary）が無効になっています。",
   "empty for the default; {0}":
     "空欄でデフォルト。{0}",
+  "Generation time today: {0}":
+    "本日の生成時間: {0}",
   "Give a value for `{0}`. {1}":
     "`{0}` の値を指定してください。{1}",
   "Guidance (cfg)":
@@ -512,6 +518,8 @@ const catalogue: Catalogue = {
     "保存",
   "Saved.":
     "保存しました。",
+  "seconds of worker (GPU) time the jobs of this server may take per UTC day, shown in /info (0 = no budget)":
+    "このサーバーのジョブが UTC の 1 日に使えるワーカー（GPU）時間の秒数。/info に表示（0 = 上限なし）",
   "seed {0}":
     "シード {0}",
   "Seed of the first image; the others use the next ones":
@@ -662,6 +670,8 @@ const catalogue: Catalogue = {
     "この結果は、このサーバーの画像安全チェックで検出されたため投稿されませんでした。使用した枚数は枠に戻されました。",
   "this server allows":
     "このサーバーで許可される",
+  "This server has used its daily {0} seconds of generation time; resets at 00:00 UTC (in {1}).":
+    "このサーバーは 1 日の生成時間 {0} 秒を使い切りました。00:00 UTC にリセットされます（あと {1}）。",
   "This server: {0}":
     "このサーバー: {0}",
   "Too many wrong admin passwords from this address; wait a minute.":

@@ -160,6 +160,11 @@ export class RedisJobConsumer {
       }
       // Learnt before anyone hears it is done, so the next ETA already counts it.
       if (status === 'done' && field && this.o.jobs) await learnSpeed(this.o.jobs, record, clock, b.now(), this.o.log);
+      // The worker time it took counts against its server's daily_server_gpu_seconds, also before anyone hears it is done.
+      if (status === 'done' && field && result.ok) {
+        const ms = result.output.workerMs ?? result.output.generationMs ?? 0;
+        if (ms > 0) await b.scripts.run('imagineAddGpuTime', record.serverId, ms, b.now());
+      }
       const finished = field
         ? await b.scripts.run<number>('imagineFinish', b.eventsKey, MAX_EVENTS, b.now(), id, runToken, status, field, value, message)
         : 0;

@@ -146,6 +146,7 @@ export class RedisJobQueue implements JobQueue {
       limits.daily_server_images,
       limits.daily_user_images,
       limits.user_requests_per_minute,
+      limits.daily_server_gpu_seconds,
       sub.delivery?.gateway ?? '',
       ...encodeJobFields(job),
     );

@@ -51,6 +51,7 @@ export const SCRIPTS = {
   imagineDeleteJobs: script('delete-jobs.lua'),
   imagineReserve: script('reserve.lua'),
   imagineRefund: script('refund.lua'),
+  imagineAddGpuTime: script('add-gpu-time.lua'),
   imagineSubmit: script('submit.lua'),
   imaginePositions: script('positions.lua'),
   imagineStart: script('start.lua'),

@@ -320,19 +320,23 @@ export class RedisUsageLedger implements UsageLedger {
   async today(serverId: string, userId: string): Promise<UsageToday> {
     const now = this.clock();
     const day = Math.floor(now / DAY_MS);
-    const [server, user] = await this.scripts.redis.hmget(this.scripts.key('usage', String(day), serverKeyPart(serverId)), 's', `u:${userId}`);
-    return { serverImages: Number(server ?? 0), userImages: Number(user ?? 0), resetsAt: (day + 1) * DAY_MS };
+    const [server, user, gpu] = await this.scripts.redis.hmget(this.scripts.key('usage', String(day), serverKeyPart(serverId)), 's', `u:${userId}`, 'g');
+    return { serverImages: Number(server ?? 0), userImages: Number(user ?? 0), serverGpuMs: Number(gpu ?? 0), resetsAt: (day + 1) * DAY_MS };
   }
 
   async reserve(r: QuotaRequest): Promise<QuotaDecision> {
     const result = await this.scripts.run<0 | [string, number, number, number]>(
-      'imagineReserve', r.serverId, r.userId, r.cost, r.now, r.dailyServerImages, r.dailyUserImages, r.requestsPerMinute,
+      'imagineReserve', r.serverId, r.userId, r.cost, r.now, r.dailyServerImages, r.dailyUserImages, r.requestsPerMinute, r.dailyServerGpuSeconds ?? 0,
     );
     return decisionOf(result);
   }
 
   async refund(serverId: string, userId: string, cost: number, createdAt: number): Promise<void> {
     if (cost > 0) await this.scripts.run('imagineRefund', serverId, userId, cost, createdAt);
+  }
+
+  async addGpuTime(serverId: string, ms: number, at: number): Promise<void> {
+    if (ms > 0) await this.scripts.run('imagineAddGpuTime', serverId, ms, at);
   }
 }
 

@@ -148,7 +148,7 @@ describe.skipIf(!redisAvailable)('Redis stores', () => {
     expect(await ask()).toEqual({ ok: false, reason: 'quota-user', used: 4, limit: 6, retryAt: 11 * day });
     expect(await ask({ userId: 'bob' })).toEqual({ ok: true });
     expect(await ask({ userId: 'cy' })).toEqual({ ok: false, reason: 'quota-server', used: 8, limit: 10, retryAt: 11 * day });
-    expect(await ledger.today('S', 'ann')).toEqual({ serverImages: 8, userImages: 4, resetsAt: 11 * day });
+    expect(await ledger.today('S', 'ann')).toEqual({ serverImages: 8, userImages: 4, serverGpuMs: 0, resetsAt: 11 * day });
     await ledger.refund('S', 'ann', 4, now);
     expect(await ledger.today('S', 'ann')).toMatchObject({ serverImages: 4, userImages: 0 });
     // ann has 1 request recorded (refused ones are not): two more fit a rate of 3 a minute.

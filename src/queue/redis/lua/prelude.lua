@@ -92,7 +92,7 @@ local function finish(ek, maxlen, id, now, status, field, value, message)
 end
 
 -- Checks the per-minute rate and both daily quotas; records the request and the cost only when all pass.
-local function reserve(s, u, cost, now, dS, dU, rpm)
+local function reserve(s, u, cost, now, dS, dU, rpm, dG)
   local rk = K('rate', SU(s, u))
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - 60000)
   if rpm > 0 then
@@ -112,6 +112,11 @@ local function reserve(s, u, cost, now, dS, dU, rpm)
   if dU > 0 then
     local used = tonumber(redis.call('HGET', uk, 'u:' .. u) or '0')
     if used + cost > dU then return { 'quota-user', used, dU, resets } end
+  end
+  -- daily_server_gpu_seconds: worker time (ms, field g) the server's finished jobs took today.
+  if dG > 0 then
+    local used = tonumber(redis.call('HGET', uk, 'g') or '0')
+    if used >= dG * 1000 then return { 'quota-gpu', used, dG * 1000, resets } end
   end
   redis.call('ZADD', rk, now, num(now) .. ':' .. redis.call('INCR', K('seq')))
   redis.call('PEXPIRE', rk, 61000)
