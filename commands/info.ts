@@ -8,8 +8,9 @@ import type { Command } from './command.js';
 const PROMPT_PREVIEW = 60;
 
 function quota(used: number, limit: number): MarkupPart {
-  if (limit === 0) return md`**${used}** images (no daily limit)`;
-  return md`**${used}** images · ${Math.max(0, limit - used)} of ${limit} left`;
+  if (limit === 0) return used === 1 ? md`**1** image (no daily limit)` : md`**${used}** images (no daily limit)`;
+  const left = Math.max(0, limit - used);
+  return used === 1 ? md`**1** image · ${left} of ${limit} left` : md`**${used}** images · ${left} of ${limit} left`;
 }
 
 /** The server's worker time today against its daily_server_gpu_seconds (Midjourney's fast hours). */

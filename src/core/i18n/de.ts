@@ -150,6 +150,10 @@ const catalogue: Catalogue = {
     "**{0}** Bilder · {1} von {2} übrig",
   "**{0}** images (no daily limit)":
     "**{0}** Bilder (kein Tageslimit)",
+  "**1** image · {0} of {1} left":
+    "**1** Bild · {0} von {1} übrig",
+  "**1** image (no daily limit)":
+    "**1** Bild (kein Tageslimit)",
   "**Limit changes in this server** (newest first, last {0})\n":
     "**Limit-Änderungen auf diesem Server** (neueste zuerst, die letzten {0})\n",
   "**Limits for this server**\n":

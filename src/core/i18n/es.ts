@@ -150,6 +150,10 @@ const catalogue: Catalogue = {
     "**{0}** imágenes · quedan {1} de {2}",
   "**{0}** images (no daily limit)":
     "**{0}** imágenes (sin límite diario)",
+  "**1** image · {0} of {1} left":
+    "**1** imagen · quedan {0} de {1}",
+  "**1** image (no daily limit)":
+    "**1** imagen (sin límite diario)",
   "**Limit changes in this server** (newest first, last {0})\n":
     "**Cambios de límites en este servidor** (los más recientes primero, últimos {0})\n",
   "**Limits for this server**\n":

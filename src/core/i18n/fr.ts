@@ -150,6 +150,10 @@ const catalogue: Catalogue = {
     "**{0}** images · il en reste {1} sur {2}",
   "**{0}** images (no daily limit)":
     "**{0}** images (pas de limite quotidienne)",
+  "**1** image · {0} of {1} left":
+    "**1** image · il en reste {0} sur {1}",
+  "**1** image (no daily limit)":
+    "**1** image (pas de limite quotidienne)",
   "**Limit changes in this server** (newest first, last {0})\n":
     "**Modifications des limites de ce serveur** (les plus récentes d'abord, {0} dernières)\n",
   "**Limits for this server**\n":

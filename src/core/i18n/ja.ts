@@ -150,6 +150,10 @@ const catalogue: Catalogue = {
     "**{0}**枚 · 残り {1}/{2}枚",
   "**{0}** images (no daily limit)":
     "**{0}**枚（1日の上限なし）",
+  "**1** image · {0} of {1} left":
+    "**1**枚 · 残り {0}/{1}枚",
+  "**1** image (no daily limit)":
+    "**1**枚（1日の上限なし）",
   "**Limit changes in this server** (newest first, last {0})\n":
     "**このサーバーの制限の変更履歴**（新しい順、直近{0}件）\n",
   "**Limits for this server**\n":
