@@ -29,6 +29,23 @@ export function workPerStep(kind: JobKind, p: Pick<JobParams, 'width' | 'height'
   return ((p.width * p.height) / 1e6) * p.count * (p.guidance > 1 ? 2 : 1);
 }
 
+/**
+ * The most a job weighs in the fair order: a 512² grid of 50 steps with guidance weighs about
+ * 1000, heavier jobs count as that. It keeps the Redis backend's BullMQ priorities exact (a class
+ * spans 299 593 of them: tags may run 150 000 past the class base, plus 100 jobs of one server at
+ * this weight).
+ */
+export const MAX_FAIR_WEIGHT = 1000;
+
+/**
+ * A job's weight in the fair order: the work of its steps (steps × image-megapixels, twice with
+ * guidance, as the ETAs count it) in tenths, at least 1. Servers (and users) get equal shares of
+ * this, not of job counts: a 50-step 1024² grid weighs as much as many 1-step 512² turbo images.
+ */
+export function fairWeight(kind: JobKind, p: Pick<JobParams, 'steps' | 'strength' | 'width' | 'height' | 'count' | 'guidance' | 'factor'>): number {
+  return Math.min(MAX_FAIR_WEIGHT, Math.max(1, Math.round(stepsOf(kind, p) * workPerStep(kind, p) * 10)));
+}
+
 /** Denoising steps a job runs: img2img starts part of the way in. */
 export function stepsOf(kind: JobKind, p: Pick<JobParams, 'steps' | 'strength'>): number {
   if (kind === 'upscale') return 1;

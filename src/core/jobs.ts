@@ -96,6 +96,8 @@ export interface JobRecord extends Requester {
   priority: number;
   /** Images counted against quotas (refunded when the job fails or is cancelled). */
   cost: number;
+  /** Its weight in the fair order (fairWeight); 1 for jobs stored before weights. */
+  weight?: number;
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;

@@ -3,6 +3,7 @@
  * model allow (checked here, no I/O), and the messages for refusals by the counters; the record
  * an admitted submission is stored as; who may cancel a job.
  */
+import { fairWeight } from '../core/estimates.js';
 import { UserError } from '../core/errors.js';
 import { FINISHED_STATUSES, type JobRecord, type JobSubmission } from '../core/jobs.js';
 import { DEFAULT_CEILINGS, findBlockedWord, type Ceilings, type ServerLimits } from '../core/limits.js';
@@ -156,6 +157,7 @@ export function newJobRecord(sub: JobSubmission, now: number): JobRecord {
     status: 'queued',
     priority: sub.priority ?? 0,
     cost: sub.params.count,
+    weight: fairWeight(sub.kind, sub.params),
     createdAt: now,
     attempts: 0,
   };

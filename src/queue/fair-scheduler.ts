@@ -13,9 +13,10 @@
  * - Inside a server, the same across its users: the user with the smallest start tag
  *   max(the server's user time, the user's finish tag) goes next; ties go to the user waiting longest.
  *
- * Every job costs 1 here. Pure data structure (no I/O, no clock). Costs: add, take and finish
- * O(released + users of the server), position O(servers + users of the job's server + released),
- * peek(k) O((k + users) log(servers + users)).
+ * A job's cost is its weight (fairWeight: the work of its steps), so servers and users get equal
+ * shares of worker time, not of job counts. Pure data structure (no I/O, no clock). Costs: add,
+ * take and finish O(released + users of the server), position O(waiting jobs of its class, with a
+ * log for the users of each server), peek(k) O((k + users) log(servers + users)).
  */
 import { LinkedList, type ListNode } from './linked-list.js';
 
@@ -25,6 +26,8 @@ export interface SchedulerEntry {
   userId: string;
   /** Higher runs first. */
   priority: number;
+  /** The job's cost in the order (1 when absent). */
+  weight?: number;
 }
 
 interface UserQueue<E> {
@@ -78,8 +81,8 @@ interface Released<E> {
   seq: number;
 }
 
-/** What every job costs in this version of the order. */
-const COST = 1;
+/** What a job costs in the order: its weight. */
+const costOf = (entry: SchedulerEntry): number => entry.weight ?? 1;
 
 const userKey = (serverId: string, userId: string) => `${serverId}\u0000${userId}`;
 
@@ -255,10 +258,16 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
       if (prio === p.level.priority) break;
       ahead += this.levels.get(prio)!.size;
     }
-    const m = this.releasedBefore(p);
-    const tag = this.serverStart(p.level, p.server.id) + m * COST;
+    // m: jobs of the same server released before this one; its start tag is theirs added up.
+    let m = 0;
+    let tag = this.serverStart(p.level, p.server.id);
+    for (const e of this.releaseOrder(p.level, p.server)) {
+      if (e === p.entry) break;
+      m++;
+      tag += costOf(e);
+    }
     for (const other of p.level.servers.values()) {
-      if (other !== p.server) ahead += countBefore(this.serverStart(p.level, other.id), other.size, tag, other.id < p.server.id);
+      if (other !== p.server) ahead += countBefore(this.serverStart(p.level, other.id), this.releaseOrder(p.level, other), tag, other.id < p.server.id);
     }
     return ahead + m + 1;
   }
@@ -283,7 +292,7 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
           continue;
         }
         out.push(next.value);
-        s.tag += COST;
+        s.tag += costOf(next.value);
         servers.fix();
       }
     }
@@ -327,27 +336,9 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
         continue;
       }
       yield next.value;
-      u.tag += COST;
+      u.tag += costOf(next.value);
       users.fix();
     }
-  }
-
-  /** Jobs of the same server released before this one if nothing else arrived. */
-  private releasedBefore(p: Pending<E>): number {
-    const clock = p.level.userClocks.get(p.server.id);
-    let k = 0;
-    for (let n = p.user.jobs.head; n && n !== p.node; n = n.next) k++;
-    const tag = this.userStart(clock, p.user.id) + k * COST;
-    let m = k;
-    let earlier = true;
-    for (let n = p.server.ring.head; n; n = n.next) {
-      if (n.value === p.user) {
-        earlier = false;
-        continue;
-      }
-      m += countBefore(this.userStart(clock, n.value.id), n.value.jobs.size, tag, earlier);
-    }
-    return m;
   }
 
   /** Hands a server's next waiting jobs out while it is under its cap: highest class first, its users by start tag. */
@@ -367,14 +358,14 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
         clock = { time: 0, finish: new Map() };
         level.userClocks.set(serverId, clock);
       }
-      clock.time = userTag;
-      clock.finish.set(user.id, userTag + COST);
-      for (const [u, f] of clock.finish) if (f <= clock.time) clock.finish.delete(u);
       const entry = user.jobs.head!.value;
+      clock.time = userTag;
+      clock.finish.set(user.id, userTag + costOf(entry));
+      for (const [u, f] of clock.finish) if (f <= clock.time) clock.finish.delete(u);
       this.unlinkPending(this.pending.get(entry.id)!);
 
       const tag = this.serverStart(level, serverId);
-      level.finish.set(serverId, tag + COST);
+      level.finish.set(serverId, tag + costOf(entry));
       const r: Released<E> = { entry, level, tag, seq: ++this.seq };
       let i = this.released.length;
       while (i > 0 && before(r, this.released[i - 1]!)) i--;
@@ -421,11 +412,18 @@ export class FairScheduler<E extends SchedulerEntry = SchedulerEntry> {
 }
 
 /**
- * Of a queue whose jobs have the start tags from, from + 1, … (n of them), how many come before a
- * job with start tag `tag`; `wins` says whether that queue goes first on a tie.
+ * Of a queue whose jobs (in order) start at `from` and each start where the one before it ends,
+ * how many come before a job with start tag `tag`; `wins` says whether that queue goes first on a tie.
  */
-function countBefore(from: number, n: number, tag: number, wins: boolean): number {
-  return Math.max(0, Math.min(n, (tag - from) / COST + (wins ? 1 : 0)));
+function countBefore<E extends SchedulerEntry>(from: number, jobs: Iterable<E>, tag: number, wins: boolean): number {
+  let n = 0;
+  let start = from;
+  for (const e of jobs) {
+    if (start > tag || (start === tag && !wins)) break;
+    n++;
+    start += costOf(e);
+  }
+  return n;
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {

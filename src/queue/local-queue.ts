@@ -163,7 +163,17 @@ export class LocalJobQueue implements JobQueue {
 
   private enqueue(job: JobRecord): void {
     const batchKey = batchKeyOf(job);
-    this.scheduler.add({ id: job.id, serverId: job.serverId, userId: job.userId, priority: job.priority, cost: job.cost, createdAt: job.createdAt, model: job.params.model, ...(batchKey ? { batchKey } : {}) });
+    this.scheduler.add({
+      id: job.id,
+      serverId: job.serverId,
+      userId: job.userId,
+      priority: job.priority,
+      cost: job.cost,
+      createdAt: job.createdAt,
+      model: job.params.model,
+      ...(job.weight !== undefined ? { weight: job.weight } : {}),
+      ...(batchKey ? { batchKey } : {}),
+    });
   }
 
   async position(jobId: string): Promise<number | undefined> {

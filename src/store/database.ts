@@ -123,6 +123,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE daily_usage ADD COLUMN gpu_ms INTEGER NOT NULL DEFAULT 0;
   `,
+  // 8: each job's weight in the fair order (its work; null for jobs stored before weights, which weigh 1).
+  `
+  ALTER TABLE jobs ADD COLUMN weight INTEGER;
+  `,
 ];
 
 /** Applies the migrations a database has not seen yet, each in its own transaction. */

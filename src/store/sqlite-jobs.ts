@@ -24,6 +24,7 @@ interface JobRow {
   error: string | null;
   delivery: string | null;
   moderation: string | null;
+  weight: number | null;
 }
 
 /** JobRecord field → column, and how its value is stored. */
@@ -46,6 +47,7 @@ const COLUMNS: Record<Exclude<keyof JobRecord, 'id'>, [column: string, json: boo
   error: ['error', false],
   delivery: ['delivery', true],
   moderation: ['moderation', true],
+  weight: ['weight', false],
 };
 
 function toRecord(row: JobRow): JobRecord {
@@ -70,6 +72,7 @@ function toRecord(row: JobRow): JobRecord {
   if (row.error !== null) job.error = row.error;
   if (row.delivery !== null) job.delivery = JSON.parse(row.delivery) as JobRecord['delivery'];
   if (row.moderation !== null) job.moderation = JSON.parse(row.moderation) as JobRecord['moderation'];
+  if (row.weight !== null && row.weight !== undefined) job.weight = row.weight;
   return job;
 }
 
@@ -83,9 +86,9 @@ export class SqliteJobStore implements JobStore {
   constructor(private readonly db: SqliteDatabase) {
     this.insertStmt = db.prepare(
       `INSERT INTO jobs (id, kind, platform, server_id, channel_id, user_id, user_name, prompt, model, params, status,
-         priority, cost, created_at, started_at, finished_at, attempts, output, error, delivery)
+         priority, cost, created_at, started_at, finished_at, attempts, output, error, delivery, weight)
        VALUES (@id, @kind, @platform, @serverId, @channelId, @userId, @userName, @prompt, @model, @params, @status,
-         @priority, @cost, @createdAt, @startedAt, @finishedAt, @attempts, @output, @error, @delivery)`,
+         @priority, @cost, @createdAt, @startedAt, @finishedAt, @attempts, @output, @error, @delivery, @weight)`,
     );
     this.getStmt = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
   }
@@ -112,6 +115,7 @@ export class SqliteJobStore implements JobStore {
       output: job.output === undefined ? null : JSON.stringify(job.output),
       error: job.error ?? null,
       delivery: job.delivery === undefined ? null : JSON.stringify(job.delivery),
+      weight: job.weight ?? null,
     });
   }
 

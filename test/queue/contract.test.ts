@@ -7,11 +7,37 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JOB_FAILED, UserError } from '../../src/core/errors.js';
 import type { JobRecord } from '../../src/core/jobs.js';
-import { FairScheduler } from '../../src/queue/fair-scheduler.js';
+import { fairWeight } from '../../src/core/estimates.js';
+import { FairScheduler, type SchedulerEntry } from '../../src/queue/fair-scheduler.js';
 import { runRetention } from '../../src/store/retention.js';
 import { SKIP_MESSAGE } from './redis/redis-server.js';
 import { BACKENDS, type QueueWorld } from './backends.js';
 import { refusal, submission } from './harness.js';
+
+/**
+ * The first job runs (held) while the rest wait: every waiting job's place is FairScheduler's
+ * (server A capped at 2), and once released the jobs start in exactly FairScheduler's order.
+ */
+async function expectFairSchedulerOrder(w: QueueWorld, jobs: JobRecord[], entry: (j: JobRecord) => SchedulerEntry): Promise<void> {
+  const model = new FairScheduler();
+  model.setServerCap('A', 2);
+  model.add(entry(jobs[0]!));
+  let running = model.take()!;
+  for (const j of jobs.slice(1)) model.add(entry(j));
+  // The places users are told are the model's too.
+  for (const j of jobs) expect(await w.queue.position(j.id), j.id).toBe(model.position(j.id));
+  w.runner.release();
+  await w.settled(jobs.map((j) => j.id));
+  const expected = [running.id];
+  for (;;) {
+    model.finish(running.id);
+    const next = model.take();
+    if (!next) break;
+    expected.push(next.id);
+    running = next;
+  }
+  expect(w.runner.started).toEqual(expected);
+}
 
 for (const backend of BACKENDS) {
   if (!backend.available) console.warn(SKIP_MESSAGE);
@@ -179,24 +205,49 @@ for (const backend of BACKENDS) {
         const jobs = [first];
         for (const [server, user] of who.slice(1)) jobs.push(await w.queue.submit(submission(server, user)));
 
-        const model = new FairScheduler();
-        model.setServerCap('A', 2);
-        model.add({ id: first.id, serverId: first.serverId, userId: first.userId, priority: 0 });
-        let running = model.take()!;
-        for (const j of jobs.slice(1)) model.add({ id: j.id, serverId: j.serverId, userId: j.userId, priority: 0 });
-        // The places users are told are the model's too.
-        for (const j of jobs) expect(await w.queue.position(j.id), j.id).toBe(model.position(j.id));
+        await expectFairSchedulerOrder(w, jobs, (j) => ({ id: j.id, serverId: j.serverId, userId: j.userId, priority: 0 }));
+      });
+
+      it('weighs each job by its work: a mixed burst of sizes and steps starts in exactly the order of FairScheduler, and its places are the model\'s', async () => {
+        w = await backend.open({ hold: true, runner: { durationMs: 1, steps: 1 } });
+        await w.settings.set('A', 'server_max_running', 2);
+        let seed = 11;
+        const pick = <T>(xs: readonly T[]) => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length]!;
+        const subs = Array.from({ length: 30 }, () => {
+          const server = pick(['A', 'A', 'B', 'C']);
+          return submission(server, `${server.toLowerCase()}${pick([1, 2])}`, { steps: pick([2, 10, 40]), width: pick([64, 128, 256]), height: 128, count: pick([1, 4]) });
+        });
+        const first = await w.queue.submit(subs[0]!);
+        await w.runner.waitForStarts(1);
+        const jobs = [first];
+        for (const s of subs.slice(1)) jobs.push(await w.queue.submit(s));
+        expect(new Set(jobs.map((j) => j.weight)).size).toBeGreaterThan(3);
+        expect(jobs.every((j) => j.weight === fairWeight(j.kind, j.params))).toBe(true);
+
+        await expectFairSchedulerOrder(w, jobs, (j) => ({ id: j.id, serverId: j.serverId, userId: j.userId, priority: 0, weight: j.weight! }));
+      });
+
+      it('shares worker time, not turns: a server of 40-step jobs and one of 4-step jobs each get 40–60% of the busy time while both flood', async () => {
+        w = await backend.open({ hold: true, runner: { durationMs: 1, steps: 1 } });
+        const slow = { steps: 40, width: 256, height: 256 };
+        const quick = { steps: 4, width: 256, height: 256 };
+        const gate = await w.queue.submit(submission('Z', 'z', quick));
+        await w.runner.waitForStarts(1);
+        const jobs: JobRecord[] = [];
+        for (let i = 0; i < 6; i++) jobs.push(await w.queue.submit(submission('A', `a${i % 2}`, slow)));
+        for (let i = 0; i < 60; i++) jobs.push(await w.queue.submit(submission('B', `b${i % 3}`, quick)));
         w.runner.release();
-        await w.settled(jobs.map((j) => j.id));
-        const expected = [running.id];
-        for (;;) {
-          model.finish(running.id);
-          const next = model.take();
-          if (!next) break;
-          expected.push(next.id);
-          running = next;
-        }
-        expect(w.runner.started).toEqual(expected);
+        await w.settled([gate.id, ...jobs.map((j) => j.id)]);
+        // While both still had jobs waiting: the work (steps) each server's started jobs took.
+        const started = w.runner.started.filter((id) => id !== gate.id).map((id) => jobs.find((j) => j.id === id)!);
+        const lastA = started.map((j) => j.serverId).lastIndexOf('A');
+        const lastB = started.map((j) => j.serverId).lastIndexOf('B');
+        const window = started.slice(0, Math.min(lastA, lastB));
+        const busy = (server: string) => window.filter((j) => j.serverId === server).reduce((sum, j) => sum + j.params.steps, 0);
+        const share = busy('A') / (busy('A') + busy('B'));
+        expect(window.length).toBeGreaterThan(30);
+        expect(share).toBeGreaterThanOrEqual(0.4);
+        expect(share).toBeLessThanOrEqual(0.6);
       });
 
       it('honours server_max_running while other servers use the free slots', async () => {

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 /** Every JobRecord field but the id, each a hash field holding its JSON (a new field must be added here: the type says so). */
 const JOB_FIELD_LIST: Record<Exclude<keyof JobRecord, 'id'>, true> = {
   kind: true, platform: true, serverId: true, channelId: true, userId: true, userName: true, params: true, status: true, priority: true, cost: true,
-  createdAt: true, startedAt: true, finishedAt: true, attempts: true, output: true, error: true, delivery: true, moderation: true,
+  createdAt: true, startedAt: true, finishedAt: true, attempts: true, output: true, error: true, delivery: true, moderation: true, weight: true,
 };
 const JOB_FIELDS = new Set<string>(Object.keys(JOB_FIELD_LIST));
 

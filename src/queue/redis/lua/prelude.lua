@@ -129,17 +129,20 @@ local function reserve(s, u, cost, now, dS, dU, rpm, dG)
 end
 
 -- The fair order (the same as src/queue/fair-scheduler.ts; see there): start-time fair queueing
--- across the servers of a class, and inside a server across its users; every job costs 1.
+-- across the servers of a class, and inside a server across its users; a job costs its weight.
 --   P:vt      hash class → the largest start tag of that class that has started
 --   P:ltag    hash c:s → the server's finish tag (kept while ahead of the class's virtual time)
 --   P:uvt     hash c:S(s) → the server's user time; P:utag:<c>:S(s) hash user → finish tag
 --   P:pc      hash class → jobs waiting to be released; P:pcs hash c:s → the same per server
-local function count_before(from, n, tag, wins)
-  local k = tag - from
-  if wins then k = k + 1 end
-  if k < 0 then return 0 end
-  if k > n then return n end
-  return k
+-- A job's cost in the order (fairWeight; 1 for jobs stored before weights), read once per script call.
+local WEIGHTS = {}
+local function weight_of(id)
+  local w = WEIGHTS[id]
+  if not w then
+    w = tonumber(jget(id, 'weight')) or 1
+    WEIGHTS[id] = w
+  end
+  return w
 end
 
 local function server_start(c, s)
@@ -150,6 +153,27 @@ end
 local function user_start(c, s, u)
   local uvt = tonumber(redis.call('HGET', K('uvt'), c .. ':' .. S(s)) or '0')
   return math.max(uvt, tonumber(redis.call('HGET', K('utag', c, S(s)), u) or '0'))
+end
+
+-- The server's waiting jobs of class c in the order they would be released (FairScheduler.releaseOrder):
+-- its users by start tag, ties to the user waiting longest. visit(id, weight) for each until it returns true.
+local function walk_release_order(c, s, visit)
+  local users = {}
+  for rank, x in ipairs(redis.call('LRANGE', K('ring', S(s), c), 0, -1)) do
+    users[#users + 1] = { tag = user_start(c, s, x), rank = rank, ids = redis.call('LRANGE', K('pq', c, SU(s, x)), 0, -1), i = 1 }
+  end
+  while true do
+    local best
+    for _, x in ipairs(users) do
+      if x.i <= #x.ids and (not best or x.tag < best.tag or (x.tag == best.tag and x.rank < best.rank)) then best = x end
+    end
+    if not best then return end
+    local id = best.ids[best.i]
+    local w = weight_of(id)
+    if visit(id, w) then return end
+    best.i = best.i + 1
+    best.tag = best.tag + w
+  end
 end
 
 -- A waiting job of the server left (released or cancelled): counts, and the server's user clock
@@ -181,16 +205,17 @@ local function release(s, now)
       if not ustart or st < ustart then u, ustart = x, st end
     end
     local ut = K('utag', c, S(s))
+    local id = redis.call('LPOP', K('pq', c, SU(s, u)))
+    local w = weight_of(id)
     redis.call('HSET', K('uvt'), c .. ':' .. S(s), num(ustart))
-    redis.call('HSET', ut, u, num(ustart + 1))
+    redis.call('HSET', ut, u, num(ustart + w))
     local flat = redis.call('HGETALL', ut)
     for i = 1, #flat, 2 do
       if tonumber(flat[i + 1]) <= ustart then redis.call('HDEL', ut, flat[i]) end
     end
-    local id = redis.call('LPOP', K('pq', c, SU(s, u)))
     unlink_pending(c, s, u)
     local tag = server_start(c, s)
-    redis.call('HSET', K('ltag'), c .. ':' .. s, num(tag + 1))
+    redis.call('HSET', K('ltag'), c .. ':' .. s, num(tag + w))
     local bp = bull_priority(c, tag)
     redis.call('ZADD', K('ready'), order_key(bp, redis.call('INCR', K('seq'))), id)
     redis.call('SADD', infl, id)
@@ -213,20 +238,24 @@ local function position(id, waiting)
   for cls, n in pairs(waiting.classes) do
     if cls > c then ahead = ahead + n end
   end
-  local k = redis.call('LPOS', K('pq', c, SU(s, u)), id)
-  if not k then return ahead + 1 end
-  -- m: jobs of the same server released before this one.
-  local tag = user_start(c, s, u) + k
-  local m = k
-  local earlier = true
-  for _, x in ipairs(redis.call('LRANGE', K('ring', S(s), c), 0, -1)) do
-    if x == u then earlier = false
-    else m = m + count_before(user_start(c, s, x), redis.call('LLEN', K('pq', c, SU(s, x))), tag, earlier) end
-  end
+  if not redis.call('LPOS', K('pq', c, SU(s, u)), id) then return ahead + 1 end
+  -- m: jobs of the same server released before this one; its start tag is theirs added up.
+  local m, stag = 0, server_start(c, s)
+  walk_release_order(c, s, function(x, w)
+    if x == id then return true end
+    m = m + 1
+    stag = stag + w
+  end)
   -- Every other server of the class: its jobs whose start tags come before this one's (ties by server id).
-  local stag = server_start(c, s) + m
-  for s2, n in pairs(waiting.servers[c] or {}) do
-    if s2 ~= s then ahead = ahead + count_before(server_start(c, s2), n, stag, s2 < s) end
+  for s2 in pairs(waiting.servers[c] or {}) do
+    if s2 ~= s then
+      local start, wins = server_start(c, s2), s2 < s
+      walk_release_order(c, s2, function(_, w)
+        if start > stag or (start == stag and not wins) then return true end
+        ahead = ahead + 1
+        start = start + w
+      end)
+    end
   end
   return ahead + m + 1
 end
