@@ -113,13 +113,22 @@ class BatchingRunner extends FakeRunner {
 }
 
 describe('cross-job batching', () => {
-  /** Jobs of three servers while the first holds the worker: A (40 steps), B (4 steps), then more of both. */
-  async function flood(runner: FakeRunner): Promise<string[]> {
-    h = new Harness({ server_max_running: 4 });
-    await h.open({ runner });
-    runner.hold();
-    const ids: string[] = [];
-    const order: [string, Partial<JobRecord['params']>][] = [
+  type Flood = [server: string, fields: Partial<JobRecord['params']>][];
+  /** Servers flooding while the first job holds the worker: 40-step and 4-step grids, one of another size. */
+  const FLOODS: Record<string, Flood> = {
+    'two servers': [
+      ['A', { steps: 40 }],
+      ['B', { steps: 4 }],
+      ['B', { steps: 4 }],
+      ['A', { steps: 40 }],
+      ['B', { steps: 4 }],
+      ['A', { steps: 40 }],
+      ['A', { steps: 40, width: 128 }],
+      ['B', { steps: 4 }],
+      ['B', { steps: 4 }],
+      ['A', { steps: 40 }],
+    ],
+    'three servers': [
       ['A', { steps: 40 }],
       ['B', { steps: 4 }],
       ['C', { steps: 4 }],
@@ -128,7 +137,14 @@ describe('cross-job batching', () => {
       ['C', { steps: 40 }],
       ['A', { steps: 40, width: 128 }],
       ['B', { steps: 4 }],
-    ];
+    ],
+  };
+
+  async function flood(runner: FakeRunner, order: Flood): Promise<string[]> {
+    h = new Harness({ server_max_running: 4 });
+    await h.open({ runner });
+    runner.hold();
+    const ids: string[] = [];
     for (const [i, [server, fields]] of order.entries()) ids.push((await h.queue.submit(submission(server, `u${i}`, fields))).id);
     await runner.waitForStarts(1);
     runner.release();
@@ -136,24 +152,25 @@ describe('cross-job batching', () => {
     return ids;
   }
 
-  it('fills a batch only from the jobs right behind in the fair order: the order jobs start in is the same as without batching', async () => {
-    const alone = new FakeRunner({ durationMs: 2, steps: 2 });
-    const idsAlone = await flood(alone);
-    await h.dispose();
+  for (const [name, order] of Object.entries(FLOODS)) {
+    it(`${name}: a batch only takes the jobs right behind in the fair order, so every job starts where it would without batching (never more than one batch later)`, async () => {
+      const alone = new FakeRunner({ durationMs: 2, steps: 2 });
+      const idsAlone = await flood(alone, order);
+      await h.dispose();
 
-    const batching = new BatchingRunner(4, { durationMs: 2, steps: 2 });
-    const ids = await flood(batching);
-    // Jobs start in the same places of the fair order with batching as without: a batch never reaches past a job it cannot take.
-    expect(batching.started.map((id) => ids.indexOf(id))).toEqual(alone.started.map((id) => idsAlone.indexOf(id)));
-    const jobs = await Promise.all(ids.map((id) => h.stores.jobs.get(id)));
-    for (const batch of batching.batches) {
-      const keys = new Set(batch.map((id) => JSON.stringify([jobs.find((j) => j!.id === id)!.params.steps, jobs.find((j) => j!.id === id)!.params.width])));
-      expect(keys.size).toBe(1);
-    }
-    // Compatible neighbours did share.
-    expect(batching.batches.length).toBeGreaterThan(0);
-    expect((await h.stores.jobs.listByStatus(['done'])).length).toBe(ids.length);
-  });
+      const batching = new BatchingRunner(4, { durationMs: 2, steps: 2 });
+      const ids = await flood(batching, order);
+      expect(batching.started.map((id) => ids.indexOf(id))).toEqual(alone.started.map((id) => idsAlone.indexOf(id)));
+      const jobs = await Promise.all(ids.map((id) => h.stores.jobs.get(id)));
+      for (const batch of batching.batches) {
+        const keys = new Set(batch.map((id) => JSON.stringify([jobs.find((j) => j!.id === id)!.params.steps, jobs.find((j) => j!.id === id)!.params.width])));
+        expect(keys.size).toBe(1);
+      }
+      // Compatible neighbours did share.
+      expect(batching.batches.length).toBeGreaterThan(0);
+      expect((await h.stores.jobs.listByStatus(['done'])).length).toBe(ids.length);
+    });
+  }
 
   it('a job cancelled in a running batch ends cancelled; the others of its batch finish', async () => {
     const runner = new BatchingRunner(4, { durationMs: 400, steps: 40 });
