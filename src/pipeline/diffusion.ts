@@ -309,11 +309,8 @@ export class DiffusionPipeline {
       }
       const denoised = await this.denoiseStep(active, groups, latents, schedulers, generators, timesteps[step]!, shape, shared());
       for (const m of active) {
-        const mine = latents.slice(m.offset, m.offset + m.r.batch);
-        if (m.prepared.inpaint) {
-          keepUnmasked(mine, m.prepared.inpaint, schedulers.slice(m.offset, m.offset + m.r.batch), timesteps[step + 1]);
-          latents.splice(m.offset, m.r.batch, ...mine);
-        }
+        // keepUnmasked writes into each image's latents in place.
+        if (m.prepared.inpaint) keepUnmasked(latents.slice(m.offset, m.offset + m.r.batch), m.prepared.inpaint, schedulers.slice(m.offset, m.offset + m.r.batch), timesteps[step + 1]);
         let preview: RgbImage | undefined;
         const now = performance.now();
         const every = m.request.preview?.everyMs;
