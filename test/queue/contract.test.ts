@@ -382,6 +382,98 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('cross-job batching', () => {
+      type Flood = [server: string, fields: Partial<JobRecord['params']>][];
+      /** Servers flooding while the first job holds the worker: 40-step and 4-step grids, one of another size. */
+      const FLOODS: Record<string, Flood> = {
+        'two servers': [
+          ['A', { steps: 40 }],
+          ['B', { steps: 4 }],
+          ['B', { steps: 4 }],
+          ['A', { steps: 40 }],
+          ['B', { steps: 4 }],
+          ['A', { steps: 40 }],
+          ['A', { steps: 40, width: 128 }],
+          ['B', { steps: 4 }],
+          ['B', { steps: 4 }],
+          ['A', { steps: 40 }],
+        ],
+        'three servers': [
+          ['A', { steps: 40 }],
+          ['B', { steps: 4 }],
+          ['C', { steps: 4 }],
+          ['A', { steps: 40 }],
+          ['B', { steps: 4 }],
+          ['C', { steps: 40 }],
+          ['A', { steps: 40, width: 128 }],
+          ['B', { steps: 4 }],
+        ],
+      };
+
+      /** The first job runs (held) while the rest arrive; then all run. Returns the jobs' ids in submit order. */
+      async function flood(batch: number, order: Flood): Promise<string[]> {
+        w = await backend.open({ limits: { server_max_running: 4 }, runner: { batch }, hold: true });
+        const ids = [(await w.queue.submit(submission(order[0]![0], 'u0', order[0]![1]))).id];
+        await w.runner.waitForStarts(1);
+        for (const [i, [server, fields]] of order.entries()) if (i > 0) ids.push((await w.queue.submit(submission(server, `u${i}`, fields))).id);
+        w.runner.release();
+        await w.settled(ids);
+        return ids;
+      }
+
+      for (const [name, order] of Object.entries(FLOODS)) {
+        it(`${name}: a batch only takes the jobs right behind in the fair order, so every job starts where it would without batching (never more than one batch later)`, async () => {
+          const idsAlone = await flood(1, order);
+          const alone = w!.runner.started.map((id) => idsAlone.indexOf(id));
+          expect(w!.runner.batches).toEqual([]);
+          await w!.dispose();
+
+          const ids = await flood(4, order);
+          expect(w!.runner.started.map((id) => ids.indexOf(id))).toEqual(alone);
+          const jobs = await Promise.all(ids.map((id) => w!.jobs.get(id)));
+          const shape = (id: string) => JSON.stringify([jobs.find((j) => j!.id === id)!.params.steps, jobs.find((j) => j!.id === id)!.params.width]);
+          for (const batch of w!.runner.batches) expect(new Set(batch.map(shape)).size).toBe(1);
+          // Compatible neighbours did share.
+          expect(w!.runner.batches.length).toBeGreaterThan(0);
+          for (const job of jobs) expect(job).toMatchObject({ status: 'done', attempts: 1 });
+        });
+      }
+
+      it('a job cancelled in a running batch ends cancelled; the others of its batch finish', async () => {
+        w = await backend.open({ limits: { server_max_running: 4 }, runner: { batch: 4, durationMs: 400, steps: 40 }, hold: true });
+        const first = await w.queue.submit(submission('A', 'ann'));
+        await w.runner.waitForStarts(1);
+        const rest = [await w.queue.submit(submission('B', 'bob')), await w.queue.submit(submission('C', 'cy')), await w.queue.submit(submission('D', 'di'))];
+        w.runner.release();
+        await w.runner.waitForStarts(4);
+        // The first ran alone; the three that waited behind it share one batch.
+        expect(w.runner.batches).toEqual([rest.map((j) => j.id)]);
+        expect(await w.queue.cancel(rest[1]!.id, { serverId: 'C', userId: 'cy', isServerAdmin: false })).toBe('cancelled');
+        await w.settled([first.id, ...rest.map((j) => j.id)]);
+        expect(w.runner.aborted).toEqual([rest[1]!.id]);
+        expect((await w.jobs.get(rest[1]!.id))!.status).toBe('cancelled');
+        for (const j of [rest[0]!, rest[2]!]) expect((await w.jobs.get(j.id))!.status).toBe('done');
+        expect(w.eventsOf(rest[1]!.id).filter((e) => e.type === 'cancelled' || e.type === 'done')).toEqual([{ type: 'cancelled', jobId: rest[1]!.id }]);
+      });
+
+      it('a batch never holds more than the model allows, and a server over its cap is not batched past it', async () => {
+        w = await backend.open({ limits: { server_max_running: 2 }, runner: { batch: 3 }, hold: true });
+        const first = await w.queue.submit(submission('A', 'a0'));
+        await w.runner.waitForStarts(1);
+        const more = [];
+        for (let i = 1; i < 7; i++) more.push(await w.queue.submit(submission(i < 4 ? 'B' : 'C', `u${i}`)));
+        w.runner.release();
+        await w.settled([first.id, ...more.map((j) => j.id)]);
+        for (const batch of w.runner.batches) {
+          expect(batch.length).toBeLessThanOrEqual(3);
+          const servers = await Promise.all(batch.map(async (id) => (await w!.jobs.get(id))!.serverId));
+          for (const s of new Set(servers)) expect(servers.filter((x) => x === s).length).toBeLessThanOrEqual(2);
+        }
+        expect(w.runner.maxRunningByServer.get('B')).toBeLessThanOrEqual(2);
+        expect(w.runner.batches.length).toBeGreaterThan(0);
+      });
+    });
+
     describe('cancel', () => {
       it('lets the requester and a server admin cancel, refuses strangers, stops a running job and gives images back', async () => {
         w = await backend.open({ limits: { daily_user_images: 100 }, runner: { durationMs: 60_000, steps: 600 } });

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/core/jobs.js';
 import { RESTART_FAILURE } from '../../src/queue/messages.js';
 import { FakeRunner } from '../fixtures/fake-runner.js';
-import type { RunContext, RunResult } from '../../src/queue/types.js';
 import { Harness, refusal, submission } from './harness.js';
 
 // What every queue backend does is in contract.test.ts; this file holds what is the in-process queue's own: restarts.
@@ -89,104 +88,5 @@ describe('restart', () => {
     expect(h.runner.finished).toEqual(['once', 'waiting']);
     expect(h.eventsOf('waiting')[0]).toEqual({ type: 'queued', jobId: 'waiting', position: 2 });
     expect((await h.stores.usage.today('S', 'ann')).userImages).toBe(0);
-  });
-});
-
-/** A runner that shares its jobs' calls: each batch it is given is recorded, then each job runs as FakeRunner runs it. */
-class BatchingRunner extends FakeRunner {
-  readonly batches: string[][] = [];
-  constructor(
-    private readonly limit: number,
-    options: ConstructorParameters<typeof FakeRunner>[0] = {},
-  ) {
-    super(options);
-  }
-
-  batchLimit(): number {
-    return this.limit;
-  }
-
-  async runBatch(items: readonly { job: JobRecord; ctx: RunContext }[]): Promise<RunResult[]> {
-    this.batches.push(items.map((i) => i.job.id));
-    return Promise.all(items.map(async ({ job, ctx }) => this.run(job, ctx).then((output): RunResult => ({ ok: true, output }), (err: unknown): RunResult => ({ ok: false, err }))));
-  }
-}
-
-describe('cross-job batching', () => {
-  type Flood = [server: string, fields: Partial<JobRecord['params']>][];
-  /** Servers flooding while the first job holds the worker: 40-step and 4-step grids, one of another size. */
-  const FLOODS: Record<string, Flood> = {
-    'two servers': [
-      ['A', { steps: 40 }],
-      ['B', { steps: 4 }],
-      ['B', { steps: 4 }],
-      ['A', { steps: 40 }],
-      ['B', { steps: 4 }],
-      ['A', { steps: 40 }],
-      ['A', { steps: 40, width: 128 }],
-      ['B', { steps: 4 }],
-      ['B', { steps: 4 }],
-      ['A', { steps: 40 }],
-    ],
-    'three servers': [
-      ['A', { steps: 40 }],
-      ['B', { steps: 4 }],
-      ['C', { steps: 4 }],
-      ['A', { steps: 40 }],
-      ['B', { steps: 4 }],
-      ['C', { steps: 40 }],
-      ['A', { steps: 40, width: 128 }],
-      ['B', { steps: 4 }],
-    ],
-  };
-
-  async function flood(runner: FakeRunner, order: Flood): Promise<string[]> {
-    h = new Harness({ server_max_running: 4 });
-    await h.open({ runner });
-    runner.hold();
-    const ids: string[] = [];
-    for (const [i, [server, fields]] of order.entries()) ids.push((await h.queue.submit(submission(server, `u${i}`, fields))).id);
-    await runner.waitForStarts(1);
-    runner.release();
-    await h.settled(ids);
-    return ids;
-  }
-
-  for (const [name, order] of Object.entries(FLOODS)) {
-    it(`${name}: a batch only takes the jobs right behind in the fair order, so every job starts where it would without batching (never more than one batch later)`, async () => {
-      const alone = new FakeRunner({ durationMs: 2, steps: 2 });
-      const idsAlone = await flood(alone, order);
-      await h.dispose();
-
-      const batching = new BatchingRunner(4, { durationMs: 2, steps: 2 });
-      const ids = await flood(batching, order);
-      expect(batching.started.map((id) => ids.indexOf(id))).toEqual(alone.started.map((id) => idsAlone.indexOf(id)));
-      const jobs = await Promise.all(ids.map((id) => h.stores.jobs.get(id)));
-      for (const batch of batching.batches) {
-        const keys = new Set(batch.map((id) => JSON.stringify([jobs.find((j) => j!.id === id)!.params.steps, jobs.find((j) => j!.id === id)!.params.width])));
-        expect(keys.size).toBe(1);
-      }
-      // Compatible neighbours did share.
-      expect(batching.batches.length).toBeGreaterThan(0);
-      expect((await h.stores.jobs.listByStatus(['done'])).length).toBe(ids.length);
-    });
-  }
-
-  it('a job cancelled in a running batch ends cancelled; the others of its batch finish', async () => {
-    const runner = new BatchingRunner(4, { durationMs: 400, steps: 40 });
-    h = new Harness({ server_max_running: 4 });
-    await h.open({ runner });
-    runner.hold();
-    const first = await h.queue.submit(submission('A', 'ann'));
-    await runner.waitForStarts(1);
-    const rest = [await h.queue.submit(submission('B', 'bob')), await h.queue.submit(submission('C', 'cy')), await h.queue.submit(submission('D', 'di'))];
-    runner.release();
-    await runner.waitForStarts(4);
-    // The first ran alone; the three that waited behind it share one batch.
-    expect(runner.batches).toEqual([rest.map((j) => j.id)]);
-    expect(await h.queue.cancel(rest[1]!.id, { serverId: 'C', userId: 'cy', isServerAdmin: false })).toBe('cancelled');
-    await h.settled([first.id, ...rest.map((j) => j.id)]);
-    expect((await h.stores.jobs.get(rest[1]!.id))!.status).toBe('cancelled');
-    for (const j of [rest[0]!, rest[2]!]) expect((await h.stores.jobs.get(j.id))!.status).toBe('done');
   });
 });

@@ -177,6 +177,17 @@ export class RedisBackend {
     if (jobs.length) await this.queue.addBulk(jobs);
   }
 
+  /**
+   * The job BullMQ would hand a worker next (our job id), as its moveToActive picks it: the tail of
+   * the plain waiting list first (jobs put back there), then the lowest priority number.
+   */
+  async nextInLine(): Promise<string | undefined> {
+    const keys = this.queue.keys;
+    const [waiting, prioritized] = (await this.redis.multi().lrange(keys.wait!, -1, -1).zrange(keys.prioritized!, 0, 0).exec()) ?? [];
+    const next = ((waiting?.[1] as string[] | undefined) ?? [])[0] ?? ((prioritized?.[1] as string[] | undefined) ?? [])[0];
+    return jobIdOf(next);
+  }
+
   /** The server's current server_max_running, or '' (keep the stored one) when settings cannot be read. */
   private async capOf(serverId: string): Promise<number | ''> {
     try {

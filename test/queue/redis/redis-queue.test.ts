@@ -3,10 +3,13 @@
  * does is in test/queue/contract.test.ts): where a cancel finds a job in BullMQ's life, workers that
  * stop, gateways that restart, and the bookkeeping that keeps BullMQ in step.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobRecord } from '../../../src/core/jobs.js';
 import { RESTART_FAILURE } from '../../../src/queue/messages.js';
 import { SAFETY_BLOCKED } from '../../../src/core/safety.js';
+import { PipelineJobRunner } from '../../../src/jobs/runner.js';
+import type { RunContext } from '../../../src/queue/types.js';
 import { FakeRunner } from '../../fixtures/fake-runner.js';
 import { ScaleHarness, refusal, submission } from './harness.js';
 import { SKIP_MESSAGE, redisAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -77,6 +80,50 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown
     expect((await h.services.usage.today('S', 'bob')).userImages).toBe(0);
   }, 120_000);
 
+  it('a worker with the real pipeline runs the grids waiting behind a running one as one batch, each the grid it is alone', async () => {
+    h = new ScaleHarness(server.url, { user_requests_per_minute: 0 });
+    await h.openGateway();
+    // The first job waits at its start until the others are queued behind it.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const run = PipelineJobRunner.prototype.run;
+    const runs = vi.spyOn(PipelineJobRunner.prototype, 'run').mockImplementationOnce(async function (this: PipelineJobRunner, job: JobRecord, ctx: RunContext) {
+      await gate;
+      return run.call(this, job, ctx);
+    });
+    const batches = vi.spyOn(PipelineJobRunner.prototype, 'runBatch');
+    try {
+      await h.openWorker({ inProcessPipeline: true });
+      const first = await h.queue.submit(submission('A', 'ann', { steps: 2, prompt: 'a lighthouse' }));
+      await vi.waitFor(() => expect(runs).toHaveBeenCalled(), { timeout: 60_000, interval: 20 });
+      const waiting = [
+        await h.queue.submit(submission('B', 'bob', { steps: 2, seed: 7 })),
+        await h.queue.submit(submission('C', 'cy', { steps: 2, prompt: 'a blue whale', seed: 11, guidance: 3, negativePrompt: 'blurry' })),
+        await h.queue.submit(submission('D', 'di', { steps: 2, prompt: 'green apple', seed: 42 })),
+      ];
+      open();
+      await h.settled([first.id, ...waiting.map((j) => j.id)]);
+      expect(batches).toHaveBeenCalledTimes(1);
+      expect(batches.mock.calls[0]![0].map((i) => i.job.id)).toEqual(waiting.map((j) => j.id));
+      batches.mockClear();
+      const images = h.sharedImages();
+      for (const j of waiting) {
+        const batched = (await h.services.jobs.get(j.id))!;
+        expect(batched.status).toBe('done');
+        const again = await h.queue.submit(submission(j.serverId, j.userId, { ...j.params }));
+        await h.settled([again.id]);
+        const alone = (await h.services.jobs.get(again.id))!;
+        for (let i = 0; i < 4; i++) {
+          const [a, b] = await Promise.all([alone.output!.images[i]!, batched.output!.images[i]!].map(async (key) => sharp(await images.get(key)).raw().toBuffer()));
+          expect(a).toEqual(b);
+        }
+      }
+      expect(batches).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }, 120_000);
+
   it('hands a running job back when a worker shuts down; another worker finishes it, announced once', async () => {
     h = new ScaleHarness(server.url);
     await h.openGateway();
@@ -94,6 +141,59 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown
     expect(await h.services.jobs.get(job.id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(h.eventsOf(job.id).filter((e) => e.type === 'done')).toHaveLength(1);
     expect(h.eventsOf(job.id).filter((e) => e.type === 'started')).toHaveLength(2);
+  });
+
+  it('a worker shutting down hands every job of its running batch back; another worker finishes them, each done once', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const first = new FakeRunner({ batch: 4, durationMs: 60_000, steps: 600 });
+    const w1 = await h.openWorker({ runner: first });
+    const a = await h.queue.submit(submission('A', 'ann'));
+    await first.waitForStarts(1);
+    const batch = [await h.queue.submit(submission('B', 'bob')), await h.queue.submit(submission('C', 'cy')), await h.queue.submit(submission('D', 'di'))];
+    const ids = batch.map((j) => j.id);
+    // The first job ends; the three behind it start as one batch.
+    expect(await h.queue.cancel(a.id, { userId: 'ann', serverId: 'A', isServerAdmin: false })).toBe('cancelled');
+    await first.waitForStarts(4);
+    expect(first.batches).toEqual([ids]);
+    await w1.close({ deadlineMs: 50 });
+    expect([...first.aborted].sort()).toEqual([a.id, ...ids].sort());
+    for (const id of ids) expect(await h.services.jobs.get(id)).toMatchObject({ status: 'queued', attempts: 0 });
+
+    const second = new FakeRunner({ batch: 4, durationMs: 10, steps: 2 });
+    await h.openWorker({ runner: second });
+    await h.settled(ids);
+    // Back in front of the jobs of their priority; BullMQ orders equal priorities put back by id.
+    expect(second.batches.map((b) => [...b].sort())).toEqual([[...ids].sort()]);
+    for (const id of ids) {
+      expect(await h.services.jobs.get(id)).toMatchObject({ status: 'done', attempts: 1 });
+      expect(h.eventsOf(id).filter((e) => e.type === 'done')).toHaveLength(1);
+    }
+  });
+
+  it('keeps the lock of every job of a batch that runs longer than a lock lasts: none is taken as stalled and run twice', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const runner = new FakeRunner({ batch: 4, durationMs: 3000, steps: 30 });
+    const starts: string[] = [];
+    const locks = { lockDurationMs: 1000, stalledIntervalMs: 500, onRun: (e: { type: string; jobId: string }) => void (e.type === 'start' && starts.push(e.jobId)) };
+    await h.openWorker({ runner, ...locks });
+    runner.hold();
+    const a = await h.queue.submit(submission('A', 'ann'));
+    await runner.waitForStarts(1);
+    const batch = [await h.queue.submit(submission('B', 'bob')), await h.queue.submit(submission('C', 'cy')), await h.queue.submit(submission('D', 'di'))];
+    const ids = batch.map((j) => j.id);
+    expect(await h.queue.cancel(a.id, { userId: 'ann', serverId: 'A', isServerAdmin: false })).toBe('cancelled');
+    await runner.waitForStarts(4);
+    runner.release();
+    // An idle worker would take any job of the batch whose lock ran out.
+    const idle = new FakeRunner();
+    await h.openWorker({ runner: idle, ...locks });
+    await h.settled(ids);
+    expect(runner.batches).toEqual([ids]);
+    expect(idle.started).toEqual([]);
+    expect(starts).toEqual([a.id, ...ids]);
+    for (const id of ids) expect(await h.services.jobs.get(id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 
   it('a gateway that restarts gets the results of its jobs that ended while it was away, once', async () => {
