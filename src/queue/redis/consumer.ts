@@ -132,7 +132,8 @@ export class RedisJobConsumer {
     const followers: Taken[] = [];
     try {
       if (!(await this.begin(head))) return;
-      await this.gather(head, followers);
+      // A batch that cannot grow (Redis answered with an error) runs with what it has.
+      await this.gather(head, followers).catch((err: unknown) => this.o.log?.warn({ err, jobId: head.id }, 'could not take more jobs into a batch'));
       const batch = [head, ...followers.filter((f) => f.record && !f.handedBack)];
       const results = await this.execute(batch);
       await Promise.all(batch.map((t, i) => this.conclude(t, results[i] ?? { ok: false, err: new Error('the batch returned no result') })));
@@ -198,7 +199,14 @@ export class RedisJobConsumer {
         f.settle = false;
         return;
       }
-      await this.begin(f);
+      try {
+        await this.begin(f);
+      } catch (err) {
+        // Whether it started is unknown: back to BullMQ, whose next taker finds out and runs it.
+        f.handedBack = true;
+        f.settle = false;
+        throw err;
+      }
     }
   }
 

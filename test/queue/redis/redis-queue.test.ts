@@ -171,6 +171,33 @@ describe.skipIf(!redisAvailable)('Redis queue across processes: cancel, shutdown
     }
   });
 
+  it('a job whose start fails as it joins a batch goes back in its place; the batch runs without it and the job runs next', async () => {
+    h = new ScaleHarness(server.url);
+    await h.openGateway();
+    const runner = new FakeRunner({ batch: 4, durationMs: 60_000, steps: 600 });
+    const worker = await h.openWorker({ runner });
+    const a = await h.queue.submit(submission('A', 'ann'));
+    await runner.waitForStarts(1);
+    const [b, c, d] = [await h.queue.submit(submission('B', 'bob')), await h.queue.submit(submission('C', 'cy')), await h.queue.submit(submission('D', 'di'))];
+    const scripts = worker.backend.scripts;
+    const run = scripts.run.bind(scripts);
+    let failed = 0;
+    scripts.run = (async (name: string, ...args: unknown[]) => {
+      if (name === 'imagineStart' && args.includes(c!.id) && failed++ === 0) throw new Error('connection lost');
+      return run(name as never, ...(args as never[]));
+    }) as typeof scripts.run;
+    expect(await h.queue.cancel(a.id, { userId: 'ann', serverId: 'A', isServerAdmin: false })).toBe('cancelled');
+    await runner.waitForStarts(2);
+    expect(runner.started).toEqual([a.id, b!.id]);
+    expect(await h.queue.cancel(b!.id, { userId: 'bob', serverId: 'B', isServerAdmin: false })).toBe('cancelled');
+    await runner.waitForStarts(4);
+    expect(runner.batches).toEqual([[c!.id, d!.id]]);
+    for (const j of [c!, d!]) await h.queue.cancel(j.id, { userId: j.userId, serverId: j.serverId, isServerAdmin: false });
+    await h.settled([a.id, b!.id, c!.id, d!.id]);
+    expect(failed).toBe(2);
+    expect(h.logLines.some((l) => l.includes('could not take more jobs into a batch'))).toBe(true);
+  });
+
   it('keeps the lock of every job of a batch that runs longer than a lock lasts: none is taken as stalled and run twice', async () => {
     h = new ScaleHarness(server.url);
     await h.openGateway();
