@@ -1,10 +1,10 @@
 /**
- * The job loop of a worker process (`npm run worker`): a BullMQ Worker takes jobs from the shared queue and runs them
- * on a JobRunner, QUEUE_CONCURRENCY runs at a time; a run takes the jobs next in the fair order that
- * can share UNet calls with its first, as the local queue does. Every state change is a Lua script that only the run
- * owning the job can make, so a job picked up again after its worker died (BullMQ's stalled-job
- * recovery) ends exactly once. Cancel and timeout reach the run wherever it is; a worker that
- * stops hands its unfinished runs back to the queue.
+ * The job loop of a worker process (`npm run worker`): a BullMQ Worker takes jobs from the shared
+ * queue and runs them on a JobRunner, QUEUE_CONCURRENCY runs at a time; a run also takes the jobs
+ * next in the fair order that can share UNet calls with its first, as the local queue does. Every
+ * state change is a Lua script that only the run owning the job can make, so a job picked up again
+ * after its worker died (BullMQ's stalled-job recovery) ends exactly once. Cancel and timeout
+ * reach the run wherever it is; a worker that stops hands its unfinished runs back to the queue.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
